@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Bearer-key protected MCP test peer (PyPI `mcp` 2.x, MCPServer).
+
+Serves MCP on 127.0.0.1 only, either
+  * streamable HTTP at /mcp            (--transport streamable-http, default), or
+  * legacy HTTP+SSE at /sse + /messages/  (--transport sse),
+and refuses any request without an accepted static bearer key (HTTP 401 with a
+`WWW-Authenticate: Bearer ... resource_metadata="..."` header, as the SDK does).
+
+Accepted keys:
+  PEER_KEYS        comma-separated list of accepted keys, read at start-up.
+  PEER_KEYS_FILE   optional path; if set, the file (keys separated by commas
+                   and/or newlines) is re-read on every request and *replaces*
+                   PEER_KEYS, so a test can rotate keys without a restart.
+
+  PEER_PER_KEY_PRINCIPAL=1 / --per-key-principal: see StaticKeyVerifier.
+
+Prints `READY <port>` (flushed) on stdout once the socket is listening.
+`--port 0` picks a free port; the READY line tells which one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import sys
+
+import uvicorn
+from mcp.server.auth.middleware.auth_context import get_access_token
+from mcp.server.auth.provider import AccessToken
+from mcp.server.auth.settings import AuthSettings
+from mcp.server.mcpserver import MCPServer
+
+HOST = "127.0.0.1"
+
+
+def _split_keys(raw: str) -> list[str]:
+    return [k.strip() for k in raw.replace("\n", ",").split(",") if k.strip()]
+
+
+def accepted_keys() -> list[str]:
+    path = os.environ.get("PEER_KEYS_FILE")
+    if path:
+        try:
+            with open(path, encoding="utf-8") as f:
+                return _split_keys(f.read())
+        except OSError:
+            return []
+    return _split_keys(os.environ.get("PEER_KEYS", ""))
+
+
+class StaticKeyVerifier:
+    """TokenVerifier: a token is valid iff it is one of the accepted keys.
+
+    The SDK binds a streamable-HTTP session to the principal (client_id,
+    issuer, subject) that created it and answers 404 "Session not found" when
+    another principal uses it. By default every key maps to the SAME principal,
+    so a session survives a key rotation (same client, new key). With
+    per_key_principal each key is its own principal, so switching keys
+    mid-session gets 404 and forces a re-initialize.
+    """
+
+    def __init__(self, per_key_principal: bool = False) -> None:
+        self.per_key_principal = per_key_principal
+
+    async def verify_token(self, token: str) -> AccessToken | None:
+        keys = accepted_keys()
+        if token not in keys:
+            return None
+        index = keys.index(token)
+        return AccessToken(
+            token=token,
+            client_id=f"peer-key-{index}" if self.per_key_principal else "switchboard",
+            scopes=[],
+            claims={"key_index": index},
+        )
+
+
+def build_server(port: int, transport: str, per_key_principal: bool = False) -> MCPServer:
+    base = f"http://{HOST}:{port}"
+    resource = f"{base}/mcp" if transport == "streamable-http" else f"{base}/sse"
+    mcp = MCPServer(
+        name="switchboard-bearer-peer",
+        version="1.0.0",
+        instructions="Test peer that requires a static bearer key.",
+        token_verifier=StaticKeyVerifier(per_key_principal),
+        # The SDK requires an issuer URL whenever auth is on. There is no
+        # authorization server: it is a dummy that stays on loopback. It only
+        # shows up in /.well-known/oauth-protected-resource/... metadata.
+        auth=AuthSettings(
+            issuer_url=base,
+            resource_server_url=resource,
+            validate_token_resource=False,
+            required_scopes=[],
+        ),
+        log_level="WARNING",
+    )
+
+    @mcp.tool()
+    def whoami() -> dict:
+        """Tell which accepted key authenticated this request."""
+        tok = get_access_token()
+        if tok is None:
+            return {"authenticated": False}
+        return {
+            "authenticated": True,
+            "client_id": tok.client_id,
+            "key_index": (tok.claims or {}).get("key_index"),
+            "key_suffix": tok.token[-4:],
+            "transport": transport,
+        }
+
+    @mcp.tool()
+    def add(a: int, b: int) -> int:
+        """Add two integers."""
+        return a + b
+
+    @mcp.tool()
+    def echo(message: str) -> str:
+        """Echo the message back."""
+        return message
+
+    return mcp
+
+
+async def serve(port: int, transport: str, per_key_principal: bool) -> None:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((HOST, port))
+    port = sock.getsockname()[1]
+
+    mcp = build_server(port, transport, per_key_principal)
+    if transport == "sse":
+        app = mcp.sse_app(host=HOST)
+    else:
+        app = mcp.streamable_http_app(host=HOST)
+
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=2)
+    server = uvicorn.Server(config)
+
+    async def announce() -> None:
+        while not server.started:
+            if server.should_exit:
+                return
+            await asyncio.sleep(0.02)
+        print(f"READY {port}", flush=True)
+
+    task = asyncio.create_task(announce())
+    await server.serve(sockets=[sock])
+    task.cancel()
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "0")))
+    p.add_argument("--transport", choices=["streamable-http", "http", "sse"], default="streamable-http")
+    p.add_argument("--per-key-principal", action="store_true",
+                   default=os.environ.get("PEER_PER_KEY_PRINCIPAL") == "1",
+                   help="each key is its own principal (sessions do not survive a key switch)")
+    args = p.parse_args()
+    transport = "streamable-http" if args.transport == "http" else args.transport
+    if not accepted_keys():
+        print("warning: no accepted keys (set PEER_KEYS or PEER_KEYS_FILE); every request gets 401",
+              file=sys.stderr, flush=True)
+    try:
+        asyncio.run(serve(args.port, transport, args.per_key_principal))
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

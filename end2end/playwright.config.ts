@@ -1,0 +1,118 @@
+import { defineConfig } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  APP_PORT,
+  APP_URL,
+  BEARER_GOOD_KEY,
+  BEARER_PORT,
+  EVERYTHING_PORT,
+  VAULT_KEY,
+} from './tests/fixtures';
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+
+const SWITCHBOARD_BIN = process.env.SWITCHBOARD_BIN;
+if (!SWITCHBOARD_BIN) {
+  throw new Error(
+    'SWITCHBOARD_BIN is not set. Set it to the absolute path of the release binary ' +
+      '(e.g. SWITCHBOARD_BIN=/work/main/target/release/switchboard) and SWITCHBOARD_SITE_ROOT ' +
+      'to the built site (e.g. /work/main/target/site), then run `npx playwright test`.',
+  );
+}
+if (!path.isAbsolute(SWITCHBOARD_BIN) || !fs.existsSync(SWITCHBOARD_BIN)) {
+  throw new Error(`SWITCHBOARD_BIN=${SWITCHBOARD_BIN} must be the absolute path of an existing binary.`);
+}
+const SITE_ROOT = process.env.SWITCHBOARD_SITE_ROOT || path.join(REPO_ROOT, 'target', 'site');
+
+// A fresh database directory per run. The config is loaded again in the worker
+// processes; they inherit the runner's environment, so they reuse its directory.
+if (!process.env.SWITCHBOARD_E2E_TMP) {
+  process.env.SWITCHBOARD_E2E_TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-e2e-'));
+  console.log(`[e2e] database and app log in ${process.env.SWITCHBOARD_E2E_TMP}`);
+}
+const TMP_DIR = process.env.SWITCHBOARD_E2E_TMP;
+const APP_LOG = path.join(TMP_DIR, 'app.log');
+
+const PEER_PYTHON =
+  process.env.BEARER_PEER_PYTHON || path.join(os.homedir(), '.cache', 'switchboard', 'venv', 'bin', 'python');
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+export default defineConfig({
+  testDir: './tests',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  forbidOnly: !!process.env.CI,
+  reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+  use: {
+    baseURL: APP_URL,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  webServer: [
+    {
+      name: 'switchboard',
+      // The app's output goes to the Playwright output and to $SWITCHBOARD_E2E_TMP/app.log.
+      command: `${shellQuote(SWITCHBOARD_BIN)} 2>&1 | tee -a ${shellQuote(APP_LOG)}`,
+      cwd: REPO_ROOT,
+      url: `${APP_URL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: {
+        LEPTOS_SITE_ADDR: `127.0.0.1:${APP_PORT}`,
+        LEPTOS_SITE_ROOT: SITE_ROOT,
+        LEPTOS_OUTPUT_NAME: 'switchboard',
+        DATABASE_URL: `sqlite://${path.join(TMP_DIR, 'e2e.db')}`,
+        SWITCHBOARD_ADMIN_EMAIL: ADMIN_EMAIL,
+        SWITCHBOARD_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        SWITCHBOARD_VAULT_KEY: VAULT_KEY,
+        SWITCHBOARD_OUTBOUND_ALLOW: '127.0.0.0/8',
+        SWITCHBOARD_MCP_TIMEOUT: '10s',
+        RUST_LOG: process.env.RUST_LOG || 'info',
+      },
+    },
+    {
+      name: 'server-everything',
+      command:
+        'node --require ./peers/loopback-only.cjs ' +
+        'node_modules/@modelcontextprotocol/server-everything/dist/index.js streamableHttp',
+      cwd: '.',
+      // GET /mcp without a session is an error, so wait for the port instead.
+      port: EVERYTHING_PORT,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { PORT: String(EVERYTHING_PORT) },
+    },
+    {
+      name: 'bearer-peer',
+      command: `${shellQuote(PEER_PYTHON)} peers/bearer_peer.py --port ${BEARER_PORT}`,
+      cwd: '.',
+      port: BEARER_PORT,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { PEER_KEYS: BEARER_GOOD_KEY, PEER_KEYS_FILE: '' },
+    },
+  ],
+});

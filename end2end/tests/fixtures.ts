@@ -1,0 +1,156 @@
+// Shared constants and helpers for the Switchboard end-to-end suite.
+// playwright.config.ts imports the constants too, so the ports and credentials
+// the servers start with are the ones the tests use.
+
+import { expect, type Locator, type Page } from '@playwright/test';
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+    throw new Error(`${name}=${raw} is not a TCP port`);
+  }
+  return port;
+}
+
+/** The Switchboard app under test. */
+export const APP_PORT = portFromEnv('E2E_APP_PORT', 3917);
+/** @modelcontextprotocol/server-everything, streamable HTTP, no auth. */
+export const EVERYTHING_PORT = portFromEnv('E2E_EVERYTHING_PORT', 3918);
+/** end2end/peers/bearer_peer.py, streamable HTTP, static bearer key. */
+export const BEARER_PORT = portFromEnv('E2E_BEARER_PORT', 3919);
+
+export const APP_URL = `http://127.0.0.1:${APP_PORT}`;
+export const EVERYTHING_MCP_URL = `http://127.0.0.1:${EVERYTHING_PORT}/mcp`;
+export const BEARER_MCP_URL = `http://127.0.0.1:${BEARER_PORT}/mcp`;
+
+export const ADMIN_EMAIL = 'admin@acme.test';
+export const ADMIN_PASSWORD = 'e2e-admin-password';
+/** A fixed 64-hex-char local vault key (test value only). */
+export const VAULT_KEY = 'a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccddeeff00';
+
+/** The key the bearer peer accepts. */
+export const BEARER_GOOD_KEY = 'e2e-good-key-4f9a';
+/** A key the bearer peer rejects. */
+export const BEARER_WRONG_KEY = 'e2e-wrong-key-7c1d';
+
+/** Slow operations (an MCP round trip through the app). */
+export const TEST_CONNECTION_TIMEOUT = 20_000;
+
+let counter = 0;
+/** A server name no other test (or earlier run) uses. */
+export function uniqueName(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}`;
+}
+
+/** The app marks <html data-hydrated="true"> once the WASM bundle has hydrated. */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached', timeout: 30_000 });
+}
+
+/** Full page load of `path`, then wait for hydration. */
+export async function gotoHydrated(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await waitForHydration(page);
+}
+
+export async function signIn(page: Page, email = ADMIN_EMAIL, password = ADMIN_PASSWORD): Promise<void> {
+  await gotoHydrated(page, '/login');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(/\/mcp-servers(\?.*)?$/);
+  await waitForHydration(page);
+}
+
+/** The servers table (once the list has loaded and is not empty). */
+export function serversTable(page: Page): Locator {
+  return page.getByRole('table', { name: 'MCP servers' });
+}
+
+/** Wait until the list has loaded: either the table or the empty state. */
+export async function waitForServerList(page: Page): Promise<void> {
+  await expect(serversTable(page).or(page.getByText('No MCP servers yet'))).toBeVisible();
+}
+
+/** A table row; its accessible name is the server name. */
+export function serverRow(page: Page, name: string): Locator {
+  return page.getByRole('row', { name, exact: true });
+}
+
+/** Cells of a row: Name, Transport, Auth type, Tool count, Status. */
+export function rowCell(row: Locator, column: 'name' | 'transport' | 'auth' | 'tools' | 'status'): Locator {
+  const index = { name: 0, transport: 1, auth: 2, tools: 3, status: 4 }[column];
+  return row.getByRole('cell').nth(index);
+}
+
+export function registerDialog(page: Page): Locator {
+  return page.getByRole('dialog', { name: 'Register Server' });
+}
+
+export function detailDialog(page: Page, name: string): Locator {
+  return page.getByRole('dialog', { name, exact: true });
+}
+
+export async function openRegisterDialog(page: Page): Promise<Locator> {
+  await page.getByRole('button', { name: 'Register Server', exact: true }).click();
+  const dialog = registerDialog(page);
+  await expect(dialog).toBeVisible();
+  return dialog;
+}
+
+export interface ServerForm {
+  name: string;
+  url: string;
+  transport?: 'Streamable HTTP (recommended)' | 'SSE';
+  auth?: 'None' | 'Tenant API Key' | 'OAuth';
+  apiKey?: string;
+}
+
+/** Fill the (already open) Register Server dialog and press Register. */
+export async function fillAndSubmitRegister(dialog: Locator, form: ServerForm): Promise<void> {
+  await dialog.getByLabel('Name', { exact: true }).fill(form.name);
+  await dialog.getByLabel('URL', { exact: true }).fill(form.url);
+  if (form.transport) {
+    await dialog.getByLabel('Transport', { exact: true }).selectOption({ label: form.transport });
+  }
+  if (form.auth) {
+    await dialog.getByLabel('Authentication', { exact: true }).selectOption({ label: form.auth });
+  }
+  if (form.apiKey !== undefined) {
+    await dialog.getByLabel('API Key', { exact: true }).fill(form.apiKey);
+  }
+  await dialog.getByRole('button', { name: 'Register', exact: true }).click();
+}
+
+/** Register a server through the UI; returns its table row once it is shown. */
+export async function registerServer(page: Page, form: ServerForm): Promise<Locator> {
+  const dialog = await openRegisterDialog(page);
+  await fillAndSubmitRegister(dialog, form);
+  await expect(dialog).toBeHidden();
+  const row = serverRow(page, form.name);
+  await expect(row).toBeVisible();
+  return row;
+}
+
+/** Click a row and wait for its detail dialog (titled with the server name). */
+export async function openServer(page: Page, name: string): Promise<Locator> {
+  await serverRow(page, name).click();
+  const dialog = detailDialog(page, name);
+  await expect(dialog).toBeVisible();
+  return dialog;
+}
+
+export async function closeDialog(dialog: Locator): Promise<void> {
+  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+  await expect(dialog).toBeHidden();
+}
+
+/** Press Test Connection in an open detail dialog. */
+export async function testConnection(dialog: Locator): Promise<void> {
+  const button = dialog.getByRole('button', { name: 'Test Connection', exact: true });
+  await expect(button).toBeEnabled();
+  await button.click();
+}

@@ -1,0 +1,63 @@
+//! The servers page's server functions.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::domain::{
+    AppError, ListQuery, NewServer, Page, ServerPatch, ServerSort, ServerSummary, ServerView,
+    TestOutcome,
+};
+
+#[server(input = Json, endpoint = "servers/list")]
+pub async fn list_servers(query: ListQuery<ServerSort>) -> Result<Page<ServerSummary>, AppError> {
+    use super::edge::{caller, fail};
+    use crate::server::services::servers;
+
+    let (state, actor) = caller().await?;
+    servers::list(&state, &actor, query).await.map_err(fail)
+}
+
+#[server(input = Json, endpoint = "servers/get")]
+pub async fn get_server(id: i64) -> Result<ServerView, AppError> {
+    use super::edge::{caller, fail};
+    use crate::server::services::servers;
+
+    let (state, actor) = caller().await?;
+    servers::get(&state, &actor, id).await.map_err(fail)
+}
+
+#[server(input = Json, endpoint = "servers/register")]
+pub async fn register_server(server: NewServer) -> Result<ServerView, AppError> {
+    use super::edge::{caller, fail};
+    use crate::server::services::servers;
+
+    let (state, actor) = caller().await?;
+    servers::register(&state, &actor, server).await.map_err(fail)
+}
+
+#[server(input = Json, endpoint = "servers/update")]
+pub async fn update_server(id: i64, patch: ServerPatch) -> Result<ServerView, AppError> {
+    use super::edge::{caller, fail};
+    use crate::server::services::servers;
+
+    let (state, actor) = caller().await?;
+    servers::update(&state, &actor, id, patch).await.map_err(fail)
+}
+
+#[server(input = Json, endpoint = "servers/delete")]
+pub async fn delete_server(id: i64) -> Result<(), AppError> {
+    use super::edge::{caller, fail};
+    use crate::server::services::servers;
+
+    let (state, actor) = caller().await?;
+    servers::delete(&state, &actor, id).await.map_err(fail)
+}
+
+#[server(input = Json, endpoint = "servers/test")]
+pub async fn test_server(id: i64) -> Result<TestOutcome, AppError> {
+    use super::edge::{caller, fail};
+    use crate::server::services::servers;
+
+    let (state, actor) = caller().await?;
+    servers::test(&state, &actor, id).await.map_err(fail)
+}

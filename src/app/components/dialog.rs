@@ -1,0 +1,113 @@
+//! A modal dialog: `role="dialog"`, focus moved in and trapped, Esc closes,
+//! focus returned to whatever opened it.
+
+use leptos::html;
+use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos::web_sys::{Element, HtmlElement, KeyboardEvent};
+
+const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), \
+    select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])";
+
+fn focusables(root: &Element) -> Vec<HtmlElement> {
+    let Ok(nodes) = root.query_selector_all(FOCUSABLE) else {
+        return Vec::new();
+    };
+    (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+        // Hidden elements have no offset parent and cannot take focus.
+        .filter(|el| el.offset_parent().is_some())
+        .collect()
+}
+
+#[component]
+pub fn Dialog(
+    #[prop(into)] title: Signal<String>,
+    /// Unique per page: names the title element for `aria-labelledby`.
+    #[prop(into)] id: String,
+    #[prop(into)] on_close: Callback<()>,
+    #[prop(optional, into)] wide: bool,
+    children: Children,
+) -> impl IntoView {
+    let panel: NodeRef<html::Div> = NodeRef::new();
+    let title_id = format!("{id}-title");
+    let labelled_by = title_id.clone();
+    // What had focus before, to give it back on close.
+    let opener = StoredValue::new_local(None::<HtmlElement>);
+
+    Effect::new(move |_| {
+        if let Some(panel) = panel.get() {
+            if opener.get_value().is_none() {
+                let active = document()
+                    .active_element()
+                    .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+                opener.set_value(active);
+            }
+            let first = focusables(&panel).into_iter().next();
+            match first {
+                Some(el) => {
+                    let _ = el.focus();
+                }
+                None => {
+                    let _ = panel.focus();
+                }
+            }
+        }
+    });
+    on_cleanup(move || {
+        if let Some(Some(el)) = opener.try_get_value() {
+            let _ = el.focus();
+        }
+    });
+
+    let on_keydown = move |ev: KeyboardEvent| {
+        match ev.key().as_str() {
+            "Escape" => {
+                ev.stop_propagation();
+                on_close.run(());
+            }
+            "Tab" => {
+                let Some(panel) = panel.get() else { return };
+                let items = focusables(&panel);
+                let (Some(first), Some(last)) = (items.first(), items.last()) else {
+                    ev.prevent_default();
+                    return;
+                };
+                let active = document().active_element();
+                let at = |el: &HtmlElement| active.as_ref().is_some_and(|a| a == el.unchecked_ref::<Element>());
+                let inside = active.as_ref().is_some_and(|a| panel.contains(Some(a)));
+                if ev.shift_key() && (at(first) || !inside) {
+                    ev.prevent_default();
+                    let _ = last.focus();
+                } else if !ev.shift_key() && (at(last) || !inside) {
+                    ev.prevent_default();
+                    let _ = first.focus();
+                }
+            }
+            _ => {}
+        }
+    };
+
+    view! {
+        <div class="backdrop" on:click=move |_| on_close.run(())></div>
+        <div
+            class="dialog"
+            class:wide=wide
+            role="dialog"
+            aria-modal="true"
+            aria-labelledby=labelled_by
+            tabindex="-1"
+            node_ref=panel
+            on:keydown=on_keydown
+        >
+            <header class="dialog-header">
+                <h2 id=title_id>{move || title.get()}</h2>
+                <button class="icon" type="button" aria-label="Close" on:click=move |_| on_close.run(())>
+                    "×"
+                </button>
+            </header>
+            <div class="dialog-body">{children()}</div>
+        </div>
+    }
+}

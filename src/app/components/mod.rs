@@ -1,0 +1,6 @@
+//! Reusable UI pieces.
+
+pub mod data_table;
+pub mod dialog;
+pub mod form;
+pub mod toasts;

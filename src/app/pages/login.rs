@@ -1,0 +1,88 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::auth::SignIn;
+use crate::app::components::form::FieldErrorText;
+
+/// Only same-site paths may be a post-sign-in destination.
+fn safe_next(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/mcp-servers".to_owned())
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let query = use_query_map();
+    let next = Memo::new(move |_| safe_next(query.read().get("next")));
+    let sign_in = ServerAction::<SignIn>::new();
+    let error = Memo::new(move |_| sign_in.value().get().and_then(|r| r.err()));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = sign_in.value().get() {
+            let _ = window().location().set_href(&next.get_untracked());
+        }
+    });
+    let field_error = move |field: &'static str| {
+        Signal::derive(move || error.get().and_then(|e| e.field_message(field)))
+    };
+    let general_error = move || {
+        error.get().filter(|e| !matches!(e, crate::domain::AppError::Invalid(_))).map(|e| e.to_string())
+    };
+    view! {
+        <Title text="Sign in" />
+        <main class="login">
+            <div class="card">
+                <h1>"Sign in to Switchboard"</h1>
+                <ActionForm action=sign_in attr:novalidate="true" attr:aria-label="Sign in">
+                    <div class="field">
+                        <label for="email">"Email"</label>
+                        <input
+                            id="email"
+                            name="email"
+                            type="email"
+                            autocomplete="username"
+                            required
+                            autofocus
+                            aria-invalid=move || field_error("email").get().is_some().to_string()
+                            aria-describedby="email-error"
+                        />
+                        <FieldErrorText id="email-error" message=field_error("email") />
+                    </div>
+                    <div class="field">
+                        <label for="password">"Password"</label>
+                        <input
+                            id="password"
+                            name="password"
+                            type="password"
+                            autocomplete="current-password"
+                            required
+                            aria-invalid=move || field_error("password").get().is_some().to_string()
+                            aria-describedby="password-error"
+                        />
+                        <FieldErrorText id="password-error" message=field_error("password") />
+                    </div>
+                    <Show when=move || general_error().is_some()>
+                        <p class="alert error" role="alert">{general_error}</p>
+                    </Show>
+                    <button class="button primary wide" type="submit" disabled=move || sign_in.pending().get()>
+                        {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </ActionForm>
+            </div>
+        </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_must_stay_on_this_site() {
+        assert_eq!(safe_next(Some("/mcp-servers?page=2".into())), "/mcp-servers?page=2");
+        for evil in ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)"] {
+            assert_eq!(safe_next(Some(evil.into())), "/mcp-servers", "{evil}");
+        }
+        assert_eq!(safe_next(None), "/mcp-servers");
+    }
+}

@@ -1,0 +1,4 @@
+pub mod layout;
+pub mod login;
+pub mod not_found;
+pub mod servers;

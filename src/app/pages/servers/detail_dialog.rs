@@ -1,0 +1,221 @@
+//! The ServerDetailDialog: every field, Test Connection, tools, enable, delete.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+
+use crate::api::servers::{DeleteServer, TestServer, UpdateServer, get_server};
+use crate::app::components::dialog::Dialog;
+use crate::app::components::form::aria_bool;
+use crate::app::components::toasts::use_toasts;
+use crate::domain::{ErrorClass, ServerPatch, ServerView, TestOutcome};
+
+fn when(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+fn class_label(class: ErrorClass) -> &'static str {
+    match class {
+        ErrorClass::Transport => "Transport error",
+        ErrorClass::Auth => "Authentication error",
+        ErrorClass::Downstream => "Downstream error",
+    }
+}
+
+#[component]
+pub fn ServerDetailDialog(
+    id: i64,
+    is_admin: bool,
+    #[prop(into)] on_close: Callback<()>,
+    /// Called after any change, so the list can refresh.
+    #[prop(into)] on_changed: Callback<()>,
+) -> impl IntoView {
+    let toasts = use_toasts();
+    let version = RwSignal::new(0u32);
+    let server = Resource::new(move || version.get(), move |_| get_server(id));
+    let test = ServerAction::<TestServer>::new();
+    let update = ServerAction::<UpdateServer>::new();
+    let delete = ServerAction::<DeleteServer>::new();
+    let confirming = RwSignal::new(false);
+    let action_error = RwSignal::new(None::<String>);
+    let title = RwSignal::new("Server".to_owned());
+
+    let changed = move || {
+        version.update(|v| *v += 1);
+        on_changed.run(());
+    };
+    Effect::new(move |_| match test.value().get() {
+        Some(Ok(_)) => {
+            action_error.set(None);
+            changed();
+        }
+        Some(Err(e)) => action_error.set(Some(e.to_string())),
+        None => {}
+    });
+    Effect::new(move |_| match update.value().get() {
+        Some(Ok(s)) => {
+            action_error.set(None);
+            toasts.success(format!("“{}” is now {}.", s.name, if s.enabled { "enabled" } else { "disabled" }));
+            changed();
+        }
+        Some(Err(e)) => action_error.set(Some(e.to_string())),
+        None => {}
+    });
+    Effect::new(move |_| match delete.value().get() {
+        Some(Ok(())) => {
+            toasts.success(format!("Deleted “{}”.", title.get_untracked()));
+            on_changed.run(());
+            on_close.run(());
+        }
+        Some(Err(e)) => action_error.set(Some(e.to_string())),
+        None => {}
+    });
+
+    let body = move |s: ServerView| {
+        title.set(s.name.clone());
+        let enabled = s.enabled;
+        let confirm_text = StoredValue::new(format!(
+            "Delete “{}”? Agents lose access to it. This cannot be undone.",
+            s.name
+        ));
+        view! {
+            <dl class="details">
+                <dt>"Name"</dt>
+                <dd>{s.name.clone()}</dd>
+                <dt>"URL"</dt>
+                <dd class="mono">{s.url.clone()}</dd>
+                <dt>"Transport"</dt>
+                <dd>{s.transport.label()}</dd>
+                <dt>"Authentication"</dt>
+                <dd>{s.auth_type.label()}</dd>
+                <dt>"Credential"</dt>
+                <dd>{if s.has_credential { "Stored in the vault" } else { "None" }}</dd>
+                <dt>"Slug"</dt>
+                <dd class="mono">{s.slug.clone()}</dd>
+                <dt>"Created"</dt>
+                <dd>{when(s.created_at)}</dd>
+                <dt>"Last tested"</dt>
+                <dd>{s.last_test.as_ref().map(|t| when(t.tested_at)).unwrap_or_else(|| "Never".to_owned())}</dd>
+            </dl>
+            <div class="row-actions">
+                <Show when=move || is_admin>
+                    <button
+                        class="button primary"
+                        type="button"
+                        disabled=move || test.pending().get()
+                        aria-busy=move || aria_bool(test.pending().get())
+                        on:click=move |_| {
+                            test.dispatch(TestServer { id });
+                        }
+                    >
+                        {move || if test.pending().get() { "Testing…" } else { "Test Connection" }}
+                    </button>
+                    <label class="switch">
+                        <button
+                            type="button"
+                            role="switch"
+                            aria-checked=aria_bool(enabled)
+                            aria-label="Enabled"
+                            disabled=move || update.pending().get()
+                            on:click=move |_| {
+                                update.dispatch(UpdateServer {
+                                    id,
+                                    patch: ServerPatch { enabled: Some(!enabled), ..Default::default() },
+                                });
+                            }
+                        >
+                            <span class="track" aria-hidden="true"></span>
+                        </button>
+                        <span aria-hidden="true">"Enabled"</span>
+                    </label>
+                </Show>
+            </div>
+            <TestResult outcome=s.last_test.clone() />
+            <Show when=move || is_admin>
+                <div class="danger-zone">
+                    <Show
+                        when=move || confirming.get()
+                        fallback=move || view! {
+                            <button class="button danger-outline" type="button" on:click=move |_| confirming.set(true)>
+                                "Delete"
+                            </button>
+                        }
+                    >
+                        <p role="alert">{confirm_text.get_value()}</p>
+                        <button
+                            class="button danger"
+                            type="button"
+                            disabled=move || delete.pending().get()
+                            on:click=move |_| {
+                                delete.dispatch(DeleteServer { id });
+                            }
+                        >
+                            {move || if delete.pending().get() { "Deleting…" } else { "Delete server" }}
+                        </button>
+                        <button class="button ghost" type="button" on:click=move |_| confirming.set(false)>
+                            "Cancel"
+                        </button>
+                    </Show>
+                </div>
+            </Show>
+        }
+    };
+
+    view! {
+        <Dialog id="server-detail" title=title on_close=on_close wide=true>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match server.await {
+                        Ok(s) => body(s).into_any(),
+                        Err(e) => view! { <p class="alert error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <Show when=move || action_error.get().is_some()>
+                <p class="alert error" role="alert">{move || action_error.get()}</p>
+            </Show>
+        </Dialog>
+    }
+}
+
+#[component]
+fn TestResult(outcome: Option<TestOutcome>) -> impl IntoView {
+    match outcome {
+        None => view! { <p class="muted">"Not tested yet. Test the connection to see the server's tools."</p> }.into_any(),
+        Some(t) if t.ok => {
+            let count = t.tools.len();
+            view! {
+                <p class="alert ok" role="status">
+                    {format!("Connected. The server exposes {count} tool{}.", if count == 1 { "" } else { "s" })}
+                </p>
+                <details class="tools">
+                    <summary>"View Tools"</summary>
+                    <ul>
+                        {t.tools
+                            .into_iter()
+                            .map(|tool| view! {
+                                <li>
+                                    <code class="tool-name">{tool.name}</code>
+                                    <span class="tool-desc">{tool.description.unwrap_or_default()}</span>
+                                </li>
+                            })
+                            .collect_view()}
+                    </ul>
+                </details>
+            }
+            .into_any()
+        }
+        Some(t) => {
+            let (label, message) = t
+                .error
+                .map(|e| (class_label(e.class), e.message))
+                .unwrap_or(("Error", "The test failed.".to_owned()));
+            view! {
+                <div class="alert error" role="alert">
+                    <strong>{label}</strong>
+                    <p>{message}</p>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! `/mcp-servers`: the tenant's registered MCP servers.
+
+mod add_dialog;
+mod detail_dialog;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::layout::{CurrentUser, Layout};
+use crate::api::servers::list_servers;
+use crate::app::components::data_table::{Column, DataTable, Pager};
+use crate::domain::{ListQuery, ServerSort, ServerSummary, SortDir};
+use add_dialog::AddServerDialog;
+use detail_dialog::ServerDetailDialog;
+
+#[component]
+pub fn ServersPage() -> impl IntoView {
+    view! {
+        <Title text="MCP Servers" />
+        <Layout>
+            <ServersView />
+        </Layout>
+    }
+}
+
+fn columns() -> Vec<Column<ServerSort>> {
+    let col = |label, sort, numeric| Column { label, sort: Some(sort), numeric };
+    vec![
+        col("Name", ServerSort::Name, false),
+        col("Transport", ServerSort::Transport, false),
+        col("Auth type", ServerSort::AuthType, false),
+        col("Tool count", ServerSort::ToolCount, true),
+        col("Status", ServerSort::Status, false),
+    ]
+}
+
+fn cells(s: &ServerSummary) -> AnyView {
+    let count = s.tool_count.map(|n| n.to_string()).unwrap_or_else(|| "—".to_owned());
+    let (status, class) = if s.enabled { ("Enabled", "badge on") } else { ("Disabled", "badge off") };
+    view! {
+        <td class="name">{s.name.clone()}</td>
+        <td>{s.transport.label()}</td>
+        <td>{s.auth_type.label()}</td>
+        <td class="numeric">{count}</td>
+        <td><span class=class>{status}</span></td>
+    }
+    .into_any()
+}
+
+#[component]
+fn ServersView() -> impl IntoView {
+    let user = expect_context::<CurrentUser>();
+    let query = RwSignal::new(ListQuery::<ServerSort>::default());
+    // Bumped after every change so the list is fetched again.
+    let version = RwSignal::new(0u32);
+    let servers = Resource::new(move || (query.get(), version.get()), |(q, _)| list_servers(q));
+    let adding = RwSignal::new(false);
+    let selected = RwSignal::new(None::<i64>);
+    let refresh = Callback::new(move |_: ()| version.update(|v| *v += 1));
+
+    let sorted = Signal::derive(move || query.with(|q| (q.sort, q.dir)));
+    let on_sort = Callback::new(move |key: ServerSort| {
+        query.update(|q| {
+            q.dir = if q.sort == key { q.dir.flip() } else { SortDir::Asc };
+            q.sort = key;
+            q.page = 1;
+        })
+    });
+    let busy = Signal::derive(move || servers.get().is_none());
+    let filter = move || query.with(|q| q.filter.clone());
+
+    view! {
+        <div class="page-header">
+            <h1>"MCP Servers"</h1>
+            <Show when=move || user.is_admin()>
+                <button class="button primary" type="button" on:click=move |_| adding.set(true)>
+                    "Register Server"
+                </button>
+            </Show>
+        </div>
+        <p class="lede">
+            "External MCP servers your agents may call. Select a server to test it, see its tools, or change it."
+        </p>
+        <div class="toolbar">
+            <label class="filter">
+                <span>"Filter by name"</span>
+                <input
+                    type="search"
+                    placeholder="Filter by name"
+                    prop:value=filter
+                    on:input:target=move |ev| {
+                        let value = ev.target().value();
+                        query.update(|q| {
+                            q.filter = value;
+                            q.page = 1;
+                        });
+                    }
+                />
+            </label>
+        </div>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading servers…"</p> }>
+            {move || Suspend::new(async move {
+                match servers.await {
+                    Err(e) => view! {
+                        <div class="alert error" role="alert">
+                            <p>"Could not load servers: " {e.to_string()}</p>
+                            <Show when=move || matches!(e, crate::domain::AppError::Unauthorized)>
+                                <p><a href="/login?next=%2Fmcp-servers">"Sign in again"</a></p>
+                            </Show>
+                            <button class="button" type="button" on:click=move |_| refresh.run(())>"Retry"</button>
+                        </div>
+                    }
+                    .into_any(),
+                    Ok(page) if page.items.is_empty() => {
+                        let filtered = !filter().is_empty();
+                        view! {
+                            <div class="empty">
+                                {if filtered {
+                                    view! { <p>"No servers match “" {filter()} "”."</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <p class="empty-title">"No MCP servers yet"</p>
+                                        <p>"Register the first server your agents may call."</p>
+                                    }
+                                    .into_any()
+                                }}
+                            </div>
+                        }
+                        .into_any()
+                    }
+                    Ok(page) => {
+                        let page_count = page.page_count();
+                        view! {
+                            <DataTable
+                                caption="MCP servers"
+                                columns=columns()
+                                sorted=sorted
+                                on_sort=on_sort
+                                rows=page.items.clone()
+                                row_key=|s: &ServerSummary| s.id
+                                row_label=|s: &ServerSummary| s.name.clone()
+                                cells=cells
+                                on_activate=move |id| selected.set(Some(id))
+                                busy=busy
+                            />
+                            <Pager
+                                page=page.page
+                                page_count=page_count
+                                total=page.total
+                                noun="server"
+                                on_page=move |p| query.update(|q| q.page = p)
+                            />
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Transition>
+        <Show when=move || adding.get()>
+            <AddServerDialog
+                on_close=move |_| adding.set(false)
+                on_saved=move |_id: i64| {
+                    adding.set(false);
+                    refresh.run(());
+                }
+            />
+        </Show>
+        {move || {
+            selected
+                .get()
+                .map(|id| {
+                    view! {
+                        <ServerDetailDialog
+                            id=id
+                            is_admin=user.is_admin()
+                            on_close=move |_| selected.set(None)
+                            on_changed=move |_| refresh.run(())
+                        />
+                    }
+                })
+        }}
+    }
+}

@@ -1,0 +1,104 @@
+//! The one error type that crosses the server-function boundary.
+//!
+//! Server-side layers have their own `thiserror` enums; they are mapped into
+//! this one at the edge, which decides what a user may see.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A validation problem tied to one form field, so the UI can show it in place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// No valid session or token.
+    #[error("Please sign in to continue.")]
+    Unauthorized,
+    /// Signed in, but the role does not allow this.
+    #[error("You do not have permission to do that.")]
+    Forbidden,
+    /// Missing, or belonging to another tenant (never distinguishable).
+    #[error("Not found.")]
+    NotFound,
+    /// One or more fields are invalid.
+    #[error("{}", join_fields(.0))]
+    Invalid(Vec<FieldError>),
+    /// Too many failed attempts.
+    #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
+    RateLimited { retry_after_secs: u64 },
+    /// A dependency (the credential vault, the database) is down.
+    #[error("{0}")]
+    Unavailable(String),
+    /// Something failed on the server; details are in its logs, not here.
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// The request never reached the server, or its answer could not be read.
+    #[error("Could not reach the server: {0}")]
+    Network(String),
+}
+
+fn join_fields(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| e.message.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl AppError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// The message for one field, if this error carries one.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Invalid(errors) => errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message.clone()),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status this error answers with.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Invalid(_) => 422,
+            AppError::RateLimited { .. } => 429,
+            AppError::Unavailable(_) => 503,
+            AppError::Internal => 500,
+            AppError::Network(_) => 502,
+        }
+    }
+}
+
+impl leptos::server_fn::error::FromServerFnError for AppError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(e: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        AppError::Network(e.to_string())
+    }
+}

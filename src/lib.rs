@@ -1,0 +1,18 @@
+//! Switchboard: a multi-tenant registry and connection broker for MCP servers.
+//!
+//! `domain` and `app` compile for both the server and the browser; `api`
+//! holds the server functions (their bodies run only on the server);
+//! `server` is server-only.
+
+pub mod api;
+pub mod app;
+pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

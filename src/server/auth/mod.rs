@@ -1,0 +1,29 @@
+//! Identity: password hashes, sessions, and who is asking (`Actor`).
+
+pub mod password;
+pub mod rate_limit;
+pub mod session;
+
+use crate::domain::Role;
+
+/// A verified caller, scoped to one tenant. Services take this, never raw headers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub username: String,
+    pub email: String,
+    pub tenant_id: i64,
+    pub tenant_slug: String,
+    pub tenant_name: String,
+    pub role: Role,
+}
+
+impl Actor {
+    pub fn require_admin(&self) -> Result<(), crate::server::error::ServiceError> {
+        if self.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(crate::server::error::ServiceError::Forbidden)
+        }
+    }
+}

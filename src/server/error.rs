@@ -1,0 +1,74 @@
+//! The service layer's error, and how it maps onto what a client may see.
+
+use crate::domain::{AppError, FieldError};
+use crate::server::store::StoreError;
+use crate::server::vault::VaultError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("not signed in")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error("rate limited for {0}s")]
+    RateLimited(u64),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+impl ServiceError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        ServiceError::Invalid(vec![FieldError::new(field, message)])
+    }
+}
+
+impl From<AppError> for ServiceError {
+    /// Domain validation returns `AppError::Invalid`; keep its field errors.
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Invalid(fields) => ServiceError::Invalid(fields),
+            AppError::Unauthorized => ServiceError::Unauthorized,
+            AppError::Forbidden => ServiceError::Forbidden,
+            AppError::NotFound => ServiceError::NotFound,
+            AppError::RateLimited { retry_after_secs } => ServiceError::RateLimited(retry_after_secs),
+            other => ServiceError::Store(StoreError::Corrupt(other.to_string())),
+        }
+    }
+}
+
+impl From<ServiceError> for AppError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Unauthorized => AppError::Unauthorized,
+            ServiceError::Forbidden => AppError::Forbidden,
+            ServiceError::NotFound => AppError::NotFound,
+            ServiceError::Invalid(fields) => AppError::Invalid(fields),
+            ServiceError::RateLimited(secs) => AppError::RateLimited {
+                retry_after_secs: secs,
+            },
+            ServiceError::Vault(VaultError::Unavailable(reason)) => {
+                tracing::error!(%reason, "credential vault unavailable");
+                AppError::Unavailable(
+                    "The credential vault is unavailable. Nothing was saved; please try again."
+                        .into(),
+                )
+            }
+            ServiceError::Vault(e) => {
+                tracing::error!(error = %e, "credential vault error");
+                AppError::Unavailable(format!("Credential vault error: {e}"))
+            }
+            ServiceError::Store(e) => {
+                tracing::error!(error = %e, "store error");
+                AppError::Internal
+            }
+        }
+    }
+}

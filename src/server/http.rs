@@ -1,0 +1,109 @@
+//! The Axum router: pages and server functions (Leptos), health checks, and
+//! the middleware that guards them.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum_extra::extract::CookieJar;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+
+use crate::app::{App, shell};
+use crate::server::auth::session::COOKIE_NAME;
+use crate::server::services::accounts;
+use crate::server::state::AppState;
+
+/// Pages that need a session; anything else is public.
+const PROTECTED_PAGES: [&str; 2] = ["/", "/mcp-servers"];
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), page_guard))
+        .layer(middleware::from_fn(same_origin))
+        .with_state(state)
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// Signed-out visitors of an admin page go to `/login?next=…`; signed-in
+/// visitors of `/login` (or `/`) go to the servers page. Done before Leptos
+/// renders anything, so the redirect is a real 302 and no page leaks.
+async fn page_guard(State(state): State<AppState>, jar: CookieJar, req: Request, next: Next) -> Response {
+    if req.method() != Method::GET {
+        return next.run(req).await;
+    }
+    let path = req.uri().path().to_owned();
+    let is_login = path == "/login";
+    if !is_login && !PROTECTED_PAGES.contains(&path.as_str()) {
+        return next.run(req).await;
+    }
+    let signed_in = match jar.get(COOKIE_NAME) {
+        Some(cookie) => accounts::actor_for_session(state.store.as_ref(), cookie.value())
+            .await
+            .is_ok(),
+        None => false,
+    };
+    match (signed_in, is_login) {
+        (true, true) => Redirect::to("/mcp-servers").into_response(),
+        (true, false) if path == "/" => Redirect::to("/mcp-servers").into_response(),
+        (false, false) => {
+            let next = if path == "/" { "/mcp-servers".to_owned() } else { path };
+            Redirect::to(&format!("/login?next={}", encode_path(&next))).into_response()
+        }
+        _ => next.run(req).await,
+    }
+}
+
+fn encode_path(path: &str) -> String {
+    url::form_urlencoded::byte_serialize(path.as_bytes()).collect()
+}
+
+/// A state-changing request that carries browser metadata must come from our
+/// own origin (defence in depth on top of SameSite=Lax cookies).
+async fn same_origin(req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if safe || origin_ok(&req) {
+        return next.run(req).await;
+    }
+    tracing::warn!(method = %req.method(), path = %req.uri().path(), "cross-origin request refused");
+    Response::builder()
+        .status(StatusCode::FORBIDDEN)
+        .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+        .body(Body::from("cross-origin request refused"))
+        .unwrap_or_else(|_| StatusCode::FORBIDDEN.into_response())
+}
+
+fn origin_ok(req: &Request) -> bool {
+    let headers = req.headers();
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        // Not a browser (curl, an SDK): there is no ambient cookie authority to abuse.
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest);
+    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+}

@@ -1,0 +1,151 @@
+//! Test connection: connect, negotiate, `tools/list` across all pages, close.
+
+use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
+use rmcp::ServiceExt;
+use rmcp::model::{ClientCapabilities, ClientConfig, Implementation, ProtocolVersion};
+use rmcp::transport::common::client_side_sse::ExponentialBackoff;
+use rmcp::transport::sink_stream::SinkStreamTransport;
+use rmcp::transport::streamable_http_client::{
+    StreamableHttpClientTransport, StreamableHttpClientTransportConfig,
+};
+use secrecy::{ExposeSecret, SecretString};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+
+use super::classify;
+use super::headers::authorization_value;
+use super::sse;
+use super::ssrf::OutboundPolicy;
+use crate::domain::{ErrorClass, TestError, ToolInfo, Transport};
+
+/// What to connect to, with the credential already read from the vault.
+pub struct TestTarget<'a> {
+    pub url: &'a str,
+    pub transport: Transport,
+    pub credential: Option<&'a SecretString>,
+}
+
+#[derive(Clone)]
+pub struct McpClient {
+    http: reqwest::Client,
+    policy: Arc<OutboundPolicy>,
+    timeout: Duration,
+}
+
+impl McpClient {
+    pub fn new(policy: OutboundPolicy, timeout: Duration) -> Result<Self, reqwest::Error> {
+        let policy = Arc::new(policy);
+        let http = reqwest::Client::builder()
+            .dns_resolver(policy.resolver())
+            .redirect(policy.redirect_policy())
+            .connect_timeout(timeout)
+            .read_timeout(timeout)
+            // Idle keep-alive connections stall on delayed ACKs (rmcp does the same).
+            .pool_max_idle_per_host(0)
+            .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Self {
+            http,
+            policy,
+            timeout,
+        })
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Runs the whole test under one deadline. Never fails: every problem is
+    /// a classified [`TestError`] whose text has the credential scrubbed out.
+    pub async fn test(&self, target: &TestTarget<'_>) -> Result<Vec<ToolInfo>, TestError> {
+        let outcome = match tokio::time::timeout(self.timeout, self.run(target)).await {
+            Ok(result) => result,
+            Err(_) => Err(classify::timeout(self.timeout)),
+        };
+        outcome.map_err(|mut e| {
+            if let Some(secret) = target.credential {
+                e.message = scrub(&e.message, secret.expose_secret());
+            }
+            e
+        })
+    }
+
+    async fn run(&self, target: &TestTarget<'_>) -> Result<Vec<ToolInfo>, TestError> {
+        let url = Url::parse(target.url).map_err(|e| TestError {
+            class: ErrorClass::Transport,
+            message: format!("The URL cannot be parsed: {e}"),
+        })?;
+        self.policy.check_url(&url).map_err(|e| TestError {
+            class: ErrorClass::Transport,
+            message: e.to_string(),
+        })?;
+        let auth = target
+            .credential
+            .map(|secret| {
+                let mut value = HeaderValue::from_str(&authorization_value(secret.expose_secret()))
+                    .map_err(|_| TestError {
+                        class: ErrorClass::Auth,
+                        message: "The stored credential is not a valid HTTP header value.".into(),
+                    })?;
+                value.set_sensitive(true);
+                Ok::<_, TestError>(value)
+            })
+            .transpose()?;
+        let info = ClientConfig::new(
+            ClientCapabilities::default(),
+            Implementation::new("switchboard", env!("CARGO_PKG_VERSION")),
+        )
+        .with_protocol_version(ProtocolVersion::LATEST_WITH_INITIALIZE);
+
+        let client = match target.transport {
+            Transport::StreamableHttp => {
+                let mut headers: HashMap<HeaderName, HeaderValue> = HashMap::new();
+                if let Some(value) = auth {
+                    headers.insert(AUTHORIZATION, value);
+                }
+                let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str())
+                    .custom_headers(headers)
+                    .reinit_on_expired_session(false);
+                let mut backoff = ExponentialBackoff::default();
+                backoff.max_times = Some(1);
+                config.retry_config = Arc::new(backoff);
+                let transport = StreamableHttpClientTransport::with_client(self.http.clone(), config);
+                info.serve(transport).await.map_err(|e| classify::from_init(&e))?
+            }
+            Transport::Sse => {
+                let (tx, rx) = sse::connect(self.http.clone(), url, auth)
+                    .await
+                    .map_err(|e| classify::from_sse(&e))?;
+                info.serve(SinkStreamTransport::new(tx, rx))
+                    .await
+                    .map_err(|e| classify::from_init(&e))?
+            }
+        };
+        let tools = client.list_all_tools().await;
+        // Closing ends the session (a DELETE for streamable HTTP); it need not
+        // hold up the answer, so it finishes in the background, bounded.
+        tokio::spawn(async move {
+            let mut client = client;
+            let _ = client.close_with_timeout(Duration::from_secs(5)).await;
+        });
+        let tools = tools.map_err(|e| classify::from_service(&e))?;
+        Ok(tools
+            .into_iter()
+            .map(|t| ToolInfo {
+                name: t.name.into_owned(),
+                description: t.description.map(|d| d.into_owned()),
+            })
+            .collect())
+    }
+}
+
+/// A hostile server could echo our credential back in its error text.
+fn scrub(message: &str, secret: &str) -> String {
+    let secret = secret.trim();
+    if secret.len() < 4 {
+        return message.to_owned();
+    }
+    message.replace(secret, "••••")
+}

@@ -1,0 +1,10 @@
+//! The MCP client: test connections to admin-registered servers.
+
+mod classify;
+mod client;
+mod headers;
+mod sse;
+pub mod ssrf;
+
+pub use client::{McpClient, TestTarget};
+pub use headers::authorization_value;

@@ -1,0 +1,261 @@
+//! The outbound policy every call to an admin-supplied URL goes through.
+//!
+//! Resolve, check every address, and hand exactly those addresses to the
+//! connector (so a second DNS answer cannot swap in a private address);
+//! IP-literal hosts and each redirect hop are checked too. An operator
+//! allow-list (`SWITCHBOARD_OUTBOUND_ALLOW`) opens private ranges on purpose.
+
+use ipnet::IpNet;
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use url::{Host, Url};
+
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum SsrfError {
+    #[error(
+        "refused by the outbound policy: {host} resolves to {ip}, a {kind} address \
+         (allow it with SWITCHBOARD_OUTBOUND_ALLOW)"
+    )]
+    Forbidden { host: String, ip: IpAddr, kind: &'static str },
+    #[error("only http:// and https:// URLs are allowed, not {0}://")]
+    Scheme(String),
+    #[error("the URL has no host")]
+    NoHost,
+    #[error("could not resolve {host}: {reason}")]
+    Dns { host: String, reason: String },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OutboundPolicy {
+    allow: Vec<IpNet>,
+}
+
+impl OutboundPolicy {
+    pub fn new(allow: Vec<IpNet>) -> Self {
+        Self { allow }
+    }
+
+    /// `Ok` if `ip` may be contacted.
+    pub fn check_ip(&self, host: &str, ip: IpAddr) -> Result<(), SsrfError> {
+        let Some(kind) = forbidden_kind(ip) else {
+            return Ok(());
+        };
+        let canonical = canonical(ip);
+        if self
+            .allow
+            .iter()
+            .any(|net| net.contains(&ip) || net.contains(&canonical))
+        {
+            return Ok(());
+        }
+        Err(SsrfError::Forbidden {
+            host: host.to_owned(),
+            ip,
+            kind,
+        })
+    }
+
+    /// Checks what can be checked without DNS: the scheme and an IP-literal host.
+    /// Host names are checked when the guarded resolver resolves them.
+    pub fn check_url(&self, url: &Url) -> Result<(), SsrfError> {
+        match url.scheme() {
+            "http" | "https" => {}
+            other => return Err(SsrfError::Scheme(other.to_owned())),
+        }
+        match url.host() {
+            None => Err(SsrfError::NoHost),
+            Some(Host::Ipv4(ip)) => self.check_ip(&ip.to_string(), IpAddr::V4(ip)),
+            Some(Host::Ipv6(ip)) => self.check_ip(&ip.to_string(), IpAddr::V6(ip)),
+            Some(Host::Domain(_)) => Ok(()),
+        }
+    }
+
+    /// A DNS resolver for reqwest that refuses forbidden answers.
+    pub fn resolver(self: &Arc<Self>) -> Arc<GuardedResolver> {
+        Arc::new(GuardedResolver {
+            policy: Arc::clone(self),
+        })
+    }
+
+    /// A redirect policy that re-checks every hop (at most 5).
+    pub fn redirect_policy(self: &Arc<Self>) -> reqwest::redirect::Policy {
+        let policy = Arc::clone(self);
+        reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= 5 {
+                return attempt.error("too many redirects");
+            }
+            match policy.check_url(attempt.url()) {
+                Ok(()) => attempt.follow(),
+                Err(e) => attempt.error(e),
+            }
+        })
+    }
+}
+
+/// IPv4-mapped/compatible and NAT64 IPv6 addresses stand for an IPv4 address.
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return IpAddr::V4(v4);
+            }
+            let s = v6.segments();
+            // 64:ff9b::/96, the NAT64 well-known prefix
+            if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+                let [a, b] = s[6].to_be_bytes();
+                let [c, d] = s[7].to_be_bytes();
+                return IpAddr::V4(Ipv4Addr::new(a, b, c, d));
+            }
+            IpAddr::V6(v6)
+        }
+        v4 => v4,
+    }
+}
+
+/// Why an address is off limits, or `None` if it is a public unicast address.
+pub fn forbidden_kind(ip: IpAddr) -> Option<&'static str> {
+    match canonical(ip) {
+        IpAddr::V4(v4) => v4_kind(v4),
+        IpAddr::V6(v6) => v6_kind(v6),
+    }
+}
+
+fn v4_kind(ip: Ipv4Addr) -> Option<&'static str> {
+    let [a, b, ..] = ip.octets();
+    if ip.is_loopback() {
+        Some("loopback")
+    } else if ip.is_unspecified() || a == 0 {
+        Some("unspecified")
+    } else if ip.is_private() {
+        Some("private")
+    } else if ip.is_link_local() {
+        // includes 169.254.169.254, the cloud metadata service
+        Some("link-local or metadata")
+    } else if a == 100 && (64..128).contains(&b) {
+        Some("carrier-grade NAT")
+    } else if ip.is_broadcast() || ip.is_multicast() || a >= 240 {
+        Some("broadcast, multicast or reserved")
+    } else if a == 192 && b == 0 && ip.octets()[2] == 0 {
+        Some("IETF protocol assignment")
+    } else if a == 198 && (b == 18 || b == 19) {
+        Some("benchmarking")
+    } else {
+        None
+    }
+}
+
+fn v6_kind(ip: Ipv6Addr) -> Option<&'static str> {
+    let first = ip.segments()[0];
+    if ip.is_loopback() {
+        Some("loopback")
+    } else if ip.is_unspecified() {
+        Some("unspecified")
+    } else if first & 0xfe00 == 0xfc00 {
+        Some("unique local (private)")
+    } else if first & 0xffc0 == 0xfe80 {
+        Some("link-local")
+    } else if ip.is_multicast() {
+        Some("multicast")
+    } else if ip.segments()[..6] == [0, 0, 0, 0, 0, 0] {
+        // deprecated IPv4-compatible form, ::a.b.c.d
+        Some("IPv4-compatible")
+    } else if first == 0xfd00 && ip.segments()[1..4] == [0, 0, 0] && ip.segments()[7] == 0xfe54 {
+        Some("link-local or metadata")
+    } else {
+        None
+    }
+}
+
+pub struct GuardedResolver {
+    policy: Arc<OutboundPolicy>,
+}
+
+impl Resolve for GuardedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let policy = Arc::clone(&self.policy);
+        Box::pin(async move {
+            let host = name.as_str().to_owned();
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await
+                .map_err(|e| SsrfError::Dns {
+                    host: host.clone(),
+                    reason: e.to_string(),
+                })?
+                .collect();
+            if addrs.is_empty() {
+                return Err(SsrfError::Dns {
+                    host,
+                    reason: "no addresses".into(),
+                }
+                .into());
+            }
+            // Every address must pass: connecting may fall through to any of them.
+            for addr in &addrs {
+                policy.check_ip(&host, addr.ip())?;
+            }
+            let addrs: Addrs = Box::new(addrs.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(s: &str) -> bool {
+        forbidden_kind(s.parse().expect("ip")).is_some()
+    }
+
+    #[test]
+    fn private_and_special_addresses_are_refused() {
+        for ip in [
+            "127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1",
+            "169.254.169.254", "0.0.0.0", "100.64.0.1", "224.0.0.1", "255.255.255.255", "::1", "::",
+            "fc00::1", "fd12:3456::1", "fe80::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
+            "64:ff9b::a9fe:a9fe", "::127.0.0.1", "fd00:ec2::254",
+        ] {
+            assert!(refused(ip), "{ip} should be refused");
+        }
+    }
+
+    #[test]
+    fn public_addresses_pass() {
+        for ip in ["1.1.1.1", "8.8.8.8", "172.32.0.1", "2606:4700::1111", "::ffff:1.1.1.1"] {
+            assert!(!refused(ip), "{ip} should pass");
+        }
+    }
+
+    #[test]
+    fn allow_list_opens_a_range_including_mapped_forms() {
+        let policy = OutboundPolicy::new(vec!["127.0.0.0/8".parse().expect("cidr")]);
+        assert!(policy.check_ip("h", "127.0.0.1".parse().expect("ip")).is_ok());
+        assert!(policy.check_ip("h", "::ffff:127.0.0.1".parse().expect("ip")).is_ok());
+        assert!(policy.check_ip("h", "10.0.0.1".parse().expect("ip")).is_err());
+        assert!(policy.check_ip("h", "::1".parse().expect("ip")).is_err());
+    }
+
+    #[test]
+    fn urls_are_checked_for_scheme_and_literal_hosts() {
+        let policy = OutboundPolicy::default();
+        let check = |u: &str| policy.check_url(&Url::parse(u).expect("url"));
+        assert!(matches!(check("file:///etc/passwd"), Err(SsrfError::Scheme(_))));
+        assert!(matches!(check("http://127.0.0.1:1/mcp"), Err(SsrfError::Forbidden { .. })));
+        assert!(matches!(check("http://[::1]/mcp"), Err(SsrfError::Forbidden { .. })));
+        assert!(check("https://mcp.example.com/mcp").is_ok());
+    }
+
+    #[tokio::test]
+    async fn resolver_refuses_a_name_that_resolves_to_loopback() {
+        let policy = Arc::new(OutboundPolicy::default());
+        let resolver = policy.resolver();
+        let name: Name = "localhost".parse().expect("name");
+        let err = match resolver.resolve(name).await {
+            Ok(_) => panic!("localhost must be refused"),
+            Err(e) => e,
+        };
+        let ssrf = err.downcast_ref::<SsrfError>().expect("an SsrfError");
+        assert!(matches!(ssrf, SsrfError::Forbidden { .. }), "{ssrf}");
+    }
+}

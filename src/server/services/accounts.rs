@@ -1,0 +1,212 @@
+//! Sign-in, sign-out, session lookup, and first-start bootstrap.
+
+use chrono::Utc;
+
+use crate::domain::{FieldError, Role, SessionInfo};
+use crate::server::auth::session::{expires_at, new_token, token_hash};
+use crate::server::auth::{Actor, password, rate_limit};
+use crate::server::error::{ServiceError, ServiceResult};
+use crate::server::store::{NewUserRecord, SessionRecord, Store, StoreError};
+
+/// The generic answer to any failed sign-in: it must not reveal which part was wrong.
+pub const BAD_CREDENTIALS: &str = "Incorrect email or password.";
+
+pub struct SignedIn {
+    /// The cookie value; only its hash is stored.
+    pub token: String,
+    pub actor: Actor,
+}
+
+/// Checks the password and opens a session in the user's first tenant.
+pub async fn sign_in(
+    store: &dyn Store,
+    email: &str,
+    password_attempt: &str,
+    client_ip: &str,
+) -> ServiceResult<SignedIn> {
+    let email = email.trim();
+    if email.is_empty() || password_attempt.is_empty() {
+        let mut errors = Vec::new();
+        if email.is_empty() {
+            errors.push(FieldError::new("email", "Email is required."));
+        }
+        if password_attempt.is_empty() {
+            errors.push(FieldError::new("password", "Password is required."));
+        }
+        return Err(ServiceError::Invalid(errors));
+    }
+    let keys = [
+        (rate_limit::email_key(email), rate_limit::PER_EMAIL),
+        (rate_limit::ip_key(client_ip), rate_limit::PER_IP),
+    ];
+    if let Some(wait) = rate_limit::check(store, &keys).await? {
+        tracing::warn!(client_ip, "sign-in rate limited");
+        return Err(ServiceError::RateLimited(wait));
+    }
+    let user = store.user_by_email(email).await?;
+    let attempt = password_attempt.to_owned();
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    // Argon2 is CPU-heavy by design; keep it off the async workers.
+    let ok = tokio::task::spawn_blocking(move || password::verify(&attempt, hash.as_deref()))
+        .await
+        .unwrap_or(false);
+    let Some(user) = user.filter(|_| ok) else {
+        rate_limit::record(store, &keys).await?;
+        return Err(ServiceError::invalid("password", BAD_CREDENTIALS));
+    };
+    let Some((tenant, role)) = store.memberships_of(user.id).await?.into_iter().next() else {
+        // A user with no tenant cannot do anything here; same answer as a bad password.
+        rate_limit::record(store, &keys).await?;
+        return Err(ServiceError::invalid("password", BAD_CREDENTIALS));
+    };
+    store.clear_auth_failures(&keys[0].0).await?;
+    let token = new_token();
+    let now = Utc::now();
+    store
+        .create_session(&SessionRecord {
+            token_hash: token_hash(&token),
+            user_id: user.id,
+            tenant_id: tenant.id,
+            created_at: now,
+            expires_at: expires_at(now),
+        })
+        .await?;
+    tracing::info!(user = %user.username, tenant = %tenant.slug, "signed in");
+    Ok(SignedIn {
+        token,
+        actor: Actor {
+            user_id: user.id,
+            username: user.username,
+            email: user.email,
+            tenant_id: tenant.id,
+            tenant_slug: tenant.slug,
+            tenant_name: tenant.name,
+            role,
+        },
+    })
+}
+
+pub async fn sign_out(store: &dyn Store, token: &str) -> ServiceResult<()> {
+    store.delete_session(&token_hash(token)).await?;
+    Ok(())
+}
+
+/// The actor behind a session cookie; `Unauthorized` when absent or expired.
+pub async fn actor_for_session(store: &dyn Store, token: &str) -> ServiceResult<Actor> {
+    let session = store
+        .session(&token_hash(token))
+        .await?
+        .ok_or(ServiceError::Unauthorized)?;
+    if session.expires_at <= Utc::now() {
+        store.delete_session(&session.token_hash).await?;
+        return Err(ServiceError::Unauthorized);
+    }
+    let user = store
+        .user_by_id(session.user_id)
+        .await?
+        .ok_or(ServiceError::Unauthorized)?;
+    let tenant = store
+        .tenant_by_id(session.tenant_id)
+        .await?
+        .ok_or(ServiceError::Unauthorized)?;
+    // Re-read the role on every request so a demotion takes effect at once.
+    let role = store
+        .membership(user.id, tenant.id)
+        .await?
+        .ok_or(ServiceError::Unauthorized)?;
+    Ok(Actor {
+        user_id: user.id,
+        username: user.username,
+        email: user.email,
+        tenant_id: tenant.id,
+        tenant_slug: tenant.slug,
+        tenant_name: tenant.name,
+        role,
+    })
+}
+
+impl Actor {
+    pub fn session_info(&self) -> SessionInfo {
+        SessionInfo {
+            username: self.username.clone(),
+            email: self.email.clone(),
+            tenant_slug: self.tenant_slug.clone(),
+            tenant_name: self.tenant_name.clone(),
+            role: self.role,
+        }
+    }
+}
+
+/// What first start created, for the start-up banner.
+pub struct Bootstrap {
+    pub tenant_slug: String,
+    pub admin_email: Option<String>,
+    /// Set only when we generated the password: printed once, never stored.
+    pub generated_password: Option<String>,
+}
+
+/// Creates the default tenant if missing, and its first admin if no user exists.
+pub async fn bootstrap(
+    store: &dyn Store,
+    tenant_slug: &str,
+    admin_email: Option<&str>,
+    admin_password: Option<&str>,
+) -> ServiceResult<Bootstrap> {
+    let tenant = match store.tenant_by_slug(tenant_slug).await? {
+        Some(t) => t,
+        None => match store.create_tenant(tenant_slug, &title_case(tenant_slug)).await {
+            Ok(t) => t,
+            // Another replica created it first.
+            Err(StoreError::Conflict { .. }) => store
+                .tenant_by_slug(tenant_slug)
+                .await?
+                .ok_or(ServiceError::NotFound)?,
+            Err(e) => return Err(e.into()),
+        },
+    };
+    let mut result = Bootstrap {
+        tenant_slug: tenant.slug.clone(),
+        admin_email: None,
+        generated_password: None,
+    };
+    if store.count_users().await? > 0 {
+        return Ok(result);
+    }
+    let email = admin_email.unwrap_or("admin@example.com").trim().to_lowercase();
+    let (pass, generated) = match admin_password {
+        Some(p) if !p.is_empty() => (p.to_owned(), false),
+        _ => (password::generate(), true),
+    };
+    let hash = password::hash(&pass)
+        .map_err(|e| ServiceError::Store(StoreError::Corrupt(format!("hashing failed: {e}"))))?;
+    let username = email.split('@').next().unwrap_or("admin").to_owned();
+    let user = match store
+        .create_user(&NewUserRecord {
+            username,
+            email: email.clone(),
+            password_hash: hash,
+        })
+        .await
+    {
+        Ok(u) => u,
+        Err(StoreError::Conflict { .. }) => return Ok(result),
+        Err(e) => return Err(e.into()),
+    };
+    store.add_membership(user.id, tenant.id, Role::Admin).await?;
+    result.admin_email = Some(email);
+    result.generated_password = generated.then_some(pass);
+    Ok(result)
+}
+
+fn title_case(slug: &str) -> String {
+    slug.split('-')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -1,0 +1,7 @@
+//! Domain services: tenant scoping, authorization, and the rules. Edges
+//! (server functions, REST) call these with a verified [`Actor`].
+//!
+//! [`Actor`]: crate::server::auth::Actor
+
+pub mod accounts;
+pub mod servers;

@@ -1,0 +1,105 @@
+//! Process start: configuration, stores, first-run bootstrap, serving.
+
+use clap::Parser;
+use leptos::config::{LeptosOptions, get_configuration};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+use crate::server::config::{Cli, Command, Config};
+use crate::server::mcp::McpClient;
+use crate::server::mcp::ssrf::OutboundPolicy;
+use crate::server::services::accounts;
+use crate::server::state::AppState;
+use crate::server::store;
+use crate::server::vault::{LocalVault, VaultKey};
+
+pub async fn main() -> anyhow::Result<()> {
+    init_tracing();
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(cli.config).await,
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,rmcp=warn,tower_http=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+}
+
+/// Site options: `Leptos.toml` when present (a deployed binary), else the
+/// `LEPTOS_*` variables cargo-leptos sets.
+fn leptos_options(config: &Config) -> anyhow::Result<LeptosOptions> {
+    let file = std::path::Path::new("Leptos.toml").exists().then_some("Leptos.toml");
+    let mut options = get_configuration(file)?.leptos_options;
+    options.site_addr = config.addr;
+    Ok(options)
+}
+
+/// Builds the state: connects, migrates, opens the vault.
+pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
+    config.validate()?;
+    let database_url = config.database_url();
+    if let Some(path) = database_url.strip_prefix("sqlite://")
+        && let Some(dir) = std::path::Path::new(path.split('?').next().unwrap_or(path)).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)?;
+    }
+    let store = store::connect(&database_url).await?;
+    let key = match &config.vault_key {
+        Some(hex) => VaultKey::from_hex(hex)?,
+        None => VaultKey::load_or_create(&config.vault_key_path())?,
+    };
+    let vault = Arc::new(LocalVault::new(key, store.clone()));
+    let mcp = McpClient::new(OutboundPolicy::new(config.outbound_allow()?), config.mcp_timeout)?;
+    Ok(AppState {
+        store,
+        vault,
+        mcp,
+        config: Arc::new(config),
+        leptos_options,
+    })
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let options = leptos_options(&config)?;
+    let state = build_state(config, options).await?;
+    let boot = accounts::bootstrap(
+        state.store.as_ref(),
+        &state.config.default_tenant,
+        state.config.admin_email.as_deref(),
+        state.config.admin_password.as_deref(),
+    )
+    .await?;
+    let listener = TcpListener::bind(state.config.addr).await?;
+    let addr = listener.local_addr()?;
+    print_banner(&state, &boot, addr);
+    launch(listener, state).await
+}
+
+/// Serves on an already-bound listener, so tests can bind port 0.
+pub async fn launch(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
+    let app = crate::server::http::router(state);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await?;
+    Ok(())
+}
+
+fn print_banner(state: &AppState, boot: &accounts::Bootstrap, addr: SocketAddr) {
+    let db = store::redact_url(&state.config.database_url());
+    println!();
+    println!("  Switchboard is running at http://{addr}/");
+    println!("  database: {db} ({}) · vault: {}", state.store.engine(), state.vault.backend());
+    println!("  tenant:   {}", boot.tenant_slug);
+    match (&boot.admin_email, &boot.generated_password) {
+        (Some(email), Some(password)) => {
+            println!("  sign in:  {email} / {password}");
+            println!("            (generated now and shown only once; set SWITCHBOARD_ADMIN_PASSWORD to choose it)");
+        }
+        (Some(email), None) => println!("  sign in:  {email} with SWITCHBOARD_ADMIN_PASSWORD"),
+        (None, _) => println!("  sign in:  with an existing account"),
+    }
+    println!();
+}

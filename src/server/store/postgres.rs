@@ -1,0 +1,31 @@
+//! PostgreSQL, for deployments with more than one replica.
+
+use chrono::{DateTime, Utc};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use std::time::Duration;
+
+use super::records::ServerRow;
+use super::sql::{
+    COUNT_SERVERS_SQL, contains_pattern, impl_store, list_servers_sql, map_err, server_columns,
+};
+use super::*;
+
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(url)
+            .await?;
+        // sqlx's migrator takes a PostgreSQL advisory lock, so replicas that
+        // start together apply each migration once.
+        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+impl_store!(PostgresStore, "postgres");

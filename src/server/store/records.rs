@@ -1,0 +1,187 @@
+//! Rows as the store reads and writes them.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::{AuthType, ErrorClass, Transport};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TenantRecord {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUserRecord {
+    pub username: String,
+    pub email: String,
+    pub password_hash: String,
+}
+
+#[derive(Clone, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+    pub password_hash: String,
+    pub created_at: DateTime<Utc>,
+}
+
+// The hash is not a secret in the vault sense, but it has no business in logs.
+impl std::fmt::Debug for UserRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SessionRecord {
+    pub token_hash: String,
+    pub user_id: i64,
+    pub tenant_id: i64,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewServerRecord {
+    pub tenant_id: i64,
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    pub transport: Transport,
+    pub auth_type: AuthType,
+    pub enabled: bool,
+    pub secret_ref: Option<String>,
+    pub now: DateTime<Utc>,
+}
+
+/// A partial update; `None` leaves the column alone.
+#[derive(Debug, Clone, Default)]
+pub struct ServerUpdate {
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub url: Option<String>,
+    pub transport: Option<Transport>,
+    pub enabled: Option<bool>,
+    pub now: DateTime<Utc>,
+}
+
+/// The last test connection's result as stored on the server row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestSnapshot {
+    pub ok: bool,
+    /// JSON array of `ToolInfo`; tool names and descriptions only.
+    pub tools_json: Option<String>,
+    pub tool_count: Option<i64>,
+    pub error_class: Option<ErrorClass>,
+    pub error_message: Option<String>,
+    pub tested_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerRecord {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    pub transport: Transport,
+    pub auth_type: AuthType,
+    pub enabled: bool,
+    pub secret_ref: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub test: Option<TestSnapshot>,
+}
+
+/// The raw row; turned into a [`ServerRecord`] with its enums checked.
+#[derive(sqlx::FromRow)]
+pub(super) struct ServerRow {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    pub transport: String,
+    pub auth_type: String,
+    pub enabled: bool,
+    pub secret_ref: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub test_ok: Option<bool>,
+    pub test_tools: Option<String>,
+    pub test_tool_count: Option<i64>,
+    pub test_error_class: Option<String>,
+    pub test_error_message: Option<String>,
+    pub tested_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<ServerRow> for ServerRecord {
+    type Error = super::StoreError;
+
+    fn try_from(row: ServerRow) -> Result<Self, Self::Error> {
+        let corrupt = |what: &str, value: &str| {
+            super::StoreError::Corrupt(format!("server {}: bad {what} {value:?}", row.id))
+        };
+        let transport = Transport::parse(&row.transport)
+            .ok_or_else(|| corrupt("transport", &row.transport))?;
+        let auth_type =
+            AuthType::parse(&row.auth_type).ok_or_else(|| corrupt("auth_type", &row.auth_type))?;
+        let error_class = match row.test_error_class.as_deref() {
+            Some(c) => Some(ErrorClass::parse(c).ok_or_else(|| corrupt("error class", c))?),
+            None => None,
+        };
+        let test = match (row.test_ok, row.tested_at) {
+            (Some(ok), Some(tested_at)) => Some(TestSnapshot {
+                ok,
+                tools_json: row.test_tools,
+                tool_count: row.test_tool_count,
+                error_class,
+                error_message: row.test_error_message,
+                tested_at,
+            }),
+            _ => None,
+        };
+        Ok(ServerRecord {
+            id: row.id,
+            tenant_id: row.tenant_id,
+            name: row.name,
+            slug: row.slug,
+            url: row.url,
+            transport,
+            auth_type,
+            enabled: row.enabled,
+            secret_ref: row.secret_ref,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            test,
+        })
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SecretRecord {
+    pub secret_ref: String,
+    pub tenant_id: i64,
+    pub kind: String,
+    pub nonce: Vec<u8>,
+    pub ciphertext: Vec<u8>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for SecretRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretRecord")
+            .field("secret_ref", &self.secret_ref)
+            .field("tenant_id", &self.tenant_id)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
