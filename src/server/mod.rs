@@ -13,3 +13,5 @@ pub mod vault;
 
 #[cfg(test)]
 pub mod testing;
+#[cfg(test)]
+mod http_tests;

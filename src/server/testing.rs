@@ -183,3 +183,145 @@ pub async fn postgres_store() -> Option<Arc<dyn Store>> {
     let url = postgres_url().await?;
     Some(store::connect(&url).await.expect("postgres store"))
 }
+
+/// A running app on a random port with its own SQLite database.
+pub struct TestApp {
+    pub base: String,
+    pub state: crate::server::state::AppState,
+    pub database_url: String,
+    pub http: reqwest::Client,
+}
+
+pub async fn spawn_app() -> TestApp {
+    use crate::server::config::Config;
+    let database_url = sqlite_url();
+    let config = Config {
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        database_url: Some(database_url.clone()),
+        default_tenant: "acme".into(),
+        admin_email: None,
+        admin_password: None,
+        vault_key: Some(hex::encode([7u8; 32])),
+        outbound_allow: vec!["127.0.0.0/8".into()],
+        mcp_timeout: Duration::from_secs(10),
+        secure_cookies: false,
+    };
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("switchboard")
+        .site_root("target/site")
+        .build();
+    let state = crate::server::startup::build_state(config, options)
+        .await
+        .expect("state");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let serving = state.clone();
+    tokio::spawn(async move { crate::server::startup::launch(listener, serving).await });
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        base,
+        state,
+        database_url,
+        http,
+    }
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub set_cookie: Option<String>,
+    pub location: Option<String>,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+impl TestApp {
+    /// Creates (if needed) the tenant, and a user in it with that role.
+    /// The password is `pw-<email>`.
+    pub async fn user(&self, tenant: &str, email: &str, role: crate::domain::Role) {
+        let store = self.state.store.as_ref();
+        let tenant = match store.tenant_by_slug(tenant).await.expect("q") {
+            Some(t) => t,
+            None => store.create_tenant(tenant, tenant).await.expect("tenant"),
+        };
+        let hash = crate::server::auth::password::hash(&format!("pw-{email}")).expect("hash");
+        let user = store
+            .create_user(&crate::server::store::NewUserRecord {
+                username: email.replace(['@', '.'], "-"),
+                email: email.to_owned(),
+                password_hash: hash,
+            })
+            .await
+            .expect("user");
+        store.add_membership(user.id, tenant.id, role).await.expect("membership");
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        reply(req.send().await.expect("GET")).await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Reply {
+        let form = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("email", email)
+            .append_pair("password", password)
+            .finish();
+        let req = self
+            .http
+            .post(format!("{}/api/auth/sign-in", self.base))
+            .header("accept", "application/json")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form);
+        reply(req.send().await.expect("sign in")).await
+    }
+
+    /// Signs in a user made by [`TestApp::user`]; returns the `Cookie` header value.
+    pub async fn session(&self, email: &str) -> String {
+        let r = self.sign_in(email, &format!("pw-{email}")).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let cookie = r.set_cookie.expect("Set-Cookie");
+        cookie.split(';').next().expect("cookie pair").to_owned()
+    }
+
+    /// Calls a JSON server function, as the browser does.
+    pub async fn call(&self, endpoint: &str, cookie: Option<&str>, body: serde_json::Value) -> Reply {
+        let mut req = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("accept", "application/json")
+            .json(&body);
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        reply(req.send().await.expect("server fn")).await
+    }
+}
+
+async fn reply(r: reqwest::Response) -> Reply {
+    let header = |name| {
+        r.headers()
+            .get(name)
+            .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let set_cookie = header(reqwest::header::SET_COOKIE);
+    let location = header(reqwest::header::LOCATION);
+    let status = r.status().as_u16();
+    let body = r.text().await.unwrap_or_default();
+    Reply {
+        status,
+        body,
+        set_cookie,
+        location,
+    }
+}

@@ -128,13 +128,17 @@ fn status_error(code: u16, body: Option<&str>) -> TestError {
             ErrorClass::Downstream,
             format!("The server failed with HTTP {code} {reason}.{said}"),
         ),
-        404 | 405 | 406 | 415 => err(
+        429 => err(
+            ErrorClass::Downstream,
+            format!("The server is rate limiting us (HTTP 429 {reason}).{said}"),
+        ),
+        // Other refusals mean we are talking to the wrong endpoint or in the wrong way.
+        _ => err(
             ErrorClass::Transport,
             format!(
                 "The server answered HTTP {code} {reason}: check the URL path and the transport.{said}"
             ),
         ),
-        _ => err(ErrorClass::Downstream, format!("The server answered HTTP {code} {reason}.{said}")),
     }
 }
 
@@ -188,6 +192,8 @@ mod tests {
         assert_eq!(status_error(500, Some("boom")).class, ErrorClass::Downstream);
         assert!(status_error(500, Some("boom")).message.contains("boom"));
         assert_eq!(status_error(404, None).class, ErrorClass::Transport);
+        assert_eq!(status_error(400, None).class, ErrorClass::Transport);
+        assert_eq!(status_error(429, None).class, ErrorClass::Downstream);
     }
 
     #[test]

@@ -8,3 +8,6 @@ pub mod ssrf;
 
 pub use client::{McpClient, TestTarget};
 pub use headers::authorization_value;
+
+#[cfg(test)]
+mod tests;
