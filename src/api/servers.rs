@@ -32,7 +32,9 @@ pub async fn register_server(server: NewServer) -> Result<ServerView, AppError> 
     use crate::server::services::servers;
 
     let (state, actor) = caller().await?;
-    servers::register(&state, &actor, server).await.map_err(fail)
+    servers::register(&state, &actor, server)
+        .await
+        .map_err(fail)
 }
 
 #[server(input = Json, endpoint = "servers/update")]
@@ -41,7 +43,9 @@ pub async fn update_server(id: i64, patch: ServerPatch) -> Result<ServerView, Ap
     use crate::server::services::servers;
 
     let (state, actor) = caller().await?;
-    servers::update(&state, &actor, id, patch).await.map_err(fail)
+    servers::update(&state, &actor, id, patch)
+        .await
+        .map_err(fail)
 }
 
 #[server(input = Json, endpoint = "servers/delete")]

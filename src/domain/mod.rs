@@ -11,7 +11,7 @@ pub mod session;
 pub use error::{AppError, FieldError};
 pub use listing::{ListQuery, Page, SortDir};
 pub use server::{
-    AuthType, ErrorClass, NewServer, ServerField, ServerPatch, ServerSort, ServerSummary, ServerView,
-    TestError, TestOutcome, ToolInfo, Transport,
+    AuthType, ErrorClass, NewServer, ServerField, ServerPatch, ServerSort, ServerSummary,
+    ServerView, TestError, TestOutcome, ToolInfo, Transport,
 };
 pub use session::{Role, SessionInfo};

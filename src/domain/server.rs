@@ -275,10 +275,16 @@ pub fn validate_name(name: &str) -> Result<(), FieldError> {
         ));
     }
     if name.chars().any(char::is_control) {
-        return Err(FieldError::new(field, "Name cannot contain control characters."));
+        return Err(FieldError::new(
+            field,
+            "Name cannot contain control characters.",
+        ));
     }
     if slugify(name).is_empty() {
-        return Err(FieldError::new(field, "Name must contain a letter or a digit."));
+        return Err(FieldError::new(
+            field,
+            "Name must contain a letter or a digit.",
+        ));
     }
     Ok(())
 }
@@ -414,10 +420,22 @@ mod tests {
 
     #[test]
     fn urls() {
-        for ok in ["https://a.example/mcp", "HTTP://10.0.0.1:80", "http://[::1]:3000/sse"] {
+        for ok in [
+            "https://a.example/mcp",
+            "HTTP://10.0.0.1:80",
+            "http://[::1]:3000/sse",
+        ] {
             assert!(validate_url(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "a.example/mcp", "mailto:x@y", "http://", "http:///x", "http://a b", "https://u:p@host/"] {
+        for bad in [
+            "",
+            "a.example/mcp",
+            "mailto:x@y",
+            "http://",
+            "http:///x",
+            "http://a b",
+            "https://u:p@host/",
+        ] {
             assert!(validate_url(bad).is_err(), "{bad}");
         }
     }

@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Debug, Parser)]
-#[command(name = "switchboard", version, about = "A multi-tenant registry and connection broker for MCP servers")]
+#[command(
+    name = "switchboard",
+    version,
+    about = "A multi-tenant registry and connection broker for MCP servers"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub config: Config,
@@ -48,7 +52,12 @@ pub struct Config {
     pub vault_key: Option<String>,
 
     /// Comma-separated CIDRs that outbound calls may reach although private.
-    #[arg(long, env = "SWITCHBOARD_OUTBOUND_ALLOW", value_delimiter = ',', default_value = "")]
+    #[arg(
+        long,
+        env = "SWITCHBOARD_OUTBOUND_ALLOW",
+        value_delimiter = ',',
+        default_value = ""
+    )]
     pub outbound_allow: Vec<String>,
 
     /// Deadline for one test connection (e.g. `10s`, `1500ms`).

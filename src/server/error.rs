@@ -38,7 +38,9 @@ impl From<AppError> for ServiceError {
             AppError::Unauthorized => ServiceError::Unauthorized,
             AppError::Forbidden => ServiceError::Forbidden,
             AppError::NotFound => ServiceError::NotFound,
-            AppError::RateLimited { retry_after_secs } => ServiceError::RateLimited(retry_after_secs),
+            AppError::RateLimited { retry_after_secs } => {
+                ServiceError::RateLimited(retry_after_secs)
+            }
             other => ServiceError::Store(StoreError::Corrupt(other.to_string())),
         }
     }

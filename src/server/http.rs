@@ -49,7 +49,12 @@ async fn readyz(State(state): State<AppState>) -> Response {
 /// Signed-out visitors of an admin page go to `/login?next=…`; signed-in
 /// visitors of `/login` (or `/`) go to the servers page. Done before Leptos
 /// renders anything, so the redirect is a real 302 and no page leaks.
-async fn page_guard(State(state): State<AppState>, jar: CookieJar, req: Request, next: Next) -> Response {
+async fn page_guard(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    req: Request,
+    next: Next,
+) -> Response {
     if req.method() != Method::GET {
         return next.run(req).await;
     }
@@ -68,7 +73,11 @@ async fn page_guard(State(state): State<AppState>, jar: CookieJar, req: Request,
         (true, true) => Redirect::to("/mcp-servers").into_response(),
         (true, false) if path == "/" => Redirect::to("/mcp-servers").into_response(),
         (false, false) => {
-            let next = if path == "/" { "/mcp-servers".to_owned() } else { path };
+            let next = if path == "/" {
+                "/mcp-servers".to_owned()
+            } else {
+                path
+            };
             Redirect::to(&format!("/login?next={}", encode_path(&next))).into_response()
         }
         _ => next.run(req).await,

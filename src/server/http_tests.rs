@@ -10,7 +10,11 @@ fn register_body(name: &str, url: &str, key: Option<&str>) -> serde_json::Value 
         name: name.into(),
         url: url.into(),
         transport: Transport::StreamableHttp,
-        auth_type: if key.is_some() { AuthType::Token } else { AuthType::None },
+        auth_type: if key.is_some() {
+            AuthType::Token
+        } else {
+            AuthType::None
+        },
         api_key: key.map(str::to_owned),
     };
     json!({ "server": server })
@@ -39,13 +43,19 @@ async fn pages_redirect_by_session() {
     let r = app.get("/mcp-servers", None).await;
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(r.location.as_deref(), Some("/login?next=%2Fmcp-servers"));
-    assert_eq!(app.get("/", None).await.location.as_deref(), Some("/login?next=%2Fmcp-servers"));
+    assert_eq!(
+        app.get("/", None).await.location.as_deref(),
+        Some("/login?next=%2Fmcp-servers")
+    );
     let login = app.get("/login", None).await;
     assert_eq!(login.status, 200);
     assert!(login.body.contains("Sign in"));
 
     let cookie = admin(&app, "acme").await;
-    assert_eq!(app.get("/login", Some(&cookie)).await.location.as_deref(), Some("/mcp-servers"));
+    assert_eq!(
+        app.get("/login", Some(&cookie)).await.location.as_deref(),
+        Some("/mcp-servers")
+    );
     let page = app.get("/mcp-servers", Some(&cookie)).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("MCP Servers"));
@@ -55,9 +65,17 @@ async fn pages_redirect_by_session() {
 #[tokio::test]
 async fn server_functions_need_a_session() {
     let app = spawn_app().await;
-    assert_eq!(app.call("servers/list", None, list_body()).await.status, 401);
+    assert_eq!(
+        app.call("servers/list", None, list_body()).await.status,
+        401
+    );
     let forged = "sb_session=0000000000000000000000000000000000000000000000000000000000000000";
-    assert_eq!(app.call("servers/list", Some(forged), list_body()).await.status, 401);
+    assert_eq!(
+        app.call("servers/list", Some(forged), list_body())
+            .await
+            .status,
+        401
+    );
     let me = app.call("auth/me", None, json!({})).await;
     assert_eq!((me.status, me.body.as_str()), (200, "null"));
 }
@@ -70,7 +88,10 @@ async fn sign_in_sets_a_strict_cookie_and_sign_out_ends_it() {
     let unknown = app.sign_in("nobody@acme.test", "nope").await;
     assert_eq!(wrong.status, 422);
     assert!(wrong.body.contains("Incorrect email or password."));
-    assert_eq!(wrong.body, unknown.body, "the answer must not reveal which emails exist");
+    assert_eq!(
+        wrong.body, unknown.body,
+        "the answer must not reveal which emails exist"
+    );
     assert!(wrong.set_cookie.is_none());
 
     let ok = app.sign_in("ANN@acme.test", "pw-ann@acme.test").await;
@@ -80,12 +101,22 @@ async fn sign_in_sets_a_strict_cookie_and_sign_out_ends_it() {
     assert!(set_cookie.contains("HttpOnly"));
     assert!(set_cookie.contains("SameSite=Lax"));
     let cookie = set_cookie.split(';').next().expect("pair").to_owned();
-    assert_eq!(app.call("servers/list", Some(&cookie), list_body()).await.status, 200);
+    assert_eq!(
+        app.call("servers/list", Some(&cookie), list_body())
+            .await
+            .status,
+        200
+    );
 
     let out = app.call("auth/sign-out", Some(&cookie), json!({})).await;
     assert_eq!(out.status, 200);
     assert!(out.set_cookie.expect("cleared").contains("Max-Age=0"));
-    assert_eq!(app.call("servers/list", Some(&cookie), list_body()).await.status, 401);
+    assert_eq!(
+        app.call("servers/list", Some(&cookie), list_body())
+            .await
+            .status,
+        401
+    );
 }
 
 #[tokio::test]
@@ -107,18 +138,44 @@ async fn members_may_read_but_not_change() {
     app.user("acme", "mia@acme.test", Role::Member).await;
     let member = app.session("mia@acme.test").await;
     let created = app
-        .call("servers/register", Some(&admin_cookie), register_body("Docs", "https://docs.example/mcp", None))
+        .call(
+            "servers/register",
+            Some(&admin_cookie),
+            register_body("Docs", "https://docs.example/mcp", None),
+        )
         .await;
     assert_eq!(created.status, 200, "{}", created.body);
     let id = created.json()["id"].as_i64().expect("id");
 
-    assert_eq!(app.call("servers/list", Some(&member), list_body()).await.status, 200);
-    assert_eq!(app.call("servers/get", Some(&member), json!({ "id": id })).await.status, 200);
+    assert_eq!(
+        app.call("servers/list", Some(&member), list_body())
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.call("servers/get", Some(&member), json!({ "id": id }))
+            .await
+            .status,
+        200
+    );
     let denied = [
-        app.call("servers/register", Some(&member), register_body("X", "https://x.example", None)).await,
-        app.call("servers/update", Some(&member), json!({ "id": id, "patch": { "enabled": false } })).await,
-        app.call("servers/delete", Some(&member), json!({ "id": id })).await,
-        app.call("servers/test", Some(&member), json!({ "id": id })).await,
+        app.call(
+            "servers/register",
+            Some(&member),
+            register_body("X", "https://x.example", None),
+        )
+        .await,
+        app.call(
+            "servers/update",
+            Some(&member),
+            json!({ "id": id, "patch": { "enabled": false } }),
+        )
+        .await,
+        app.call("servers/delete", Some(&member), json!({ "id": id }))
+            .await,
+        app.call("servers/test", Some(&member), json!({ "id": id }))
+            .await,
     ];
     for r in denied {
         assert_eq!(r.status, 403, "{}", r.body);
@@ -131,12 +188,19 @@ async fn another_tenants_server_is_not_found() {
     let a = admin(&app, "alpha").await;
     let b = admin(&app, "beta").await;
     let created = app
-        .call("servers/register", Some(&a), register_body("Alpha Secret CRM", "https://crm.alpha.example/mcp", None))
+        .call(
+            "servers/register",
+            Some(&a),
+            register_body("Alpha Secret CRM", "https://crm.alpha.example/mcp", None),
+        )
         .await;
     let id = created.json()["id"].as_i64().expect("id");
     for (endpoint, body) in [
         ("servers/get", json!({ "id": id })),
-        ("servers/update", json!({ "id": id, "patch": { "enabled": false } })),
+        (
+            "servers/update",
+            json!({ "id": id, "patch": { "enabled": false } }),
+        ),
         ("servers/test", json!({ "id": id })),
         ("servers/delete", json!({ "id": id })),
     ] {
@@ -157,28 +221,57 @@ async fn the_api_key_goes_to_the_vault_and_never_comes_back() {
     let cookie = admin(&app, "acme").await;
     let key = "sk-live-NEVER-SHOW-4242";
     let created = app
-        .call("servers/register", Some(&cookie), register_body("Keyed", "https://keyed.example/mcp", Some(key)))
+        .call(
+            "servers/register",
+            Some(&cookie),
+            register_body("Keyed", "https://keyed.example/mcp", Some(key)),
+        )
         .await;
     assert_eq!(created.status, 200, "{}", created.body);
     let id = created.json()["id"].as_i64().expect("id");
     assert_eq!(created.json()["has_credential"], true);
     let replies = [
         created,
-        app.call("servers/get", Some(&cookie), json!({ "id": id })).await,
+        app.call("servers/get", Some(&cookie), json!({ "id": id }))
+            .await,
         app.call("servers/list", Some(&cookie), list_body()).await,
         app.get("/mcp-servers", Some(&cookie)).await,
     ];
     for r in &replies {
         assert!(!r.body.contains(key), "the key leaked: {}", r.body);
-        assert!(!r.body.contains("NEVER-SHOW"), "part of the key leaked: {}", r.body);
+        assert!(
+            !r.body.contains("NEVER-SHOW"),
+            "part of the key leaked: {}",
+            r.body
+        );
     }
     // At rest: the row holds a reference; the vault table holds ciphertext only.
-    let row = app.state.store.server(1, id).await.expect("q").expect("row");
+    let row = app
+        .state
+        .store
+        .server(1, id)
+        .await
+        .expect("q")
+        .expect("row");
     let secret_ref = row.secret_ref.expect("secret_ref");
-    let secret = app.state.store.secret(&secret_ref).await.expect("q").expect("secret");
-    assert!(!secret.ciphertext.windows(key.len()).any(|w| w == key.as_bytes()));
+    let secret = app
+        .state
+        .store
+        .secret(&secret_ref)
+        .await
+        .expect("q")
+        .expect("secret");
+    assert!(
+        !secret
+            .ciphertext
+            .windows(key.len())
+            .any(|w| w == key.as_bytes())
+    );
     let raw = std::fs::read(app.database_url.trim_start_matches("sqlite://")).expect("db file");
-    assert!(!raw.windows(key.len()).any(|w| w == key.as_bytes()), "plaintext key in the database file");
+    assert!(
+        !raw.windows(key.len()).any(|w| w == key.as_bytes()),
+        "plaintext key in the database file"
+    );
 }
 
 #[tokio::test]
@@ -186,21 +279,38 @@ async fn a_failed_insert_deletes_the_secret_it_wrote() {
     let app = spawn_app().await;
     let cookie = admin(&app, "acme").await;
     let first = app
-        .call("servers/register", Some(&cookie), register_body("Twin", "https://a.example/mcp", Some("key-one")))
+        .call(
+            "servers/register",
+            Some(&cookie),
+            register_body("Twin", "https://a.example/mcp", Some("key-one")),
+        )
         .await;
     assert_eq!(first.status, 200);
     let secrets_before = count_secrets(&app).await;
     let dup = app
-        .call("servers/register", Some(&cookie), register_body("twin", "https://b.example/mcp", Some("key-two")))
+        .call(
+            "servers/register",
+            Some(&cookie),
+            register_body("twin", "https://b.example/mcp", Some("key-two")),
+        )
         .await;
     assert_eq!(dup.status, 422, "{}", dup.body);
-    assert!(dup.body.contains("A server with this name already exists in this tenant."));
-    assert_eq!(count_secrets(&app).await, secrets_before, "the orphaned secret was not removed");
+    assert!(
+        dup.body
+            .contains("A server with this name already exists in this tenant.")
+    );
+    assert_eq!(
+        count_secrets(&app).await,
+        secrets_before,
+        "the orphaned secret was not removed"
+    );
 }
 
 async fn count_secrets(app: &TestApp) -> i64 {
     use sqlx::Connection;
-    let mut conn = sqlx::SqliteConnection::connect(&app.database_url).await.expect("connect");
+    let mut conn = sqlx::SqliteConnection::connect(&app.database_url)
+        .await
+        .expect("connect");
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM vault_secrets")
         .fetch_one(&mut conn)
         .await
@@ -271,24 +381,42 @@ async fn test_connection_stores_a_snapshot() {
     let cookie = admin(&app, "acme").await;
     let peer = Peer::everything("streamableHttp").await;
     let created = app
-        .call("servers/register", Some(&cookie), register_body("Everything", &peer.url("/mcp"), None))
+        .call(
+            "servers/register",
+            Some(&cookie),
+            register_body("Everything", &peer.url("/mcp"), None),
+        )
         .await;
     let id = created.json()["id"].as_i64().expect("id");
-    let tested = app.call("servers/test", Some(&cookie), json!({ "id": id })).await;
+    let tested = app
+        .call("servers/test", Some(&cookie), json!({ "id": id }))
+        .await;
     assert_eq!(tested.status, 200, "{}", tested.body);
     let outcome = tested.json();
     assert_eq!(outcome["ok"], true);
     let tools = outcome["tools"].as_array().expect("tools");
     assert!(tools.len() >= 13);
-    let listed = app.call("servers/list", Some(&cookie), list_body()).await.json();
-    assert_eq!(listed["items"][0]["tool_count"].as_u64(), Some(tools.len() as u64));
+    let listed = app
+        .call("servers/list", Some(&cookie), list_body())
+        .await
+        .json();
+    assert_eq!(
+        listed["items"][0]["tool_count"].as_u64(),
+        Some(tools.len() as u64)
+    );
 
     // A failure replaces the snapshot: the tool count is from the last test.
     drop(peer);
-    let failed = app.call("servers/test", Some(&cookie), json!({ "id": id })).await.json();
+    let failed = app
+        .call("servers/test", Some(&cookie), json!({ "id": id }))
+        .await
+        .json();
     assert_eq!(failed["ok"], false);
     assert_eq!(failed["error"]["class"], "Transport");
-    let view = app.call("servers/get", Some(&cookie), json!({ "id": id })).await.json();
+    let view = app
+        .call("servers/get", Some(&cookie), json!({ "id": id }))
+        .await
+        .json();
     assert_eq!(view["tool_count"], serde_json::Value::Null);
     assert_eq!(view["last_test"]["error"]["class"], "Transport");
 }

@@ -12,6 +12,7 @@ pub mod store;
 pub mod vault;
 
 #[cfg(test)]
-pub mod testing;
-#[cfg(test)]
 mod http_tests;
+/// Real peers, fresh databases and a running app, for tests and benchmarks.
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;

@@ -32,14 +32,19 @@ fn init_tracing() {
 /// Site options: `Leptos.toml` when present (a deployed binary), else the
 /// `LEPTOS_*` variables cargo-leptos sets.
 fn leptos_options(config: &Config) -> anyhow::Result<LeptosOptions> {
-    let file = std::path::Path::new("Leptos.toml").exists().then_some("Leptos.toml");
+    let file = std::path::Path::new("Leptos.toml")
+        .exists()
+        .then_some("Leptos.toml");
     let mut options = get_configuration(file)?.leptos_options;
     options.site_addr = config.addr;
     Ok(options)
 }
 
 /// Builds the state: connects, migrates, opens the vault.
-pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
+pub async fn build_state(
+    config: Config,
+    leptos_options: LeptosOptions,
+) -> anyhow::Result<AppState> {
     config.validate()?;
     let database_url = config.database_url();
     if let Some(path) = database_url.strip_prefix("sqlite://")
@@ -54,7 +59,10 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         None => VaultKey::load_or_create(&config.vault_key_path())?,
     };
     let vault = Arc::new(LocalVault::new(key, store.clone()));
-    let mcp = McpClient::new(OutboundPolicy::new(config.outbound_allow()?), config.mcp_timeout)?;
+    let mcp = McpClient::new(
+        OutboundPolicy::new(config.outbound_allow()?),
+        config.mcp_timeout,
+    )?;
     Ok(AppState {
         store,
         vault,
@@ -83,7 +91,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 /// Serves on an already-bound listener, so tests can bind port 0.
 pub async fn launch(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
     let app = crate::server::http::router(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await?;
     Ok(())
 }
 
@@ -91,12 +103,18 @@ fn print_banner(state: &AppState, boot: &accounts::Bootstrap, addr: SocketAddr) 
     let db = store::redact_url(&state.config.database_url());
     println!();
     println!("  Switchboard is running at http://{addr}/");
-    println!("  database: {db} ({}) · vault: {}", state.store.engine(), state.vault.backend());
+    println!(
+        "  database: {db} ({}) · vault: {}",
+        state.store.engine(),
+        state.vault.backend()
+    );
     println!("  tenant:   {}", boot.tenant_slug);
     match (&boot.admin_email, &boot.generated_password) {
         (Some(email), Some(password)) => {
             println!("  sign in:  {email} / {password}");
-            println!("            (generated now and shown only once; set SWITCHBOARD_ADMIN_PASSWORD to choose it)");
+            println!(
+                "            (generated now and shown only once; set SWITCHBOARD_ADMIN_PASSWORD to choose it)"
+            );
         }
         (Some(email), None) => println!("  sign in:  {email} with SWITCHBOARD_ADMIN_PASSWORD"),
         (None, _) => println!("  sign in:  with an existing account"),

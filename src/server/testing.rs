@@ -17,7 +17,9 @@ fn python() -> PathBuf {
     std::env::var_os("SWITCHBOARD_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+            let home = std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .unwrap_or_default();
             home.join(".cache/switchboard/venv/bin/python")
         })
 }
@@ -44,7 +46,8 @@ impl Peer {
     /// npm `@modelcontextprotocol/server-everything`; `mode` is `streamableHttp` or `sse`.
     pub async fn everything(mode: &str) -> Peer {
         let end2end = repo_root().join("end2end");
-        let entry = end2end.join("node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+        let entry =
+            end2end.join("node_modules/@modelcontextprotocol/server-everything/dist/index.js");
         require(&entry, "server-everything");
         let port = free_port();
         let child = Command::new("node")
@@ -61,7 +64,10 @@ impl Peer {
             .spawn()
             .expect("start server-everything");
         wait_for_port(port).await;
-        Peer { _child: child, port }
+        Peer {
+            _child: child,
+            port,
+        }
     }
 
     /// PyPI `mcp` server that requires one of `keys` as a bearer token.
@@ -124,8 +130,14 @@ pub fn free_port() -> u16 {
 
 pub async fn wait_for_port(port: u16) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
-        assert!(tokio::time::Instant::now() < deadline, "port {port} never opened");
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "port {port} never opened"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -154,7 +166,8 @@ pub async fn postgres_url() -> Option<String> {
     use sqlx::Connection;
     let admin = std::env::var("SWITCHBOARD_TEST_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let connected = tokio::time::timeout(Duration::from_secs(5), sqlx::PgConnection::connect(&admin)).await;
+    let connected =
+        tokio::time::timeout(Duration::from_secs(5), sqlx::PgConnection::connect(&admin)).await;
     let mut conn = match connected {
         Ok(Ok(conn)) => conn,
         Ok(Err(e)) => return skip_postgres(&e.to_string()),
@@ -193,8 +206,13 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(None).await
+}
+
+/// As [`spawn_app`], on the given database (default: a fresh SQLite file).
+pub async fn spawn_app_with(database_url: Option<String>) -> TestApp {
     use crate::server::config::Config;
-    let database_url = sqlite_url();
+    let database_url = database_url.unwrap_or_else(sqlite_url);
     let config = Config {
         addr: "127.0.0.1:0".parse().expect("addr"),
         database_url: Some(database_url.clone()),
@@ -213,7 +231,9 @@ pub async fn spawn_app() -> TestApp {
     let state = crate::server::startup::build_state(config, options)
         .await
         .expect("state");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let serving = state.clone();
     tokio::spawn(async move { crate::server::startup::launch(listener, serving).await });
@@ -260,7 +280,10 @@ impl TestApp {
             })
             .await
             .expect("user");
-        store.add_membership(user.id, tenant.id, role).await.expect("membership");
+        store
+            .add_membership(user.id, tenant.id, role)
+            .await
+            .expect("membership");
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
@@ -294,7 +317,12 @@ impl TestApp {
     }
 
     /// Calls a JSON server function, as the browser does.
-    pub async fn call(&self, endpoint: &str, cookie: Option<&str>, body: serde_json::Value) -> Reply {
+    pub async fn call(
+        &self,
+        endpoint: &str,
+        cookie: Option<&str>,
+        body: serde_json::Value,
+    ) -> Reply {
         let mut req = self
             .http
             .post(format!("{}/api/{endpoint}", self.base))

@@ -25,7 +25,8 @@ fn focusables(root: &Element) -> Vec<HtmlElement> {
 pub fn Dialog(
     #[prop(into)] title: Signal<String>,
     /// Unique per page: names the title element for `aria-labelledby`.
-    #[prop(into)] id: String,
+    #[prop(into)]
+    id: String,
     #[prop(into)] on_close: Callback<()>,
     #[prop(optional, into)] wide: bool,
     children: Children,
@@ -61,32 +62,34 @@ pub fn Dialog(
         }
     });
 
-    let on_keydown = move |ev: KeyboardEvent| {
-        match ev.key().as_str() {
-            "Escape" => {
-                ev.stop_propagation();
-                on_close.run(());
-            }
-            "Tab" => {
-                let Some(panel) = panel.get() else { return };
-                let items = focusables(&panel);
-                let (Some(first), Some(last)) = (items.first(), items.last()) else {
-                    ev.prevent_default();
-                    return;
-                };
-                let active = document().active_element();
-                let at = |el: &HtmlElement| active.as_ref().is_some_and(|a| a == el.unchecked_ref::<Element>());
-                let inside = active.as_ref().is_some_and(|a| panel.contains(Some(a)));
-                if ev.shift_key() && (at(first) || !inside) {
-                    ev.prevent_default();
-                    let _ = last.focus();
-                } else if !ev.shift_key() && (at(last) || !inside) {
-                    ev.prevent_default();
-                    let _ = first.focus();
-                }
-            }
-            _ => {}
+    let on_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
+        "Escape" => {
+            ev.stop_propagation();
+            on_close.run(());
         }
+        "Tab" => {
+            let Some(panel) = panel.get() else { return };
+            let items = focusables(&panel);
+            let (Some(first), Some(last)) = (items.first(), items.last()) else {
+                ev.prevent_default();
+                return;
+            };
+            let active = document().active_element();
+            let at = |el: &HtmlElement| {
+                active
+                    .as_ref()
+                    .is_some_and(|a| a == el.unchecked_ref::<Element>())
+            };
+            let inside = active.as_ref().is_some_and(|a| panel.contains(Some(a)));
+            if ev.shift_key() && (at(first) || !inside) {
+                ev.prevent_default();
+                let _ = last.focus();
+            } else if !ev.shift_key() && (at(last) || !inside) {
+                ev.prevent_default();
+                let _ = first.focus();
+            }
+        }
+        _ => {}
     };
 
     view! {

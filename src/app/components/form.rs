@@ -4,7 +4,10 @@ use leptos::prelude::*;
 
 /// The error line under a field; empty (but present, for `aria-describedby`) when fine.
 #[component]
-pub fn FieldErrorText(#[prop(into)] id: String, #[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+pub fn FieldErrorText(
+    #[prop(into)] id: String,
+    #[prop(into)] message: Signal<Option<String>>,
+) -> impl IntoView {
     view! {
         <p class="field-error" id=id aria-live="polite">
             {move || message.get().unwrap_or_default()}

@@ -26,7 +26,10 @@ pub fn LoginPage() -> impl IntoView {
         Signal::derive(move || error.get().and_then(|e| e.field_message(field)))
     };
     let general_error = move || {
-        error.get().filter(|e| !matches!(e, crate::domain::AppError::Invalid(_))).map(|e| e.to_string())
+        error
+            .get()
+            .filter(|e| !matches!(e, crate::domain::AppError::Invalid(_)))
+            .map(|e| e.to_string())
     };
     view! {
         <Title text="Sign in" />
@@ -79,8 +82,16 @@ mod tests {
 
     #[test]
     fn next_must_stay_on_this_site() {
-        assert_eq!(safe_next(Some("/mcp-servers?page=2".into())), "/mcp-servers?page=2");
-        for evil in ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)"] {
+        assert_eq!(
+            safe_next(Some("/mcp-servers?page=2".into())),
+            "/mcp-servers?page=2"
+        );
+        for evil in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+        ] {
             assert_eq!(safe_next(Some(evil.into())), "/mcp-servers", "{evil}");
         }
         assert_eq!(safe_next(None), "/mcp-servers");

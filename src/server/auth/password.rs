@@ -1,7 +1,9 @@
 //! Argon2id password hashing (the `argon2` crate's defaults: OWASP's minimum).
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use std::sync::LazyLock;
 
 pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {

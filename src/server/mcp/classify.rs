@@ -19,7 +19,10 @@ const MESSAGE_MAX: usize = 500;
 fn err(class: ErrorClass, message: impl Into<String>) -> TestError {
     let mut message: String = message.into();
     if message.len() > MESSAGE_MAX {
-        let cut = (0..=MESSAGE_MAX).rev().find(|i| message.is_char_boundary(*i)).unwrap_or(0);
+        let cut = (0..=MESSAGE_MAX)
+            .rev()
+            .find(|i| message.is_char_boundary(*i))
+            .unwrap_or(0);
         message.truncate(cut);
         message.push('…');
     }
@@ -29,7 +32,10 @@ fn err(class: ErrorClass, message: impl Into<String>) -> TestError {
 pub(super) fn timeout(after: std::time::Duration) -> TestError {
     err(
         ErrorClass::Transport,
-        format!("Timed out after {} waiting for the server.", humantime::format_duration(after)),
+        format!(
+            "Timed out after {} waiting for the server.",
+            humantime::format_duration(after)
+        ),
     )
 }
 
@@ -38,7 +44,10 @@ pub(super) fn from_init(e: &ClientInitializeError) -> TestError {
         ClientInitializeError::TransportError { error, .. } => from_dyn(error),
         ClientInitializeError::JsonRpcError(data) => err(
             ErrorClass::Downstream,
-            format!("The server answered initialize with an error ({}): {}", data.code.0, data.message),
+            format!(
+                "The server answered initialize with an error ({}): {}",
+                data.code.0, data.message
+            ),
         ),
         ClientInitializeError::LegacyFallbackFailed { fallback, .. } => from_init(fallback),
         ClientInitializeError::ConnectionClosed(_) => err(
@@ -46,7 +55,10 @@ pub(super) fn from_init(e: &ClientInitializeError) -> TestError {
             "The server closed the connection during initialize. Is this an MCP endpoint, \
              and is the transport right?",
         ),
-        other => err(ErrorClass::Transport, format!("MCP handshake failed: {other}")),
+        other => err(
+            ErrorClass::Transport,
+            format!("MCP handshake failed: {other}"),
+        ),
     }
 }
 
@@ -54,13 +66,20 @@ pub(super) fn from_service(e: &ServiceError) -> TestError {
     match e {
         ServiceError::McpError(data) => err(
             ErrorClass::Downstream,
-            format!("The server answered tools/list with an error ({}): {}", data.code.0, data.message),
+            format!(
+                "The server answered tools/list with an error ({}): {}",
+                data.code.0, data.message
+            ),
         ),
-        ServiceError::UnexpectedResponse => {
-            err(ErrorClass::Downstream, "The server sent an unexpected response to tools/list.")
-        }
+        ServiceError::UnexpectedResponse => err(
+            ErrorClass::Downstream,
+            "The server sent an unexpected response to tools/list.",
+        ),
         ServiceError::TransportSend(error) => from_dyn(error),
-        other => err(ErrorClass::Transport, format!("The connection failed: {other}")),
+        other => err(
+            ErrorClass::Transport,
+            format!("The connection failed: {other}"),
+        ),
     }
 }
 
@@ -71,7 +90,10 @@ fn from_dyn(e: &DynamicTransportError) -> TestError {
     if let Some(sse) = e.error.downcast_ref::<LegacySseError>() {
         return from_sse(sse);
     }
-    err(ErrorClass::Transport, format!("The connection failed: {}", e.error))
+    err(
+        ErrorClass::Transport,
+        format!("The connection failed: {}", e.error),
+    )
 }
 
 fn from_http(e: &HttpError) -> TestError {
@@ -87,7 +109,10 @@ fn from_http(e: &HttpError) -> TestError {
         StreamableHttpError::HttpStatus(status) => status_error(status.status, None),
         StreamableHttpError::UnexpectedServerResponse(text) => match parse_status(text) {
             Some((code, body)) => status_error(code, Some(body)),
-            None => err(ErrorClass::Downstream, format!("Unexpected response from the server: {text}")),
+            None => err(
+                ErrorClass::Downstream,
+                format!("Unexpected response from the server: {text}"),
+            ),
         },
         StreamableHttpError::Client(re) => from_reqwest(re),
         StreamableHttpError::UnexpectedContentType(ct) => err(
@@ -97,7 +122,10 @@ fn from_http(e: &HttpError) -> TestError {
                 ct.as_deref().unwrap_or("(none)")
             ),
         ),
-        other => err(ErrorClass::Transport, format!("The connection failed: {other}")),
+        other => err(
+            ErrorClass::Transport,
+            format!("The connection failed: {other}"),
+        ),
     }
 }
 
@@ -189,7 +217,10 @@ mod tests {
     fn statuses_are_classified() {
         assert_eq!(status_error(401, None).class, ErrorClass::Auth);
         assert_eq!(status_error(403, Some("no")).class, ErrorClass::Auth);
-        assert_eq!(status_error(500, Some("boom")).class, ErrorClass::Downstream);
+        assert_eq!(
+            status_error(500, Some("boom")).class,
+            ErrorClass::Downstream
+        );
         assert!(status_error(500, Some("boom")).message.contains("boom"));
         assert_eq!(status_error(404, None).class, ErrorClass::Transport);
         assert_eq!(status_error(400, None).class, ErrorClass::Transport);
@@ -198,7 +229,10 @@ mod tests {
 
     #[test]
     fn status_text_is_parsed() {
-        assert_eq!(parse_status("HTTP 404 Not Found: nope"), Some((404, "nope")));
+        assert_eq!(
+            parse_status("HTTP 404 Not Found: nope"),
+            Some((404, "nope"))
+        );
         assert_eq!(parse_status("garbage"), None);
     }
 

@@ -111,8 +111,11 @@ impl McpClient {
                 let mut backoff = ExponentialBackoff::default();
                 backoff.max_times = Some(1);
                 config.retry_config = Arc::new(backoff);
-                let transport = StreamableHttpClientTransport::with_client(self.http.clone(), config);
-                info.serve(transport).await.map_err(|e| classify::from_init(&e))?
+                let transport =
+                    StreamableHttpClientTransport::with_client(self.http.clone(), config);
+                info.serve(transport)
+                    .await
+                    .map_err(|e| classify::from_init(&e))?
             }
             Transport::Sse => {
                 let (tx, rx) = sse::connect(self.http.clone(), url, auth)

@@ -29,7 +29,10 @@ mod tests {
     #[test]
     fn keys_with_a_scheme_are_kept() {
         assert_eq!(authorization_value("Bearer abc"), "Bearer abc");
-        assert_eq!(authorization_value("Token super-secret"), "Token super-secret");
+        assert_eq!(
+            authorization_value("Token super-secret"),
+            "Token super-secret"
+        );
         assert_eq!(authorization_value("bearer abc"), "bearer abc");
     }
 

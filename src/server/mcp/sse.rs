@@ -77,14 +77,18 @@ pub async fn connect(
     };
     // The endpoint comes from the server; never let it steer us elsewhere.
     if post_url.origin() != sse_url.origin() {
-        return Err(LegacySseError::CrossOrigin(post_url.origin().ascii_serialization()));
+        return Err(LegacySseError::CrossOrigin(
+            post_url.origin().ascii_serialization(),
+        ));
     }
     let rx = events
         .take_while(|r| ready(r.is_ok()))
         .filter_map(|r| {
             ready(match r {
                 Ok(Sse {
-                    event, data: Some(data), ..
+                    event,
+                    data: Some(data),
+                    ..
                 }) if event.as_deref().is_none_or(|e| e == "message") => {
                     serde_json::from_str::<ServerJsonRpcMessage>(&data).ok()
                 }

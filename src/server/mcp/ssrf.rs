@@ -17,7 +17,11 @@ pub enum SsrfError {
         "refused by the outbound policy: {host} resolves to {ip}, a {kind} address \
          (allow it with SWITCHBOARD_OUTBOUND_ALLOW)"
     )]
-    Forbidden { host: String, ip: IpAddr, kind: &'static str },
+    Forbidden {
+        host: String,
+        ip: IpAddr,
+        kind: &'static str,
+    },
     #[error("only http:// and https:// URLs are allowed, not {0}://")]
     Scheme(String),
     #[error("the URL has no host")]
@@ -211,10 +215,27 @@ mod tests {
     #[test]
     fn private_and_special_addresses_are_refused() {
         for ip in [
-            "127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1",
-            "169.254.169.254", "0.0.0.0", "100.64.0.1", "224.0.0.1", "255.255.255.255", "::1", "::",
-            "fc00::1", "fd12:3456::1", "fe80::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
-            "64:ff9b::a9fe:a9fe", "::127.0.0.1", "fd00:ec2::254",
+            "127.0.0.1",
+            "127.8.9.10",
+            "10.1.2.3",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "224.0.0.1",
+            "255.255.255.255",
+            "::1",
+            "::",
+            "fc00::1",
+            "fd12:3456::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+            "::127.0.0.1",
+            "fd00:ec2::254",
         ] {
             assert!(refused(ip), "{ip} should be refused");
         }
@@ -222,7 +243,13 @@ mod tests {
 
     #[test]
     fn public_addresses_pass() {
-        for ip in ["1.1.1.1", "8.8.8.8", "172.32.0.1", "2606:4700::1111", "::ffff:1.1.1.1"] {
+        for ip in [
+            "1.1.1.1",
+            "8.8.8.8",
+            "172.32.0.1",
+            "2606:4700::1111",
+            "::ffff:1.1.1.1",
+        ] {
             assert!(!refused(ip), "{ip} should pass");
         }
     }
@@ -230,9 +257,21 @@ mod tests {
     #[test]
     fn allow_list_opens_a_range_including_mapped_forms() {
         let policy = OutboundPolicy::new(vec!["127.0.0.0/8".parse().expect("cidr")]);
-        assert!(policy.check_ip("h", "127.0.0.1".parse().expect("ip")).is_ok());
-        assert!(policy.check_ip("h", "::ffff:127.0.0.1".parse().expect("ip")).is_ok());
-        assert!(policy.check_ip("h", "10.0.0.1".parse().expect("ip")).is_err());
+        assert!(
+            policy
+                .check_ip("h", "127.0.0.1".parse().expect("ip"))
+                .is_ok()
+        );
+        assert!(
+            policy
+                .check_ip("h", "::ffff:127.0.0.1".parse().expect("ip"))
+                .is_ok()
+        );
+        assert!(
+            policy
+                .check_ip("h", "10.0.0.1".parse().expect("ip"))
+                .is_err()
+        );
         assert!(policy.check_ip("h", "::1".parse().expect("ip")).is_err());
     }
 
@@ -240,9 +279,18 @@ mod tests {
     fn urls_are_checked_for_scheme_and_literal_hosts() {
         let policy = OutboundPolicy::default();
         let check = |u: &str| policy.check_url(&Url::parse(u).expect("url"));
-        assert!(matches!(check("file:///etc/passwd"), Err(SsrfError::Scheme(_))));
-        assert!(matches!(check("http://127.0.0.1:1/mcp"), Err(SsrfError::Forbidden { .. })));
-        assert!(matches!(check("http://[::1]/mcp"), Err(SsrfError::Forbidden { .. })));
+        assert!(matches!(
+            check("file:///etc/passwd"),
+            Err(SsrfError::Scheme(_))
+        ));
+        assert!(matches!(
+            check("http://127.0.0.1:1/mcp"),
+            Err(SsrfError::Forbidden { .. })
+        ));
+        assert!(matches!(
+            check("http://[::1]/mcp"),
+            Err(SsrfError::Forbidden { .. })
+        ));
         assert!(check("https://mcp.example.com/mcp").is_ok());
     }
 

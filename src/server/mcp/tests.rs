@@ -17,7 +17,11 @@ fn client(allow_loopback: bool, timeout: Duration) -> McpClient {
     McpClient::new(OutboundPolicy::new(allow), timeout).expect("client")
 }
 
-async fn test(url: &str, transport: Transport, key: Option<&str>) -> Result<Vec<ToolInfo>, TestError> {
+async fn test(
+    url: &str,
+    transport: Transport,
+    key: Option<&str>,
+) -> Result<Vec<ToolInfo>, TestError> {
     let key = key.map(|k| SecretString::from(k.to_owned()));
     client(true, Duration::from_secs(10))
         .test(&TestTarget {
@@ -51,10 +55,16 @@ async fn server_everything_over_streamable_http_and_sse() {
         .expect("streamable HTTP test");
     assert!(tools.len() >= 13, "{:?}", names(&tools));
     assert!(names(&tools).contains(&"echo"));
-    assert!(tools.iter().any(|t| t.description.as_deref().is_some_and(|d| !d.is_empty())));
+    assert!(
+        tools
+            .iter()
+            .any(|t| t.description.as_deref().is_some_and(|d| !d.is_empty()))
+    );
 
     let sse = Peer::everything("sse").await;
-    let tools = test(&sse.url("/sse"), Transport::Sse, None).await.expect("SSE test");
+    let tools = test(&sse.url("/sse"), Transport::Sse, None)
+        .await
+        .expect("SSE test");
     assert!(tools.len() >= 13, "{:?}", names(&tools));
     assert!(names(&tools).contains(&"echo"));
 }
@@ -62,44 +72,75 @@ async fn server_everything_over_streamable_http_and_sse() {
 #[tokio::test]
 async fn the_wrong_transport_is_a_transport_error() {
     let http = Peer::everything("streamableHttp").await;
-    let e = assert_class(test(&http.url("/mcp"), Transport::Sse, None).await, ErrorClass::Transport);
+    let e = assert_class(
+        test(&http.url("/mcp"), Transport::Sse, None).await,
+        ErrorClass::Transport,
+    );
     assert!(!e.message.is_empty());
-    assert_class(test(&http.url("/nope"), Transport::StreamableHttp, None).await, ErrorClass::Transport);
+    assert_class(
+        test(&http.url("/nope"), Transport::StreamableHttp, None).await,
+        ErrorClass::Transport,
+    );
 }
 
 #[tokio::test]
 async fn bearer_peer_accepts_the_right_key_and_refuses_others() {
     let peer = Peer::bearer("good-key-1234,other-key", false).await;
     let url = peer.url("/mcp");
-    let tools = test(&url, Transport::StreamableHttp, Some("good-key-1234")).await.expect("right key");
+    let tools = test(&url, Transport::StreamableHttp, Some("good-key-1234"))
+        .await
+        .expect("right key");
     assert!(names(&tools).contains(&"whoami"), "{:?}", names(&tools));
     // A key that already carries its scheme is sent as it is.
-    test(&url, Transport::StreamableHttp, Some("Bearer other-key")).await.expect("explicit scheme");
+    test(&url, Transport::StreamableHttp, Some("Bearer other-key"))
+        .await
+        .expect("explicit scheme");
 
-    let e = assert_class(test(&url, Transport::StreamableHttp, Some("wrong-key")).await, ErrorClass::Auth);
+    let e = assert_class(
+        test(&url, Transport::StreamableHttp, Some("wrong-key")).await,
+        ErrorClass::Auth,
+    );
     assert!(e.message.contains("401"), "{}", e.message);
-    assert_class(test(&url, Transport::StreamableHttp, None).await, ErrorClass::Auth);
+    assert_class(
+        test(&url, Transport::StreamableHttp, None).await,
+        ErrorClass::Auth,
+    );
 }
 
 #[tokio::test]
 async fn bearer_peer_over_legacy_sse() {
     let peer = Peer::bearer("sse-key-5678", true).await;
     let url = peer.url("/sse");
-    let tools = test(&url, Transport::Sse, Some("sse-key-5678")).await.expect("right key");
+    let tools = test(&url, Transport::Sse, Some("sse-key-5678"))
+        .await
+        .expect("right key");
     assert!(names(&tools).contains(&"whoami"));
-    assert_class(test(&url, Transport::Sse, Some("nope")).await, ErrorClass::Auth);
+    assert_class(
+        test(&url, Transport::Sse, Some("nope")).await,
+        ErrorClass::Auth,
+    );
 }
 
 #[tokio::test]
 async fn a_closed_port_is_a_transport_error() {
     let port = crate::server::testing::free_port();
     let e = assert_class(
-        test(&format!("http://127.0.0.1:{port}/mcp"), Transport::StreamableHttp, None).await,
+        test(
+            &format!("http://127.0.0.1:{port}/mcp"),
+            Transport::StreamableHttp,
+            None,
+        )
+        .await,
         ErrorClass::Transport,
     );
     assert!(e.message.contains("connect"), "{}", e.message);
     assert_class(
-        test(&format!("http://127.0.0.1:{port}/sse"), Transport::Sse, None).await,
+        test(
+            &format!("http://127.0.0.1:{port}/sse"),
+            Transport::Sse,
+            None,
+        )
+        .await,
         ErrorClass::Transport,
     );
 }
@@ -107,14 +148,24 @@ async fn a_closed_port_is_a_transport_error() {
 #[tokio::test]
 async fn a_json_rpc_error_is_downstream_with_the_servers_message() {
     let peer = Peer::faulty("rpc-error").await;
-    let e = assert_class(test(&peer.url("/mcp"), Transport::StreamableHttp, None).await, ErrorClass::Downstream);
-    assert!(e.message.contains("upstream database is down"), "{}", e.message);
+    let e = assert_class(
+        test(&peer.url("/mcp"), Transport::StreamableHttp, None).await,
+        ErrorClass::Downstream,
+    );
+    assert!(
+        e.message.contains("upstream database is down"),
+        "{}",
+        e.message
+    );
 }
 
 #[tokio::test]
 async fn an_http_500_is_downstream() {
     let peer = Peer::faulty("http-500").await;
-    let e = assert_class(test(&peer.url("/mcp"), Transport::StreamableHttp, None).await, ErrorClass::Downstream);
+    let e = assert_class(
+        test(&peer.url("/mcp"), Transport::StreamableHttp, None).await,
+        ErrorClass::Downstream,
+    );
     assert!(e.message.contains("500"), "{}", e.message);
 }
 
@@ -122,7 +173,10 @@ async fn an_http_500_is_downstream() {
 async fn loopback_is_refused_without_the_allow_list() {
     let peer = Peer::everything("streamableHttp").await;
     let strict = client(false, Duration::from_secs(5));
-    for url in [peer.url("/mcp"), format!("http://localhost:{}/mcp", peer.port)] {
+    for url in [
+        peer.url("/mcp"),
+        format!("http://localhost:{}/mcp", peer.port),
+    ] {
         let e = strict
             .test(&TestTarget {
                 url: &url,
@@ -132,14 +186,20 @@ async fn loopback_is_refused_without_the_allow_list() {
             .await
             .expect_err("must be refused");
         assert_eq!(e.class, ErrorClass::Transport);
-        assert!(e.message.contains("outbound policy"), "{url}: {}", e.message);
+        assert!(
+            e.message.contains("outbound policy"),
+            "{url}: {}",
+            e.message
+        );
     }
 }
 
 #[tokio::test]
 async fn a_silent_server_times_out() {
     // Accepts connections and never answers.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let hold = tokio::spawn(async move {
         let mut held = Vec::new();
@@ -158,6 +218,10 @@ async fn a_silent_server_times_out() {
         .await
         .expect_err("must time out");
     assert_eq!(e.class, ErrorClass::Transport);
-    assert!(e.message.to_lowercase().contains("timed out"), "{}", e.message);
+    assert!(
+        e.message.to_lowercase().contains("timed out"),
+        "{}",
+        e.message
+    );
     hold.abort();
 }

@@ -154,7 +154,10 @@ pub async fn bootstrap(
 ) -> ServiceResult<Bootstrap> {
     let tenant = match store.tenant_by_slug(tenant_slug).await? {
         Some(t) => t,
-        None => match store.create_tenant(tenant_slug, &title_case(tenant_slug)).await {
+        None => match store
+            .create_tenant(tenant_slug, &title_case(tenant_slug))
+            .await
+        {
             Ok(t) => t,
             // Another replica created it first.
             Err(StoreError::Conflict { .. }) => store
@@ -172,7 +175,10 @@ pub async fn bootstrap(
     if store.count_users().await? > 0 {
         return Ok(result);
     }
-    let email = admin_email.unwrap_or("admin@example.com").trim().to_lowercase();
+    let email = admin_email
+        .unwrap_or("admin@example.com")
+        .trim()
+        .to_lowercase();
     let (pass, generated) = match admin_password {
         Some(p) if !p.is_empty() => (p.to_owned(), false),
         _ => (password::generate(), true),
@@ -192,7 +198,9 @@ pub async fn bootstrap(
         Err(StoreError::Conflict { .. }) => return Ok(result),
         Err(e) => return Err(e.into()),
     };
-    store.add_membership(user.id, tenant.id, Role::Admin).await?;
+    store
+        .add_membership(user.id, tenant.id, Role::Admin)
+        .await?;
     result.admin_email = Some(email);
     result.generated_password = generated.then_some(pass);
     Ok(result)

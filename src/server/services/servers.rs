@@ -52,7 +52,11 @@ pub async fn get(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<Serv
 
 /// The saga: the key goes to the vault first, the row holds only its reference,
 /// and if the row cannot be written the secret is deleted again.
-pub async fn register(state: &AppState, actor: &Actor, mut new: NewServer) -> ServiceResult<ServerView> {
+pub async fn register(
+    state: &AppState,
+    actor: &Actor,
+    mut new: NewServer,
+) -> ServiceResult<ServerView> {
     actor.require_admin()?;
     new.validate()?;
     let slug = slugify(&new.name);
@@ -60,7 +64,11 @@ pub async fn register(state: &AppState, actor: &Actor, mut new: NewServer) -> Se
         (AuthType::Token, Some(key)) => Some(
             state
                 .vault
-                .put(actor.tenant_id, SecretKind::ServerCredential, &SecretString::from(key))
+                .put(
+                    actor.tenant_id,
+                    SecretKind::ServerCredential,
+                    &SecretString::from(key),
+                )
                 .await?,
         ),
         _ => None,

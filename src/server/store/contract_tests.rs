@@ -54,7 +54,10 @@ fn new_server(tenant_id: i64, name: &str) -> NewServerRecord {
         tenant_id,
         name: name.to_owned(),
         slug: crate::domain::server::slugify(name),
-        url: format!("https://{}.example/mcp", crate::domain::server::slugify(name)),
+        url: format!(
+            "https://{}.example/mcp",
+            crate::domain::server::slugify(name)
+        ),
         transport: Transport::StreamableHttp,
         auth_type: AuthType::None,
         enabled: true,
@@ -69,7 +72,10 @@ async fn pinging_works(store: Arc<dyn Store>) {
 
 async fn tenants_are_unique_by_slug(store: Arc<dyn Store>) {
     let t = tenant(store.as_ref(), "acme").await;
-    assert_eq!(store.tenant_by_slug("acme").await.expect("q"), Some(t.clone()));
+    assert_eq!(
+        store.tenant_by_slug("acme").await.expect("q"),
+        Some(t.clone())
+    );
     assert_eq!(store.tenant_by_id(t.id).await.expect("q"), Some(t));
     let dup = store.create_tenant("acme", "Other").await;
     assert!(matches!(dup, Err(StoreError::Conflict { .. })), "{dup:?}");
@@ -87,7 +93,11 @@ async fn users_are_found_by_email_case_insensitively(store: Arc<dyn Store>) {
         .await
         .expect("user");
     assert_eq!(user.email, "alice@example.com");
-    let found = store.user_by_email("ALICE@example.COM").await.expect("q").expect("found");
+    let found = store
+        .user_by_email("ALICE@example.COM")
+        .await
+        .expect("q")
+        .expect("found");
     assert_eq!(found.id, user.id);
     assert_eq!(store.count_users().await.expect("count"), 1);
     let dup = store
@@ -111,10 +121,22 @@ async fn memberships_carry_roles(store: Arc<dyn Store>) {
         })
         .await
         .expect("user");
-    store.add_membership(user.id, a.id, Role::Admin).await.expect("m");
-    store.add_membership(user.id, b.id, Role::Member).await.expect("m");
-    assert_eq!(store.membership(user.id, a.id).await.expect("q"), Some(Role::Admin));
-    assert_eq!(store.membership(user.id, b.id).await.expect("q"), Some(Role::Member));
+    store
+        .add_membership(user.id, a.id, Role::Admin)
+        .await
+        .expect("m");
+    store
+        .add_membership(user.id, b.id, Role::Member)
+        .await
+        .expect("m");
+    assert_eq!(
+        store.membership(user.id, a.id).await.expect("q"),
+        Some(Role::Admin)
+    );
+    assert_eq!(
+        store.membership(user.id, b.id).await.expect("q"),
+        Some(Role::Member)
+    );
     let all = store.memberships_of(user.id).await.expect("q");
     assert_eq!(all.len(), 2);
     assert_eq!(all[0].0.slug, "a");
@@ -131,7 +153,10 @@ async fn sessions_expire(store: Arc<dyn Store>) {
         .await
         .expect("user");
     let now = Utc::now();
-    for (hash, expires) in [("live", now + Duration::hours(1)), ("dead", now - Duration::hours(1))] {
+    for (hash, expires) in [
+        ("live", now + Duration::hours(1)),
+        ("dead", now - Duration::hours(1)),
+    ] {
         store
             .create_session(&SessionRecord {
                 token_hash: hash.into(),
@@ -152,15 +177,33 @@ async fn sessions_expire(store: Arc<dyn Store>) {
 
 async fn auth_failures_are_counted_in_a_window(store: Arc<dyn Store>) {
     let now = Utc::now();
-    store.record_auth_failure("email:x", now - Duration::hours(2)).await.expect("r");
+    store
+        .record_auth_failure("email:x", now - Duration::hours(2))
+        .await
+        .expect("r");
     store.record_auth_failure("email:x", now).await.expect("r");
     store.record_auth_failure("email:x", now).await.expect("r");
     store.record_auth_failure("ip:1", now).await.expect("r");
     let since = now - Duration::minutes(15);
-    assert_eq!(store.count_auth_failures("email:x", since).await.expect("c"), 2);
+    assert_eq!(
+        store
+            .count_auth_failures("email:x", since)
+            .await
+            .expect("c"),
+        2
+    );
     store.clear_auth_failures("email:x").await.expect("clear");
-    assert_eq!(store.count_auth_failures("email:x", since).await.expect("c"), 0);
-    assert_eq!(store.count_auth_failures("ip:1", since).await.expect("c"), 1);
+    assert_eq!(
+        store
+            .count_auth_failures("email:x", since)
+            .await
+            .expect("c"),
+        0
+    );
+    assert_eq!(
+        store.count_auth_failures("ip:1", since).await.expect("c"),
+        1
+    );
 }
 
 async fn servers_round_trip(store: Arc<dyn Store>) {
@@ -175,9 +218,15 @@ async fn servers_round_trip(store: Arc<dyn Store>) {
     assert_eq!(row.transport, Transport::Sse);
     assert_eq!(row.auth_type, AuthType::Token);
     assert!(row.enabled);
-    assert_eq!(row.secret_ref.as_deref(), Some("local:1/server-credential/abc"));
+    assert_eq!(
+        row.secret_ref.as_deref(),
+        Some("local:1/server-credential/abc")
+    );
     assert_eq!(row.test, None);
-    assert_eq!(store.server(t.id, row.id).await.expect("get"), Some(row.clone()));
+    assert_eq!(
+        store.server(t.id, row.id).await.expect("get"),
+        Some(row.clone())
+    );
 
     let later = Utc::now() + Duration::seconds(1);
     let updated = store
@@ -199,23 +248,36 @@ async fn servers_round_trip(store: Arc<dyn Store>) {
     assert_eq!(updated.name, row.name, "untouched fields stay");
     assert!(updated.updated_at > row.updated_at);
 
-    let deleted = store.delete_server(t.id, row.id).await.expect("delete").expect("was there");
+    let deleted = store
+        .delete_server(t.id, row.id)
+        .await
+        .expect("delete")
+        .expect("was there");
     assert_eq!(deleted.secret_ref, row.secret_ref);
     assert_eq!(store.server(t.id, row.id).await.expect("get"), None);
-    assert_eq!(store.delete_server(t.id, row.id).await.expect("delete"), None);
+    assert_eq!(
+        store.delete_server(t.id, row.id).await.expect("delete"),
+        None
+    );
 }
 
 async fn servers_are_invisible_across_tenants(store: Arc<dyn Store>) {
     let a = tenant(store.as_ref(), "ta").await;
     let b = tenant(store.as_ref(), "tb").await;
-    let row = store.insert_server(&new_server(a.id, "Secret CRM")).await.expect("insert");
+    let row = store
+        .insert_server(&new_server(a.id, "Secret CRM"))
+        .await
+        .expect("insert");
     assert_eq!(store.server(b.id, row.id).await.expect("get"), None);
     let update = ServerUpdate {
         enabled: Some(false),
         now: Utc::now(),
         ..Default::default()
     };
-    assert_eq!(store.update_server(b.id, row.id, &update).await.expect("u"), None);
+    assert_eq!(
+        store.update_server(b.id, row.id, &update).await.expect("u"),
+        None
+    );
     let snap = TestSnapshot {
         ok: true,
         tools_json: Some("[]".into()),
@@ -224,13 +286,25 @@ async fn servers_are_invisible_across_tenants(store: Arc<dyn Store>) {
         error_message: None,
         tested_at: Utc::now(),
     };
-    assert!(!store.save_test_snapshot(b.id, row.id, &snap).await.expect("s"));
+    assert!(
+        !store
+            .save_test_snapshot(b.id, row.id, &snap)
+            .await
+            .expect("s")
+    );
     assert_eq!(store.delete_server(b.id, row.id).await.expect("d"), None);
-    let (items, total) = store.list_servers(b.id, &ListQuery::default()).await.expect("list");
+    let (items, total) = store
+        .list_servers(b.id, &ListQuery::default())
+        .await
+        .expect("list");
     assert!(items.is_empty());
     assert_eq!(total, 0);
     // ...and A's row is untouched by all of that.
-    let still = store.server(a.id, row.id).await.expect("get").expect("present");
+    let still = store
+        .server(a.id, row.id)
+        .await
+        .expect("get")
+        .expect("present");
     assert!(still.enabled);
     assert_eq!(still.test, None);
 }
@@ -238,11 +312,20 @@ async fn servers_are_invisible_across_tenants(store: Arc<dyn Store>) {
 async fn server_names_are_unique_per_tenant_only(store: Arc<dyn Store>) {
     let a = tenant(store.as_ref(), "ua").await;
     let b = tenant(store.as_ref(), "ub").await;
-    store.insert_server(&new_server(a.id, "Jira")).await.expect("first");
+    store
+        .insert_server(&new_server(a.id, "Jira"))
+        .await
+        .expect("first");
     let dup = store.insert_server(&new_server(a.id, "JIRA")).await;
     assert!(matches!(dup, Err(StoreError::Conflict { .. })), "{dup:?}");
-    store.insert_server(&new_server(b.id, "Jira")).await.expect("other tenant may");
-    let other = store.insert_server(&new_server(a.id, "Confluence")).await.expect("insert");
+    store
+        .insert_server(&new_server(b.id, "Jira"))
+        .await
+        .expect("other tenant may");
+    let other = store
+        .insert_server(&new_server(a.id, "Confluence"))
+        .await
+        .expect("insert");
     let rename = ServerUpdate {
         name: Some("jira".into()),
         slug: Some("jira".into()),
@@ -250,13 +333,19 @@ async fn server_names_are_unique_per_tenant_only(store: Arc<dyn Store>) {
         ..Default::default()
     };
     let renamed = store.update_server(a.id, other.id, &rename).await;
-    assert!(matches!(renamed, Err(StoreError::Conflict { .. })), "{renamed:?}");
+    assert!(
+        matches!(renamed, Err(StoreError::Conflict { .. })),
+        "{renamed:?}"
+    );
 }
 
 async fn listing_pages_sorts_and_filters(store: Arc<dyn Store>) {
     let t = tenant(store.as_ref(), "list").await;
     for name in ["delta", "Alpha", "charlie", "bravo", "echo_50%", "echo-x"] {
-        store.insert_server(&new_server(t.id, name)).await.expect("insert");
+        store
+            .insert_server(&new_server(t.id, name))
+            .await
+            .expect("insert");
     }
     let names = |rows: &[ServerRecord]| rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
 
@@ -266,7 +355,11 @@ async fn listing_pages_sorts_and_filters(store: Arc<dyn Store>) {
     };
     let (rows, total) = store.list_servers(t.id, &q).await.expect("list");
     assert_eq!(total, 6);
-    assert_eq!(names(&rows), ["Alpha", "bravo", "charlie", "delta"], "case-insensitive order");
+    assert_eq!(
+        names(&rows),
+        ["Alpha", "bravo", "charlie", "delta"],
+        "case-insensitive order"
+    );
     q.page = 2;
     let (rows, _) = store.list_servers(t.id, &q).await.expect("list");
     assert_eq!(names(&rows), ["echo-x", "echo_50%"]);
@@ -281,15 +374,29 @@ async fn listing_pages_sorts_and_filters(store: Arc<dyn Store>) {
         filter: f.into(),
         ..Default::default()
     };
-    let (rows, total) = store.list_servers(t.id, &filtered("_50%")).await.expect("list");
+    let (rows, total) = store
+        .list_servers(t.id, &filtered("_50%"))
+        .await
+        .expect("list");
     assert_eq!((names(&rows), total), (vec!["echo_50%".to_owned()], 1));
-    let (rows, _) = store.list_servers(t.id, &filtered("ECHO")).await.expect("list");
+    let (rows, _) = store
+        .list_servers(t.id, &filtered("ECHO"))
+        .await
+        .expect("list");
     assert_eq!(rows.len(), 2);
-    let (rows, total) = store.list_servers(t.id, &filtered("%")).await.expect("list");
+    let (rows, total) = store
+        .list_servers(t.id, &filtered("%"))
+        .await
+        .expect("list");
     assert_eq!((rows.len(), total), (1, 1));
 
     // Tool count: untested servers sort below every tested one.
-    let alpha = store.list_servers(t.id, &filtered("alpha")).await.expect("l").0.remove(0);
+    let alpha = store
+        .list_servers(t.id, &filtered("alpha"))
+        .await
+        .expect("l")
+        .0
+        .remove(0);
     let snap = TestSnapshot {
         ok: true,
         tools_json: Some("[]".into()),
@@ -298,7 +405,12 @@ async fn listing_pages_sorts_and_filters(store: Arc<dyn Store>) {
         error_message: None,
         tested_at: Utc::now(),
     };
-    assert!(store.save_test_snapshot(t.id, alpha.id, &snap).await.expect("snap"));
+    assert!(
+        store
+            .save_test_snapshot(t.id, alpha.id, &snap)
+            .await
+            .expect("snap")
+    );
     let by_count = ListQuery::<ServerSort> {
         sort: ServerSort::ToolCount,
         dir: SortDir::Desc,
@@ -310,7 +422,10 @@ async fn listing_pages_sorts_and_filters(store: Arc<dyn Store>) {
 
 async fn test_snapshots_are_stored(store: Arc<dyn Store>) {
     let t = tenant(store.as_ref(), "snap").await;
-    let row = store.insert_server(&new_server(t.id, "Snap")).await.expect("insert");
+    let row = store
+        .insert_server(&new_server(t.id, "Snap"))
+        .await
+        .expect("insert");
     let failed = TestSnapshot {
         ok: false,
         tools_json: None,
@@ -319,15 +434,30 @@ async fn test_snapshots_are_stored(store: Arc<dyn Store>) {
         error_message: Some("HTTP 401".into()),
         tested_at: Utc::now(),
     };
-    assert!(store.save_test_snapshot(t.id, row.id, &failed).await.expect("save"));
-    let got = store.server(t.id, row.id).await.expect("get").expect("present");
+    assert!(
+        store
+            .save_test_snapshot(t.id, row.id, &failed)
+            .await
+            .expect("save")
+    );
+    let got = store
+        .server(t.id, row.id)
+        .await
+        .expect("get")
+        .expect("present");
     let snap = got.test.expect("snapshot");
     assert!(!snap.ok);
     assert_eq!(snap.error_class, Some(ErrorClass::Auth));
     assert_eq!(snap.error_message.as_deref(), Some("HTTP 401"));
     assert_eq!(snap.tool_count, None);
     // Timestamps survive the round trip to the microsecond on both engines.
-    assert!((snap.tested_at - failed.tested_at).num_microseconds().unwrap_or(i64::MAX).abs() <= 1);
+    assert!(
+        (snap.tested_at - failed.tested_at)
+            .num_microseconds()
+            .unwrap_or(i64::MAX)
+            .abs()
+            <= 1
+    );
 }
 
 async fn secrets_round_trip(store: Arc<dyn Store>) {
@@ -343,8 +473,21 @@ async fn secrets_round_trip(store: Arc<dyn Store>) {
         updated_at: now,
     };
     store.put_secret(&secret).await.expect("put");
-    assert_eq!(store.secret(&secret.secret_ref).await.expect("get"), Some(secret.clone()));
-    assert!(store.delete_secret(&secret.secret_ref).await.expect("delete"));
-    assert!(!store.delete_secret(&secret.secret_ref).await.expect("delete again"));
+    assert_eq!(
+        store.secret(&secret.secret_ref).await.expect("get"),
+        Some(secret.clone())
+    );
+    assert!(
+        store
+            .delete_secret(&secret.secret_ref)
+            .await
+            .expect("delete")
+    );
+    assert!(
+        !store
+            .delete_secret(&secret.secret_ref)
+            .await
+            .expect("delete again")
+    );
     assert_eq!(store.secret(&secret.secret_ref).await.expect("get"), None);
 }

@@ -129,8 +129,8 @@ impl TryFrom<ServerRow> for ServerRecord {
         let corrupt = |what: &str, value: &str| {
             super::StoreError::Corrupt(format!("server {}: bad {what} {value:?}", row.id))
         };
-        let transport = Transport::parse(&row.transport)
-            .ok_or_else(|| corrupt("transport", &row.transport))?;
+        let transport =
+            Transport::parse(&row.transport).ok_or_else(|| corrupt("transport", &row.transport))?;
         let auth_type =
             AuthType::parse(&row.auth_type).ok_or_else(|| corrupt("auth_type", &row.auth_type))?;
         let error_class = match row.test_error_class.as_deref() {

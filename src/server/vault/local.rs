@@ -43,11 +43,15 @@ impl VaultKey {
             Ok(text) => Self::from_hex(&text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let key = Self::generate();
-                write_private_file(path, &key.to_hex())
-                    .map_err(|e| VaultError::BadKey(format!("cannot write {}: {e}", path.display())))?;
+                write_private_file(path, &key.to_hex()).map_err(|e| {
+                    VaultError::BadKey(format!("cannot write {}: {e}", path.display()))
+                })?;
                 Ok(key)
             }
-            Err(e) => Err(VaultError::BadKey(format!("cannot read {}: {e}", path.display()))),
+            Err(e) => Err(VaultError::BadKey(format!(
+                "cannot read {}: {e}",
+                path.display()
+            ))),
         }
     }
 }
@@ -163,7 +167,10 @@ impl Vault for LocalVault {
     }
 
     async fn delete(&self, secret_ref: &str) -> VaultResult<()> {
-        self.store.delete_secret(secret_ref).await.map_err(unavailable)?;
+        self.store
+            .delete_secret(secret_ref)
+            .await
+            .map_err(unavailable)?;
         Ok(())
     }
 }

@@ -42,8 +42,12 @@ impl SecretKind {
 pub trait Vault: Send + Sync + 'static {
     fn backend(&self) -> &'static str;
     /// Stores a new secret and returns its reference.
-    async fn put(&self, tenant_id: i64, kind: SecretKind, secret: &SecretString)
-    -> VaultResult<String>;
+    async fn put(
+        &self,
+        tenant_id: i64,
+        kind: SecretKind,
+        secret: &SecretString,
+    ) -> VaultResult<String>;
     async fn get(&self, secret_ref: &str) -> VaultResult<SecretString>;
     /// Deleting a secret that is already gone is not an error.
     async fn delete(&self, secret_ref: &str) -> VaultResult<()>;

@@ -36,7 +36,10 @@ pub fn AddServerDialog(
         Signal::derive(move || error.get().and_then(|e| e.field_message(field)))
     };
     let general_error = move || {
-        error.get().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| e.to_string())
+        error
+            .get()
+            .filter(|e| !matches!(e, AppError::Invalid(_)))
+            .map(|e| e.to_string())
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -27,7 +27,8 @@ pub fn ServerDetailDialog(
     is_admin: bool,
     #[prop(into)] on_close: Callback<()>,
     /// Called after any change, so the list can refresh.
-    #[prop(into)] on_changed: Callback<()>,
+    #[prop(into)]
+    on_changed: Callback<()>,
 ) -> impl IntoView {
     let toasts = use_toasts();
     let version = RwSignal::new(0u32);
@@ -54,7 +55,11 @@ pub fn ServerDetailDialog(
     Effect::new(move |_| match update.value().get() {
         Some(Ok(s)) => {
             action_error.set(None);
-            toasts.success(format!("“{}” is now {}.", s.name, if s.enabled { "enabled" } else { "disabled" }));
+            toasts.success(format!(
+                "“{}” is now {}.",
+                s.name,
+                if s.enabled { "enabled" } else { "disabled" }
+            ));
             changed();
         }
         Some(Err(e)) => action_error.set(Some(e.to_string())),

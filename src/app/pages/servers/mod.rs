@@ -24,7 +24,11 @@ pub fn ServersPage() -> impl IntoView {
 }
 
 fn columns() -> Vec<Column<ServerSort>> {
-    let col = |label, sort, numeric| Column { label, sort: Some(sort), numeric };
+    let col = |label, sort, numeric| Column {
+        label,
+        sort: Some(sort),
+        numeric,
+    };
     vec![
         col("Name", ServerSort::Name, false),
         col("Transport", ServerSort::Transport, false),
@@ -35,8 +39,15 @@ fn columns() -> Vec<Column<ServerSort>> {
 }
 
 fn cells(s: &ServerSummary) -> AnyView {
-    let count = s.tool_count.map(|n| n.to_string()).unwrap_or_else(|| "—".to_owned());
-    let (status, class) = if s.enabled { ("Enabled", "badge on") } else { ("Disabled", "badge off") };
+    let count = s
+        .tool_count
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| "—".to_owned());
+    let (status, class) = if s.enabled {
+        ("Enabled", "badge on")
+    } else {
+        ("Disabled", "badge off")
+    };
     view! {
         <td class="name">{s.name.clone()}</td>
         <td>{s.transport.label()}</td>
@@ -53,7 +64,10 @@ fn ServersView() -> impl IntoView {
     let query = RwSignal::new(ListQuery::<ServerSort>::default());
     // Bumped after every change so the list is fetched again.
     let version = RwSignal::new(0u32);
-    let servers = Resource::new(move || (query.get(), version.get()), |(q, _)| list_servers(q));
+    let servers = Resource::new(
+        move || (query.get(), version.get()),
+        |(q, _)| list_servers(q),
+    );
     let adding = RwSignal::new(false);
     let selected = RwSignal::new(None::<i64>);
     let refresh = Callback::new(move |_: ()| version.update(|v| *v += 1));
@@ -61,7 +75,11 @@ fn ServersView() -> impl IntoView {
     let sorted = Signal::derive(move || query.with(|q| (q.sort, q.dir)));
     let on_sort = Callback::new(move |key: ServerSort| {
         query.update(|q| {
-            q.dir = if q.sort == key { q.dir.flip() } else { SortDir::Asc };
+            q.dir = if q.sort == key {
+                q.dir.flip()
+            } else {
+                SortDir::Asc
+            };
             q.sort = key;
             q.page = 1;
         })
