@@ -27,19 +27,34 @@ if (!SWITCHBOARD_BIN) {
 if (!path.isAbsolute(SWITCHBOARD_BIN) || !fs.existsSync(SWITCHBOARD_BIN)) {
   throw new Error(`SWITCHBOARD_BIN=${SWITCHBOARD_BIN} must be the absolute path of an existing binary.`);
 }
-const SITE_ROOT = process.env.SWITCHBOARD_SITE_ROOT || path.join(REPO_ROOT, 'target', 'site');
+const BUILT_SITE_ROOT = process.env.SWITCHBOARD_SITE_ROOT || path.join(REPO_ROOT, 'target', 'site');
+for (const file of ['switchboard.js', 'switchboard.wasm', 'switchboard.css']) {
+  if (!fs.existsSync(path.join(BUILT_SITE_ROOT, 'pkg', file))) {
+    throw new Error(
+      `${path.join(BUILT_SITE_ROOT, 'pkg', file)} is missing: SWITCHBOARD_SITE_ROOT must point at a ` +
+        'complete site build (is a build running right now?).',
+    );
+  }
+}
 
-// A fresh database directory per run. The config is loaded again in the worker
-// processes; they inherit the runner's environment, so they reuse its directory.
+// A fresh directory per run for the database, the app log and a copy of the
+// site (so a rebuild of target/site during the run cannot pull the WASM bundle
+// out from under the app). The config is loaded again in the worker processes;
+// they inherit the runner's environment, so they reuse its directory.
 if (!process.env.SWITCHBOARD_E2E_TMP) {
-  process.env.SWITCHBOARD_E2E_TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-e2e-'));
-  console.log(`[e2e] database and app log in ${process.env.SWITCHBOARD_E2E_TMP}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-e2e-'));
+  fs.cpSync(BUILT_SITE_ROOT, path.join(dir, 'site'), { recursive: true });
+  process.env.SWITCHBOARD_E2E_TMP = dir;
+  console.log(`[e2e] database, app log and site copy in ${dir}`);
 }
 const TMP_DIR = process.env.SWITCHBOARD_E2E_TMP;
+const SITE_ROOT = path.join(TMP_DIR, 'site');
 const APP_LOG = path.join(TMP_DIR, 'app.log');
 
 const PEER_PYTHON =
-  process.env.BEARER_PEER_PYTHON || path.join(os.homedir(), '.cache', 'switchboard', 'venv', 'bin', 'python');
+  process.env.BEARER_PEER_PYTHON ||
+  process.env.SWITCHBOARD_PYTHON ||
+  path.join(os.homedir(), '.cache', 'switchboard', 'venv', 'bin', 'python');
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 

@@ -2,7 +2,9 @@
 // playwright.config.ts imports the constants too, so the ports and credentials
 // the servers start with are the ones the tests use.
 
-import { expect, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+
+export { expect };
 
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -45,9 +47,54 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${counter}`;
 }
 
-/** The app marks <html data-hydrated="true"> once the WASM bundle has hydrated. */
+/** Uncaught errors and Rust panics seen in each page (filled by the auto fixture below). */
+const pageProblems = new WeakMap<Page, string[]>();
+
+function watchPage(page: Page): string[] {
+  let problems = pageProblems.get(page);
+  if (!problems) {
+    const list: string[] = [];
+    page.on('pageerror', (error) => list.push(`uncaught ${error.name}: ${error.message} (at ${page.url()})`));
+    page.on('console', (message) => {
+      // A Rust panic in the WASM bundle is logged by console_error_panic_hook.
+      if (message.type() === 'error' && message.text().startsWith('panicked at')) {
+        list.push(`WASM ${message.text().split('\n\nStack:')[0]} (at ${page.url()})`);
+      }
+    });
+    pageProblems.set(page, list);
+    problems = list;
+  }
+  return problems;
+}
+
+/**
+ * `test` with an automatic check: a test fails if the page threw an uncaught
+ * error or the WASM bundle panicked (e.g. a hydration mismatch), even when the
+ * server-rendered HTML alone would have let the steps pass.
+ */
+export const test = base.extend<{ pageProblems: string[] }>({
+  pageProblems: [
+    async ({ page }, use) => {
+      const problems = watchPage(page);
+      await use(problems);
+      expect(problems, 'uncaught errors or panics in the browser').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+/**
+ * The app marks <html data-hydrated="true"> once the WASM bundle has hydrated.
+ * The marker is set by an effect, which can still run after hydration panicked,
+ * so also give the page a frame and fail at once on a panic.
+ */
 export async function waitForHydration(page: Page): Promise<void> {
+  const problems = watchPage(page);
   await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached', timeout: 30_000 });
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+  if (problems.length > 0) {
+    throw new Error(`The page did not hydrate cleanly:\n${problems.join('\n')}`);
+  }
 }
 
 /** Full page load of `path`, then wait for hydration. */

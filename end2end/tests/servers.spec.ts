@@ -1,4 +1,4 @@
-import { expect, test, type Response } from '@playwright/test';
+import type { Response } from '@playwright/test';
 
 import {
   ADMIN_EMAIL,
@@ -8,6 +8,7 @@ import {
   EVERYTHING_MCP_URL,
   TEST_CONNECTION_TIMEOUT,
   closeDialog,
+  expect,
   detailDialog,
   fillAndSubmitRegister,
   gotoHydrated,
@@ -18,6 +19,7 @@ import {
   serverRow,
   serversTable,
   signIn,
+  test,
   testConnection,
   uniqueName,
   waitForHydration,

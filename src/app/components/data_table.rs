@@ -122,7 +122,7 @@ pub fn Pager(
             <button
                 class="button ghost"
                 type="button"
-                disabled=move || page.get() <= 1
+                disabled=move || { page.get() <= 1 }
                 on:click=move |_| on_page.run(page.get_untracked().saturating_sub(1).max(1))
             >
                 "Previous"
@@ -131,7 +131,7 @@ pub fn Pager(
             <button
                 class="button ghost"
                 type="button"
-                disabled=move || page.get() >= page_count.get()
+                disabled=move || { page.get() >= page_count.get() }
                 on:click=move |_| on_page.run(page.get_untracked() + 1)
             >
                 "Next"

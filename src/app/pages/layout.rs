@@ -9,12 +9,19 @@ use crate::domain::SessionInfo;
 #[derive(Clone, Copy)]
 pub struct CurrentUser(pub Resource<Option<SessionInfo>>);
 
-impl CurrentUser {
-    pub fn is_admin(&self) -> bool {
-        self.0
-            .get()
-            .flatten()
-            .is_some_and(|u| u.role == crate::domain::Role::Admin)
+/// Renders its children only for tenant admins. Reads the user inside a
+/// `Transition`, so server and browser render the same markup.
+#[component]
+pub fn AdminOnly(children: ChildrenFn) -> impl IntoView {
+    let user = expect_context::<CurrentUser>();
+    let children = StoredValue::new(children);
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let admin = user.0.await.is_some_and(|u| u.role == crate::domain::Role::Admin);
+                admin.then(|| children.read_value()())
+            })}
+        </Transition>
     }
 }
 

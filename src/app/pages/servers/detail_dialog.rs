@@ -7,6 +7,7 @@ use crate::api::servers::{DeleteServer, TestServer, UpdateServer, get_server};
 use crate::app::components::dialog::Dialog;
 use crate::app::components::form::aria_bool;
 use crate::app::components::toasts::use_toasts;
+use crate::app::pages::layout::AdminOnly;
 use crate::domain::{ErrorClass, ServerPatch, ServerView, TestOutcome};
 
 fn when(t: DateTime<Utc>) -> String {
@@ -24,7 +25,6 @@ fn class_label(class: ErrorClass) -> &'static str {
 #[component]
 pub fn ServerDetailDialog(
     id: i64,
-    is_admin: bool,
     #[prop(into)] on_close: Callback<()>,
     /// Called after any change, so the list can refresh.
     #[prop(into)]
@@ -102,7 +102,7 @@ pub fn ServerDetailDialog(
                 <dd>{s.last_test.as_ref().map(|t| when(t.tested_at)).unwrap_or_else(|| "Never".to_owned())}</dd>
             </dl>
             <div class="row-actions">
-                <Show when=move || is_admin>
+                <AdminOnly>
                     <button
                         class="button primary"
                         type="button"
@@ -132,10 +132,10 @@ pub fn ServerDetailDialog(
                         </button>
                         <span aria-hidden="true">"Enabled"</span>
                     </label>
-                </Show>
+                </AdminOnly>
             </div>
             <TestResult outcome=s.last_test.clone() />
-            <Show when=move || is_admin>
+            <AdminOnly>
                 <div class="danger-zone">
                     <Show
                         when=move || confirming.get()
@@ -161,7 +161,7 @@ pub fn ServerDetailDialog(
                         </button>
                     </Show>
                 </div>
-            </Show>
+            </AdminOnly>
         }
     };
 

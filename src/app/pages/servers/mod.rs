@@ -6,7 +6,7 @@ mod detail_dialog;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::layout::{CurrentUser, Layout};
+use super::layout::{AdminOnly, Layout};
 use crate::api::servers::list_servers;
 use crate::app::components::data_table::{Column, DataTable, Pager};
 use crate::domain::{ListQuery, ServerSort, ServerSummary, SortDir};
@@ -60,7 +60,6 @@ fn cells(s: &ServerSummary) -> AnyView {
 
 #[component]
 fn ServersView() -> impl IntoView {
-    let user = expect_context::<CurrentUser>();
     let query = RwSignal::new(ListQuery::<ServerSort>::default());
     // Bumped after every change so the list is fetched again.
     let version = RwSignal::new(0u32);
@@ -90,11 +89,11 @@ fn ServersView() -> impl IntoView {
     view! {
         <div class="page-header">
             <h1>"MCP Servers"</h1>
-            <Show when=move || user.is_admin()>
+            <AdminOnly>
                 <button class="button primary" type="button" on:click=move |_| adding.set(true)>
                     "Register Server"
                 </button>
-            </Show>
+            </AdminOnly>
         </div>
         <p class="lede">
             "External MCP servers your agents may call. Select a server to test it, see its tools, or change it."
@@ -190,7 +189,6 @@ fn ServersView() -> impl IntoView {
                     view! {
                         <ServerDetailDialog
                             id=id
-                            is_admin=user.is_admin()
                             on_close=move |_| selected.set(None)
                             on_changed=move |_| refresh.run(())
                         />
