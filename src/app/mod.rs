@@ -36,13 +36,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_toasts();
-    // Effects run only in the browser: this marks the page as interactive,
-    // which end-to-end tests wait for before they click.
-    Effect::new(move |_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Stylesheet id="leptos" href="/pkg/switchboard.css" />
         <Title formatter=|page: String| if page.is_empty() { "Switchboard".to_owned() } else { format!("{page} · Switchboard") } />

@@ -25,7 +25,11 @@ pub async fn main() -> anyhow::Result<()> {
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,rmcp=warn,tower_http=warn"));
+        // rmcp logs a failed test connection as an error of its own; we
+        // classify and report it, so its worker's fatal line is noise.
+        .unwrap_or_else(|_| {
+            EnvFilter::new("info,sqlx=warn,rmcp=warn,rmcp::transport::worker=off,tower_http=warn")
+        });
     tracing_subscriber::fmt().with_env_filter(filter).init();
 }
 
@@ -85,7 +89,29 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = TcpListener::bind(state.config.addr).await?;
     let addr = listener.local_addr()?;
     print_banner(&state, &boot, addr);
+    tokio::spawn(janitor(state.store.clone()));
     launch(listener, state).await
+}
+
+/// Prunes expired sessions and sign-in failures that no longer count.
+/// Safe to run on every replica at once: both are idempotent deletes.
+async fn janitor(store: Arc<dyn store::Store>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let now = chrono::Utc::now();
+        let sessions = store.delete_expired_sessions(now).await;
+        let failures = store
+            .prune_auth_failures(now - crate::server::auth::rate_limit::WINDOW)
+            .await;
+        match (sessions, failures) {
+            (Ok(s), Ok(f)) if s + f > 0 => {
+                tracing::debug!(sessions = s, failures = f, "pruned expired rows")
+            }
+            (Ok(_), Ok(_)) => {}
+            (Err(e), _) | (_, Err(e)) => tracing::warn!(error = %e, "janitor failed"),
+        }
+    }
 }
 
 /// Serves on an already-bound listener, so tests can bind port 0.

@@ -71,6 +71,8 @@ pub trait Store: Send + Sync + 'static {
     async fn record_auth_failure(&self, key: &str, at: DateTime<Utc>) -> StoreResult<()>;
     async fn count_auth_failures(&self, key: &str, since: DateTime<Utc>) -> StoreResult<i64>;
     async fn clear_auth_failures(&self, key: &str) -> StoreResult<()>;
+    /// Drops failures older than `before`; they no longer count anywhere.
+    async fn prune_auth_failures(&self, before: DateTime<Utc>) -> StoreResult<u64>;
 
     // MCP servers
     async fn insert_server(&self, new: &NewServerRecord) -> StoreResult<ServerRecord>;

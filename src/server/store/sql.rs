@@ -301,6 +301,15 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn prune_auth_failures(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+                let done = sqlx::query("DELETE FROM auth_failures WHERE at < $1")
+                    .bind(before)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(map_err)?;
+                Ok(done.rows_affected())
+            }
+
             async fn insert_server(&self, new: &NewServerRecord) -> StoreResult<ServerRecord> {
                 let row: ServerRow = sqlx::query_as(concat!(
                     "INSERT INTO mcp_servers (tenant_id, name, slug, url, transport, auth_type, \
