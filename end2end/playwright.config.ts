@@ -105,7 +105,8 @@ export default defineConfig({
         SWITCHBOARD_VAULT_KEY: VAULT_KEY,
         SWITCHBOARD_OUTBOUND_ALLOW: '127.0.0.0/8',
         SWITCHBOARD_MCP_TIMEOUT: '10s',
-        RUST_LOG: process.env.RUST_LOG || 'info',
+        // Unset: the app's own default filter applies.
+        ...(process.env.RUST_LOG ? { RUST_LOG: process.env.RUST_LOG } : {}),
       },
     },
     {

@@ -47,35 +47,51 @@ pub(super) fn contains_pattern(filter: &str) -> String {
 }
 
 /// The page query. Sort columns come from a closed enum, never from input text,
-/// which is what makes the `AssertSqlSafe` below true.
+/// which is what makes the `AssertSqlSafe` below true. Binds: `$1` tenant,
+/// `$2` limit, `$3` offset, and `$4` the name pattern only when filtering (an
+/// always-true `LIKE '%%'` would still be evaluated on every row).
 pub(super) fn list_servers_sql(query: &ListQuery<ServerSort>) -> sqlx::AssertSqlSafe<String> {
-    let column = match query.sort {
-        ServerSort::Name => "lower(name)",
-        ServerSort::Transport => "transport",
-        ServerSort::AuthType => "auth_type",
-        // NULLs sort differently per engine; pin them below zero.
-        ServerSort::ToolCount => "COALESCE(test_tool_count, -1)",
-        ServerSort::Status => "enabled",
-        ServerSort::CreatedAt => "created_at",
-    };
     let dir = match query.dir {
         SortDir::Asc => "ASC",
         SortDir::Desc => "DESC",
+    };
+    // Each order matches an index in the migrations, tie-broken by name and id.
+    let column = match query.sort {
+        ServerSort::Name => None,
+        ServerSort::Transport => Some("transport"),
+        ServerSort::AuthType => Some("auth_type"),
+        // NULLs sort differently per engine; pin them below zero.
+        ServerSort::ToolCount => Some("COALESCE(test_tool_count, -1)"),
+        ServerSort::Status => Some("enabled"),
+        ServerSort::CreatedAt => Some("created_at"),
+    };
+    let order = match column {
+        Some(c) => format!("{c} {dir}, lower(name) {dir}, id {dir}"),
+        None => format!("lower(name) {dir}, id {dir}"),
+    };
+    let filter = if query.filter.is_empty() {
+        ""
+    } else {
+        " AND lower(name) LIKE $4 ESCAPE '\\'"
     };
     sqlx::AssertSqlSafe(format!(
         concat!(
             "SELECT ",
             server_columns!(),
-            " FROM mcp_servers WHERE tenant_id = $1 AND lower(name) LIKE $2 ESCAPE '\\' \
-             ORDER BY {column} {dir}, lower(name) {dir}, id {dir} LIMIT $3 OFFSET $4"
+            " FROM mcp_servers WHERE tenant_id = $1{filter} ORDER BY {order} LIMIT $2 OFFSET $3"
         ),
-        column = column,
-        dir = dir
+        filter = filter,
+        order = order
     ))
 }
 
-pub(super) const COUNT_SERVERS_SQL: &str =
-    "SELECT COUNT(*) FROM mcp_servers WHERE tenant_id = $1 AND lower(name) LIKE $2 ESCAPE '\\'";
+pub(super) fn count_servers_sql(query: &ListQuery<ServerSort>) -> &'static str {
+    if query.filter.is_empty() {
+        "SELECT COUNT(*) FROM mcp_servers WHERE tenant_id = $1"
+    } else {
+        "SELECT COUNT(*) FROM mcp_servers WHERE tenant_id = $1 AND lower(name) LIKE $2 ESCAPE '\\'"
+    }
+}
 
 /// Implements [`super::Store`] for a struct with a `pool` field of one engine.
 macro_rules! impl_store {
@@ -351,21 +367,21 @@ macro_rules! impl_store {
                 tenant_id: i64,
                 query: &ListQuery<ServerSort>,
             ) -> StoreResult<(Vec<ServerRecord>, u64)> {
+                let filtered = !query.filter.is_empty();
                 let pattern = contains_pattern(&query.filter);
-                let (total,): (i64,) = sqlx::query_as(COUNT_SERVERS_SQL)
+                let mut count = sqlx::query_as(count_servers_sql(query)).bind(tenant_id);
+                if filtered {
+                    count = count.bind(&pattern);
+                }
+                let (total,): (i64,) = count.fetch_one(&self.pool).await.map_err(map_err)?;
+                let mut page = sqlx::query_as(list_servers_sql(query))
                     .bind(tenant_id)
-                    .bind(&pattern)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(map_err)?;
-                let rows: Vec<ServerRow> = sqlx::query_as(list_servers_sql(query))
-                    .bind(tenant_id)
-                    .bind(&pattern)
                     .bind(i64::from(query.per_page))
-                    .bind(i64::try_from(query.offset()).unwrap_or(i64::MAX))
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(map_err)?;
+                    .bind(i64::try_from(query.offset()).unwrap_or(i64::MAX));
+                if filtered {
+                    page = page.bind(&pattern);
+                }
+                let rows: Vec<ServerRow> = page.fetch_all(&self.pool).await.map_err(map_err)?;
                 let items = rows
                     .into_iter()
                     .map(TryInto::try_into)

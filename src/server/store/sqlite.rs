@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::records::ServerRow;
 use super::sql::{
-    COUNT_SERVERS_SQL, contains_pattern, impl_store, list_servers_sql, map_err, server_columns,
+    contains_pattern, count_servers_sql, impl_store, list_servers_sql, map_err, server_columns,
 };
 use super::*;
 

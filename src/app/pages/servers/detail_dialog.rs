@@ -1,6 +1,6 @@
 //! The ServerDetailDialog: every field, Test Connection, tools, enable, delete.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use leptos::prelude::*;
 
 use crate::api::servers::{DeleteServer, TestServer, UpdateServer, get_server};
@@ -10,8 +10,18 @@ use crate::app::components::toasts::use_toasts;
 use crate::app::pages::layout::AdminOnly;
 use crate::domain::{ErrorClass, ServerPatch, ServerView, TestOutcome};
 
+/// `2026-11-21 14:05:09 UTC`. Built from the fields rather than with
+/// `format("%Y…")`, whose strftime interpreter would ship in the WASM bundle.
 fn when(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 fn class_label(class: ErrorClass) -> &'static str {
@@ -179,6 +189,20 @@ pub fn ServerDetailDialog(
                 <p class="alert error" role="alert">{move || action_error.get()}</p>
             </Show>
         </Dialog>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    #[test]
+    fn times_are_shown_in_utc_to_the_second() {
+        let t = chrono::Utc
+            .with_ymd_and_hms(2026, 1, 2, 3, 4, 5)
+            .single()
+            .expect("valid");
+        assert_eq!(super::when(t), "2026-01-02 03:04:05 UTC");
     }
 }
 
