@@ -56,6 +56,7 @@ async fn seed(app: &TestApp) -> String {
         "  seeded {SERVERS} servers in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    analyze(&app.database_url).await;
     app.session("admin@bench.test").await
 }
 
