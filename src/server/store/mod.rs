@@ -26,6 +26,8 @@ pub enum StoreError {
     /// A uniqueness constraint refused the write.
     #[error("duplicate value violates {constraint}")]
     Conflict { constraint: String },
+    #[error("cannot open the database at {url}: {reason}")]
+    Connect { url: String, reason: String },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
@@ -106,10 +108,26 @@ pub trait Store: Send + Sync + 'static {
 
 /// Connects to the engine named by the URL and applies its migrations.
 pub async fn connect(database_url: &str) -> StoreResult<Arc<dyn Store>> {
+    let with_context = |e: StoreError| match e {
+        StoreError::Database(e) => StoreError::Connect {
+            url: redact_url(database_url),
+            reason: match e {
+                sqlx::Error::PoolTimedOut => "no connection within 5 s (is it running?)".into(),
+                other => other.to_string(),
+            },
+        },
+        other => other,
+    };
     if database_url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::connect(database_url).await?))
+        let store = SqliteStore::connect(database_url)
+            .await
+            .map_err(with_context)?;
+        Ok(Arc::new(store))
     } else if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
-        Ok(Arc::new(PostgresStore::connect(database_url).await?))
+        let store = PostgresStore::connect(database_url)
+            .await
+            .map_err(with_context)?;
+        Ok(Arc::new(store))
     } else {
         Err(StoreError::UnsupportedUrl(redact_url(database_url)))
     }
