@@ -7,6 +7,7 @@ pub mod error;
 pub mod listing;
 pub mod server;
 pub mod session;
+pub mod validation;
 
 pub use error::{AppError, FieldError};
 pub use listing::{ListQuery, Page, SortDir};

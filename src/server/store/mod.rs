@@ -3,6 +3,7 @@
 //! they cannot drift apart in behaviour; only connection setup and the
 //! migrations folder differ.
 
+mod impl_store;
 mod postgres;
 mod records;
 mod sql;

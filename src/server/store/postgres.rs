@@ -4,10 +4,9 @@ use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::time::Duration;
 
+use super::impl_store::impl_store;
 use super::records::ServerRow;
-use super::sql::{
-    contains_pattern, count_servers_sql, impl_store, list_servers_sql, map_err, server_columns,
-};
+use super::sql::{contains_pattern, count_servers_sql, list_servers_sql, map_err, server_columns};
 use super::*;
 
 pub struct PostgresStore {

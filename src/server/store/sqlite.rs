@@ -5,10 +5,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use std::str::FromStr;
 use std::time::Duration;
 
+use super::impl_store::impl_store;
 use super::records::ServerRow;
-use super::sql::{
-    contains_pattern, count_servers_sql, impl_store, list_servers_sql, map_err, server_columns,
-};
+use super::sql::{contains_pattern, count_servers_sql, list_servers_sql, map_err, server_columns};
 use super::*;
 
 pub struct SqliteStore {

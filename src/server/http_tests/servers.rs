@@ -1,135 +1,10 @@
-//! The edges over real HTTP: redirects, status codes, sessions, tenancy, secrets.
+//! Roles, tenancy, secret hygiene, the saga, validation and test snapshots.
 
 use serde_json::json;
 
-use crate::domain::{AuthType, NewServer, Role, Transport};
-use crate::server::testing::{Peer, TestApp, spawn_app};
-
-fn register_body(name: &str, url: &str, key: Option<&str>) -> serde_json::Value {
-    let server = NewServer {
-        name: name.into(),
-        url: url.into(),
-        transport: Transport::StreamableHttp,
-        auth_type: if key.is_some() {
-            AuthType::Token
-        } else {
-            AuthType::None
-        },
-        api_key: key.map(str::to_owned),
-    };
-    json!({ "server": server })
-}
-
-fn list_body() -> serde_json::Value {
-    json!({ "query": crate::domain::ListQuery::<crate::domain::ServerSort>::default() })
-}
-
-async fn admin(app: &TestApp, tenant: &str) -> String {
-    let email = format!("admin@{tenant}.test");
-    app.user(tenant, &email, Role::Admin).await;
-    app.session(&email).await
-}
-
-#[tokio::test]
-async fn health_and_readiness() {
-    let app = spawn_app().await;
-    assert_eq!(app.get("/healthz", None).await.status, 200);
-    assert_eq!(app.get("/readyz", None).await.status, 200);
-}
-
-#[tokio::test]
-async fn pages_redirect_by_session() {
-    let app = spawn_app().await;
-    let r = app.get("/mcp-servers", None).await;
-    assert_eq!(r.status, 303, "{}", r.body);
-    assert_eq!(r.location.as_deref(), Some("/login?next=%2Fmcp-servers"));
-    assert_eq!(
-        app.get("/", None).await.location.as_deref(),
-        Some("/login?next=%2Fmcp-servers")
-    );
-    let login = app.get("/login", None).await;
-    assert_eq!(login.status, 200);
-    assert!(login.body.contains("Sign in"));
-
-    let cookie = admin(&app, "acme").await;
-    assert_eq!(
-        app.get("/login", Some(&cookie)).await.location.as_deref(),
-        Some("/mcp-servers")
-    );
-    let page = app.get("/mcp-servers", Some(&cookie)).await;
-    assert_eq!(page.status, 200);
-    assert!(page.body.contains("MCP Servers"));
-    assert_eq!(app.get("/no-such-page", Some(&cookie)).await.status, 404);
-}
-
-#[tokio::test]
-async fn server_functions_need_a_session() {
-    let app = spawn_app().await;
-    assert_eq!(
-        app.call("servers/list", None, list_body()).await.status,
-        401
-    );
-    let forged = "sb_session=0000000000000000000000000000000000000000000000000000000000000000";
-    assert_eq!(
-        app.call("servers/list", Some(forged), list_body())
-            .await
-            .status,
-        401
-    );
-    let me = app.call("auth/me", None, json!({})).await;
-    assert_eq!((me.status, me.body.as_str()), (200, "null"));
-}
-
-#[tokio::test]
-async fn sign_in_sets_a_strict_cookie_and_sign_out_ends_it() {
-    let app = spawn_app().await;
-    app.user("acme", "ann@acme.test", Role::Admin).await;
-    let wrong = app.sign_in("ann@acme.test", "nope").await;
-    let unknown = app.sign_in("nobody@acme.test", "nope").await;
-    assert_eq!(wrong.status, 422);
-    assert!(wrong.body.contains("Incorrect email or password."));
-    assert_eq!(
-        wrong.body, unknown.body,
-        "the answer must not reveal which emails exist"
-    );
-    assert!(wrong.set_cookie.is_none());
-
-    let ok = app.sign_in("ANN@acme.test", "pw-ann@acme.test").await;
-    assert_eq!(ok.status, 200, "{}", ok.body);
-    assert_eq!(ok.json()["tenant_slug"], "acme");
-    let set_cookie = ok.set_cookie.expect("cookie");
-    assert!(set_cookie.contains("HttpOnly"));
-    assert!(set_cookie.contains("SameSite=Lax"));
-    let cookie = set_cookie.split(';').next().expect("pair").to_owned();
-    assert_eq!(
-        app.call("servers/list", Some(&cookie), list_body())
-            .await
-            .status,
-        200
-    );
-
-    let out = app.call("auth/sign-out", Some(&cookie), json!({})).await;
-    assert_eq!(out.status, 200);
-    assert!(out.set_cookie.expect("cleared").contains("Max-Age=0"));
-    assert_eq!(
-        app.call("servers/list", Some(&cookie), list_body())
-            .await
-            .status,
-        401
-    );
-}
-
-#[tokio::test]
-async fn failed_sign_ins_are_rate_limited_per_email() {
-    let app = spawn_app().await;
-    app.user("acme", "bob@acme.test", Role::Admin).await;
-    for _ in 0..crate::server::auth::rate_limit::PER_EMAIL {
-        assert_eq!(app.sign_in("bob@acme.test", "guess").await.status, 422);
-    }
-    let locked = app.sign_in("bob@acme.test", "pw-bob@acme.test").await;
-    assert_eq!(locked.status, 429, "{}", locked.body);
-    assert!(locked.json()["RateLimited"]["retry_after_secs"].as_u64() > Some(0));
-}
+use super::{admin, count_secrets, list_body, register_body};
+use crate::domain::Role;
+use crate::server::testing::{Peer, spawn_app};
 
 #[tokio::test]
 async fn members_may_read_but_not_change() {
@@ -306,18 +181,6 @@ async fn a_failed_insert_deletes_the_secret_it_wrote() {
     );
 }
 
-async fn count_secrets(app: &TestApp) -> i64 {
-    use sqlx::Connection;
-    let mut conn = sqlx::SqliteConnection::connect(&app.database_url)
-        .await
-        .expect("connect");
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM vault_secrets")
-        .fetch_one(&mut conn)
-        .await
-        .expect("count");
-    n
-}
-
 #[tokio::test]
 async fn invalid_input_is_reported_per_field() {
     let app = spawn_app().await;
@@ -337,25 +200,6 @@ async fn invalid_input_is_reported_per_field() {
     assert_eq!(fields, ["name", "url", "api_key"]);
     let listed = app.call("servers/list", Some(&cookie), list_body()).await;
     assert_eq!(listed.json()["total"], 0, "nothing was stored");
-}
-
-#[tokio::test]
-async fn cross_origin_writes_are_refused() {
-    let app = spawn_app().await;
-    let cookie = admin(&app, "acme").await;
-    let list_with = |header: &'static str, value: String| {
-        let request = app
-            .http
-            .post(format!("{}/api/servers/list", app.base))
-            .header("cookie", &cookie)
-            .header(header, value)
-            .json(&list_body());
-        async move { request.send().await.expect("send").status().as_u16() }
-    };
-    assert_eq!(list_with("sec-fetch-site", "cross-site".into()).await, 403);
-    assert_eq!(list_with("origin", "http://evil.example".into()).await, 403);
-    assert_eq!(list_with("sec-fetch-site", "same-origin".into()).await, 200);
-    assert_eq!(list_with("origin", app.base.clone()).await, 200);
 }
 
 #[tokio::test]

@@ -1,0 +1,259 @@
+//! Validation rules for server registrations, shared by the browser and the server.
+
+use super::error::{AppError, FieldError};
+use super::server::{
+    API_KEY_MAX, AuthType, NAME_MAX, NewServer, ServerField, ServerPatch, URL_MAX,
+};
+
+impl NewServer {
+    /// Check every field and return all problems at once; trims in place.
+    pub fn validate(&mut self) -> Result<(), AppError> {
+        let mut errors = Vec::new();
+        self.name = self.name.trim().to_owned();
+        self.url = self.url.trim().to_owned();
+        if let Err(e) = validate_name(&self.name) {
+            errors.push(e);
+        }
+        if let Err(e) = validate_url(&self.url) {
+            errors.push(e);
+        }
+        match self.auth_type {
+            AuthType::Token => {
+                let key = self.api_key.as_deref().map(str::trim).unwrap_or_default();
+                match validate_api_key(key) {
+                    Ok(()) => self.api_key = Some(key.to_owned()),
+                    Err(e) => errors.push(e),
+                }
+            }
+            // A key only makes sense with Tenant API Key auth; drop it rather than store it.
+            AuthType::None | AuthType::Oauth2 => self.api_key = None,
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(errors))
+        }
+    }
+}
+
+impl ServerPatch {
+    pub fn validate(&mut self) -> Result<(), AppError> {
+        let mut errors = Vec::new();
+        if let Some(name) = self.name.as_mut() {
+            *name = name.trim().to_owned();
+            if let Err(e) = validate_name(name) {
+                errors.push(e);
+            }
+        }
+        if let Some(url) = self.url.as_mut() {
+            *url = url.trim().to_owned();
+            if let Err(e) = validate_url(url) {
+                errors.push(e);
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(errors))
+        }
+    }
+}
+
+pub fn validate_name(name: &str) -> Result<(), FieldError> {
+    let field = ServerField::NAME;
+    if name.is_empty() {
+        return Err(FieldError::new(field, "Name is required."));
+    }
+    if name.chars().count() > NAME_MAX {
+        return Err(FieldError::new(
+            field,
+            format!("Name must be at most {NAME_MAX} characters."),
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(FieldError::new(
+            field,
+            "Name cannot contain control characters.",
+        ));
+    }
+    if slugify(name).is_empty() {
+        return Err(FieldError::new(
+            field,
+            "Name must contain a letter or a digit.",
+        ));
+    }
+    Ok(())
+}
+
+/// An absolute `http://` or `https://` URL with a host. The server parses it
+/// fully again before connecting; this check is what both sides agree on.
+pub fn validate_url(url: &str) -> Result<(), FieldError> {
+    let field = ServerField::URL;
+    if url.is_empty() {
+        return Err(FieldError::new(field, "URL is required."));
+    }
+    if url.len() > URL_MAX {
+        return Err(FieldError::new(
+            field,
+            format!("URL must be at most {URL_MAX} characters."),
+        ));
+    }
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    let Some(rest) = rest else {
+        return Err(FieldError::new(
+            field,
+            "URL must be an absolute http:// or https:// address.",
+        ));
+    };
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(FieldError::new(field, "URL cannot contain spaces."));
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit('@').next().unwrap_or_default();
+    let host = if host.starts_with('[') {
+        host.split(']').next().map(|h| h.trim_start_matches('['))
+    } else {
+        host.split(':').next()
+    }
+    .unwrap_or_default();
+    if host.is_empty() {
+        return Err(FieldError::new(field, "URL must include a host name."));
+    }
+    if authority.contains('@') {
+        return Err(FieldError::new(
+            field,
+            "Put credentials in the Authentication field, not in the URL.",
+        ));
+    }
+    Ok(())
+}
+
+pub fn validate_api_key(key: &str) -> Result<(), FieldError> {
+    let field = ServerField::API_KEY;
+    if key.is_empty() {
+        return Err(FieldError::new(
+            field,
+            "An API key is required for Tenant API Key authentication.",
+        ));
+    }
+    if key.len() > API_KEY_MAX {
+        return Err(FieldError::new(
+            field,
+            format!("API key must be at most {API_KEY_MAX} characters."),
+        ));
+    }
+    // It becomes an HTTP header value: no line breaks or other control characters.
+    if key.chars().any(|c| c.is_control()) {
+        return Err(FieldError::new(
+            field,
+            "API key cannot contain line breaks or control characters.",
+        ));
+    }
+    Ok(())
+}
+
+/// A URL- and file-name-safe identifier derived from the display name.
+pub fn slugify(name: &str) -> String {
+    let mut slug = String::with_capacity(name.len());
+    let mut dash = false;
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+            dash = false;
+        } else if !dash && !slug.is_empty() {
+            slug.push('-');
+            dash = true;
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> NewServer {
+        NewServer {
+            name: "  Everything  ".into(),
+            url: " http://127.0.0.1:3001/mcp ".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn valid_form_is_trimmed() {
+        let mut f = form();
+        f.validate().expect("valid");
+        assert_eq!(f.name, "Everything");
+        assert_eq!(f.url, "http://127.0.0.1:3001/mcp");
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let mut f = NewServer {
+            name: " ".into(),
+            url: "ftp://x".into(),
+            auth_type: AuthType::Token,
+            ..Default::default()
+        };
+        let err = f.validate().unwrap_err();
+        assert!(err.field_message("name").is_some());
+        assert!(err.field_message("url").is_some());
+        assert!(err.field_message("api_key").is_some());
+    }
+
+    #[test]
+    fn name_length_is_counted_in_characters() {
+        assert!(validate_name(&"é".repeat(100)).is_ok());
+        assert!(validate_name(&"é".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn urls() {
+        for ok in [
+            "https://a.example/mcp",
+            "HTTP://10.0.0.1:80",
+            "http://[::1]:3000/sse",
+        ] {
+            assert!(validate_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "a.example/mcp",
+            "mailto:x@y",
+            "http://",
+            "http:///x",
+            "http://a b",
+            "https://u:p@host/",
+        ] {
+            assert!(validate_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn key_is_dropped_unless_token_auth() {
+        let mut f = form();
+        f.api_key = Some("sk-live".into());
+        f.validate().expect("valid");
+        assert_eq!(f.api_key, None);
+    }
+
+    #[test]
+    fn key_with_newline_is_refused() {
+        assert!(validate_api_key("abc\r\nX-Evil: 1").is_err());
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Google Drive MCP"), "google-drive-mcp");
+        assert_eq!(slugify("  --Jira!! (prod) "), "jira-prod");
+        assert_eq!(slugify("日本 Tools"), "日本-tools");
+        assert_eq!(slugify("!!!"), "");
+    }
+}

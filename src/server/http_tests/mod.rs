@@ -1,0 +1,46 @@
+//! The edges over real HTTP: redirects, status codes, sessions, tenancy, secrets.
+
+mod servers;
+mod sessions;
+
+use serde_json::json;
+
+use crate::domain::{AuthType, NewServer, Role, Transport};
+use crate::server::testing::TestApp;
+
+pub(super) fn register_body(name: &str, url: &str, key: Option<&str>) -> serde_json::Value {
+    let server = NewServer {
+        name: name.into(),
+        url: url.into(),
+        transport: Transport::StreamableHttp,
+        auth_type: if key.is_some() {
+            AuthType::Token
+        } else {
+            AuthType::None
+        },
+        api_key: key.map(str::to_owned),
+    };
+    json!({ "server": server })
+}
+
+pub(super) fn list_body() -> serde_json::Value {
+    json!({ "query": crate::domain::ListQuery::<crate::domain::ServerSort>::default() })
+}
+
+pub(super) async fn admin(app: &TestApp, tenant: &str) -> String {
+    let email = format!("admin@{tenant}.test");
+    app.user(tenant, &email, Role::Admin).await;
+    app.session(&email).await
+}
+
+pub(super) async fn count_secrets(app: &TestApp) -> i64 {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&app.database_url)
+        .await
+        .expect("connect");
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM vault_secrets")
+        .fetch_one(&mut conn)
+        .await
+        .expect("count");
+    n
+}

@@ -1,0 +1,71 @@
+//! The store contract: every test here runs against SQLite and PostgreSQL.
+
+mod accounts;
+mod servers;
+
+use chrono::Utc;
+
+use super::*;
+use crate::domain::{AuthType, Transport};
+use accounts::*;
+use servers::*;
+
+/// Generates one `#[tokio::test]` per backend for each contract function.
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(crate::server::testing::sqlite_store().await).await;
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    if let Some(store) = crate::server::testing::postgres_store().await {
+                        super::$name(store).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+contract!(
+    tenants_are_unique_by_slug,
+    users_are_found_by_email_case_insensitively,
+    memberships_carry_roles,
+    sessions_expire,
+    auth_failures_are_counted_in_a_window,
+    servers_round_trip,
+    servers_are_invisible_across_tenants,
+    server_names_are_unique_per_tenant_only,
+    listing_pages_sorts_and_filters,
+    test_snapshots_are_stored,
+    secrets_round_trip,
+    pinging_works,
+);
+
+pub(super) async fn tenant(store: &dyn Store, slug: &str) -> TenantRecord {
+    store.create_tenant(slug, slug).await.expect("tenant")
+}
+
+pub(super) fn new_server(tenant_id: i64, name: &str) -> NewServerRecord {
+    NewServerRecord {
+        tenant_id,
+        name: name.to_owned(),
+        slug: crate::domain::server::slugify(name),
+        url: format!(
+            "https://{}.example/mcp",
+            crate::domain::server::slugify(name)
+        ),
+        transport: Transport::StreamableHttp,
+        auth_type: AuthType::None,
+        enabled: true,
+        secret_ref: None,
+        now: Utc::now(),
+    }
+}
