@@ -12,7 +12,7 @@ macro_rules! impl_store {
             }
 
             async fn ping(&self) -> StoreResult<()> {
-                sqlx::query("SELECT 1").execute(&self.pool).await.map_err(map_err)?;
+                execute!(&self.pool, "SELECT 1");
                 Ok(())
             }
 
@@ -96,17 +96,15 @@ macro_rules! impl_store {
                 tenant_id: i64,
                 role: Role,
             ) -> StoreResult<()> {
-                sqlx::query(
+                execute!(
+                    &self.pool,
                     "INSERT INTO memberships (user_id, tenant_id, role, created_at) \
                      VALUES ($1, $2, $3, $4)",
-                )
-                .bind(user_id)
-                .bind(tenant_id)
-                .bind(role.as_str())
-                .bind(Utc::now())
-                .execute(&self.pool)
-                .await
-                .map_err(map_err)?;
+                    user_id,
+                    tenant_id,
+                    role.as_str(),
+                    Utc::now(),
+                );
                 Ok(())
             }
 
@@ -148,18 +146,16 @@ macro_rules! impl_store {
             }
 
             async fn create_session(&self, s: &SessionRecord) -> StoreResult<()> {
-                sqlx::query(
+                execute!(
+                    &self.pool,
                     "INSERT INTO sessions (token_hash, user_id, tenant_id, created_at, expires_at) \
                      VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(&s.token_hash)
-                .bind(s.user_id)
-                .bind(s.tenant_id)
-                .bind(s.created_at)
-                .bind(s.expires_at)
-                .execute(&self.pool)
-                .await
-                .map_err(map_err)?;
+                    &s.token_hash,
+                    s.user_id,
+                    s.tenant_id,
+                    s.created_at,
+                    s.expires_at,
+                );
                 Ok(())
             }
 
@@ -175,30 +171,22 @@ macro_rules! impl_store {
             }
 
             async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-                sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-                    .bind(token_hash)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(map_err)?;
+                execute!(&self.pool, "DELETE FROM sessions WHERE token_hash = $1", token_hash);
                 Ok(())
             }
 
             async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> StoreResult<u64> {
-                let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-                    .bind(now)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(map_err)?;
-                Ok(done.rows_affected())
+                let done = execute!(&self.pool, "DELETE FROM sessions WHERE expires_at <= $1", now);
+                Ok(done)
             }
 
             async fn record_auth_failure(&self, key: &str, at: DateTime<Utc>) -> StoreResult<()> {
-                sqlx::query("INSERT INTO auth_failures (key, at) VALUES ($1, $2)")
-                    .bind(key)
-                    .bind(at)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(map_err)?;
+                execute!(
+                    &self.pool,
+                    "INSERT INTO auth_failures (key, at) VALUES ($1, $2)",
+                    key,
+                    at,
+                );
                 Ok(())
             }
 
@@ -218,21 +206,13 @@ macro_rules! impl_store {
             }
 
             async fn clear_auth_failures(&self, key: &str) -> StoreResult<()> {
-                sqlx::query("DELETE FROM auth_failures WHERE key = $1")
-                    .bind(key)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(map_err)?;
+                execute!(&self.pool, "DELETE FROM auth_failures WHERE key = $1", key);
                 Ok(())
             }
 
             async fn prune_auth_failures(&self, before: DateTime<Utc>) -> StoreResult<u64> {
-                let done = sqlx::query("DELETE FROM auth_failures WHERE at < $1")
-                    .bind(before)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(map_err)?;
-                Ok(done.rows_affected())
+                let done = execute!(&self.pool, "DELETE FROM auth_failures WHERE at < $1", before);
+                Ok(done)
             }
 
             async fn insert_server(&self, new: &NewServerRecord) -> StoreResult<ServerRecord> {
@@ -369,23 +349,21 @@ macro_rules! impl_store {
             }
 
             async fn put_secret(&self, s: &SecretRecord) -> StoreResult<()> {
-                sqlx::query(
+                execute!(
+                    &self.pool,
                     "INSERT INTO vault_secrets \
                        (secret_ref, tenant_id, kind, nonce, ciphertext, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7) \
                      ON CONFLICT (secret_ref) DO UPDATE SET nonce = excluded.nonce, \
                        ciphertext = excluded.ciphertext, updated_at = excluded.updated_at",
-                )
-                .bind(&s.secret_ref)
-                .bind(s.tenant_id)
-                .bind(&s.kind)
-                .bind(&s.nonce)
-                .bind(&s.ciphertext)
-                .bind(s.created_at)
-                .bind(s.updated_at)
-                .execute(&self.pool)
-                .await
-                .map_err(map_err)?;
+                    &s.secret_ref,
+                    s.tenant_id,
+                    &s.kind,
+                    &s.nonce,
+                    &s.ciphertext,
+                    s.created_at,
+                    s.updated_at,
+                );
                 Ok(())
             }
 
@@ -401,12 +379,12 @@ macro_rules! impl_store {
             }
 
             async fn delete_secret(&self, secret_ref: &str) -> StoreResult<bool> {
-                let done = sqlx::query("DELETE FROM vault_secrets WHERE secret_ref = $1")
-                    .bind(secret_ref)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(map_err)?;
-                Ok(done.rows_affected() > 0)
+                let done = execute!(
+                    &self.pool,
+                    "DELETE FROM vault_secrets WHERE secret_ref = $1",
+                    secret_ref,
+                );
+                Ok(done > 0)
             }
         }
     };

@@ -17,6 +17,20 @@ macro_rules! server_columns {
 }
 pub(super) use server_columns;
 
+/// Runs one statement with its binds, mapping errors; evaluates to the number
+/// of rows it affected. Used inside `impl_store!`, which expands per engine.
+macro_rules! execute {
+    ($pool:expr, $sql:expr $(, $bind:expr)* $(,)?) => {
+        sqlx::query($sql)
+            $(.bind($bind))*
+            .execute($pool)
+            .await
+            .map_err(map_err)?
+            .rows_affected()
+    };
+}
+pub(super) use execute;
+
 /// Maps driver errors, turning unique violations into [`StoreError::Conflict`].
 pub(super) fn map_err(e: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(db) = &e

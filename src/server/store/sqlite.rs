@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use super::impl_store::impl_store;
 use super::records::ServerRow;
-use super::sql::{contains_pattern, count_servers_sql, list_servers_sql, map_err, server_columns};
+use super::sql::{
+    contains_pattern, count_servers_sql, execute, list_servers_sql, map_err, server_columns,
+};
 use super::*;
 
 pub struct SqliteStore {

@@ -79,14 +79,7 @@ pub(super) async fn servers_are_invisible_across_tenants(store: Arc<dyn Store>) 
         store.update_server(b.id, row.id, &update).await.expect("u"),
         None
     );
-    let snap = TestSnapshot {
-        ok: true,
-        tools_json: Some("[]".into()),
-        tool_count: Some(0),
-        error_class: None,
-        error_message: None,
-        tested_at: Utc::now(),
-    };
+    let snap = ok_snapshot();
     assert!(
         !store
             .save_test_snapshot(b.id, row.id, &snap)
@@ -198,14 +191,7 @@ pub(super) async fn listing_pages_sorts_and_filters(store: Arc<dyn Store>) {
         .expect("l")
         .0
         .remove(0);
-    let snap = TestSnapshot {
-        ok: true,
-        tools_json: Some("[]".into()),
-        tool_count: Some(0),
-        error_class: None,
-        error_message: None,
-        tested_at: Utc::now(),
-    };
+    let snap = ok_snapshot();
     assert!(
         store
             .save_test_snapshot(t.id, alpha.id, &snap)
@@ -259,4 +245,16 @@ pub(super) async fn test_snapshots_are_stored(store: Arc<dyn Store>) {
             .abs()
             <= 1
     );
+}
+
+/// A successful test with no tools, taken now.
+fn ok_snapshot() -> TestSnapshot {
+    TestSnapshot {
+        ok: true,
+        tools_json: Some("[]".into()),
+        tool_count: Some(0),
+        error_class: None,
+        error_message: None,
+        tested_at: Utc::now(),
+    }
 }
