@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::domain::{
-    AppError, ListQuery, NewServer, Page, ServerPatch, ServerSort, ServerSummary, ServerView,
+    AppError, KeyRotation, ListQuery, NewServer, Page, ServerPatch, ServerSort, ServerSummary, ServerView,
     TestOutcome,
 };
 
@@ -64,4 +64,25 @@ pub async fn test_server(id: i64) -> Result<TestOutcome, AppError> {
 
     let (state, actor) = caller().await?;
     servers::test(&state, &actor, id).await.map_err(fail)
+}
+
+/// Stages the new key, tests it, and makes it current only if the test passes.
+#[server(input = Json, endpoint = "servers/rotate-key")]
+pub async fn rotate_key(id: i64, rotation: KeyRotation) -> Result<TestOutcome, AppError> {
+    use super::edge::{caller, fail};
+    use crate::server::services::rotation;
+
+    let (state, actor) = caller().await?;
+    rotation::rotate(&state, &actor, id, rotation)
+        .await
+        .map_err(fail)
+}
+
+#[server(input = Json, endpoint = "servers/undo-rotation")]
+pub async fn undo_rotation(id: i64) -> Result<ServerView, AppError> {
+    use super::edge::{caller, fail};
+    use crate::server::services::rotation;
+
+    let (state, actor) = caller().await?;
+    rotation::undo(&state, &actor, id).await.map_err(fail)
 }

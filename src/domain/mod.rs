@@ -3,16 +3,18 @@
 //! Nothing here may depend on the `ssr` feature: the browser compiles this
 //! module too, so the same validation runs on both sides of the wire.
 
+pub mod audit;
 pub mod error;
 pub mod listing;
 pub mod server;
 pub mod session;
 pub mod validation;
 
+pub use audit::{AuditAction, AuditEvent, AuditOutcome, AuditQuery};
 pub use error::{AppError, FieldError};
 pub use listing::{ListQuery, Page, SortDir};
 pub use server::{
-    AuthType, ErrorClass, NewServer, ServerField, ServerPatch, ServerSort, ServerSummary,
+    AuthType, ErrorClass, KeyRotation, NewServer, ServerField, ServerPatch, ServerSort, ServerSummary,
     ServerView, TestError, TestOutcome, ToolInfo, Transport,
 };
 pub use session::{Role, SessionInfo};

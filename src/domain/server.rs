@@ -159,8 +159,24 @@ pub struct ServerView {
     pub has_credential: bool,
     pub tool_count: Option<u32>,
     pub last_test: Option<TestOutcome>,
+    /// Set once the key has been rotated: the vault then holds a previous
+    /// key that "Undo rotation" can restore.
+    pub credential_rotated_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A new key to rotate to. It is tested before it becomes current.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyRotation {
+    pub api_key: String,
+}
+
+// Never print the key, even in a debug dump of a request.
+impl std::fmt::Debug for KeyRotation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyRotation { api_key: <redacted> }")
+    }
 }
 
 impl ServerView {
@@ -188,7 +204,7 @@ impl ServerField {
 }
 
 /// A registration as submitted by the form or an API client.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct NewServer {
     pub name: String,
     pub url: String,
@@ -196,6 +212,19 @@ pub struct NewServer {
     pub auth_type: AuthType,
     /// Only for [`AuthType::Token`]. Travels to the server once, then lives in the vault.
     pub api_key: Option<String>,
+}
+
+// The key never reaches a debug print or a log line.
+impl std::fmt::Debug for NewServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewServer")
+            .field("name", &self.name)
+            .field("url", &self.url)
+            .field("transport", &self.transport)
+            .field("auth_type", &self.auth_type)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 /// A partial update: `None` leaves a field as it is.

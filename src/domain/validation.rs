@@ -2,7 +2,7 @@
 
 use super::error::{AppError, FieldError};
 use super::server::{
-    API_KEY_MAX, AuthType, NAME_MAX, NewServer, ServerField, ServerPatch, URL_MAX,
+    API_KEY_MAX, AuthType, KeyRotation, NAME_MAX, NewServer, ServerField, ServerPatch, URL_MAX,
 };
 
 impl NewServer {
@@ -56,6 +56,14 @@ impl ServerPatch {
         } else {
             Err(AppError::Invalid(errors))
         }
+    }
+}
+
+impl KeyRotation {
+    /// Trims in place; the same rule as a key given at registration.
+    pub fn validate(&mut self) -> Result<(), AppError> {
+        self.api_key = self.api_key.trim().to_owned();
+        validate_api_key(&self.api_key).map_err(|e| AppError::Invalid(vec![e]))
     }
 }
 

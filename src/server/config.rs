@@ -23,6 +23,34 @@ pub struct Cli {
 pub enum Command {
     /// Serve the web app and APIs (the default).
     Serve,
+    /// Credential vault maintenance.
+    Vault {
+        #[command(subcommand)]
+        command: VaultCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VaultCommand {
+    /// Delete secrets this deployment created whose server row does not exist.
+    Sweep,
+    /// Re-encrypt every local-vault secret under a new master key, in one
+    /// transaction. Stop the app first and restart it with the new key.
+    Rekey {
+        /// The new key (64 hex characters). Default: a fresh random key.
+        #[arg(long, env = "SWITCHBOARD_NEW_VAULT_KEY", hide_env_values = true)]
+        new_key: Option<String>,
+    },
+}
+
+/// Where secrets live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum VaultBackend {
+    /// AES-256-GCM in the application database.
+    #[default]
+    Local,
+    /// AWS Secrets Manager.
+    Aws,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -50,6 +78,30 @@ pub struct Config {
     /// 64 hex characters: the local vault's AES-256 key. Default: a 0600 key file beside the database.
     #[arg(long, env = "SWITCHBOARD_VAULT_KEY", hide_env_values = true)]
     pub vault_key: Option<String>,
+
+    /// The credential vault backend.
+    #[arg(long, env = "SWITCHBOARD_VAULT", value_enum, default_value_t = VaultBackend::Local)]
+    pub vault: VaultBackend,
+
+    /// aws vault: first segment of every secret name (one per deployment).
+    #[arg(long, env = "SWITCHBOARD_VAULT_PREFIX", default_value = "switchboard")]
+    pub vault_prefix: String,
+
+    /// aws vault: KMS key for new secrets. Default: the account's aws/secretsmanager key.
+    #[arg(long, env = "SWITCHBOARD_VAULT_KMS_KEY_ID")]
+    pub vault_kms_key_id: Option<String>,
+
+    /// Deadline of one vault call, retries included.
+    #[arg(long, env = "SWITCHBOARD_VAULT_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub vault_timeout: Duration,
+
+    /// How often the sweeper looks for orphaned secrets (`0s` turns it off).
+    #[arg(long, env = "SWITCHBOARD_VAULT_SWEEP_INTERVAL", default_value = "1h", value_parser = humantime::parse_duration)]
+    pub vault_sweep_interval: Duration,
+
+    /// How old an orphaned secret must be before the sweeper deletes it.
+    #[arg(long, env = "SWITCHBOARD_VAULT_SWEEP_GRACE", default_value = "15m", value_parser = humantime::parse_duration)]
+    pub vault_sweep_grace: Duration,
 
     /// Comma-separated CIDRs that outbound calls may reach although private.
     #[arg(

@@ -1,6 +1,7 @@
 //! Server-only code (`ssr` feature): configuration, services, ports and edges.
 
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod error;
 pub mod http;

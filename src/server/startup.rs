@@ -12,13 +12,14 @@ use crate::server::mcp::ssrf::OutboundPolicy;
 use crate::server::services::accounts;
 use crate::server::state::AppState;
 use crate::server::store;
-use crate::server::vault::{LocalVault, VaultKey};
+use crate::server::vault::{self, Vault};
 
 pub async fn main() -> anyhow::Result<()> {
     init_tracing();
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.config).await,
+        Command::Vault { command } => crate::server::cli::vault(cli.config, command).await,
     }
 }
 
@@ -58,11 +59,7 @@ pub async fn build_state(
         std::fs::create_dir_all(dir)?;
     }
     let store = store::connect(&database_url).await?;
-    let key = match &config.vault_key {
-        Some(hex) => VaultKey::from_hex(hex)?,
-        None => VaultKey::load_or_create(&config.vault_key_path())?,
-    };
-    let vault = Arc::new(LocalVault::new(key, store.clone()));
+    let vault = vault::open(&config, store.clone()).await?;
     let mcp = McpClient::new(
         OutboundPolicy::new(config.outbound_allow()?),
         config.mcp_timeout,
@@ -90,6 +87,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     print_banner(&state, &boot, addr);
     tokio::spawn(janitor(state.store.clone()));
+    if !state.config.vault_sweep_interval.is_zero() {
+        tokio::spawn(sweeper(
+            state.vault.clone(),
+            state.store.clone(),
+            state.config.vault_sweep_interval,
+            state.config.vault_sweep_grace,
+        ));
+    }
     launch(listener, state).await
 }
 
@@ -110,6 +115,28 @@ async fn janitor(store: Arc<dyn store::Store>) {
             }
             (Ok(_), Ok(_)) => {}
             (Err(e), _) | (_, Err(e)) => tracing::warn!(error = %e, "janitor failed"),
+        }
+    }
+}
+
+/// Deletes orphaned secrets now and then. Replicas may overlap: deleting a
+/// secret twice is harmless, and the grace period spares registrations in flight.
+async fn sweeper(
+    vault: Arc<dyn Vault>,
+    store: Arc<dyn store::Store>,
+    every: std::time::Duration,
+    grace: std::time::Duration,
+) {
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        match vault::sweep::sweep(vault.as_ref(), store.as_ref(), grace, chrono::Utc::now()).await
+        {
+            Ok(r) if r.deleted > 0 => tracing::info!(
+                checked = r.checked, deleted = r.deleted, "vault sweep removed orphaned secrets"
+            ),
+            Ok(r) => tracing::debug!(checked = r.checked, "vault sweep found no orphans"),
+            Err(e) => tracing::warn!(error = %e, "vault sweep failed"),
         }
     }
 }

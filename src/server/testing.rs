@@ -92,6 +92,63 @@ impl Peer {
     }
 }
 
+/// PyPI `moto[server]`: a real Secrets Manager API on loopback, killed when
+/// dropped (or by [`Moto::stop`], to make the vault unreachable).
+pub struct Moto {
+    child: Child,
+    pub port: u16,
+}
+
+impl Moto {
+    pub async fn start() -> Moto {
+        let server = python().with_file_name("moto_server");
+        require(&server, "moto_server (PyPI moto[server])");
+        let port = free_port();
+        let child = Command::new(server)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start moto_server");
+        wait_for_port(port).await;
+        Moto { child, port }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn vault_config(&self) -> crate::server::vault::AwsVaultConfig {
+        aws_vault_config(&self.endpoint())
+    }
+
+    pub async fn vault(&self) -> Arc<crate::server::vault::AwsVault> {
+        Arc::new(
+            crate::server::vault::AwsVault::from_env(self.vault_config())
+                .await
+                .expect("aws vault on moto"),
+        )
+    }
+
+    pub async fn stop(&mut self) {
+        let _ = self.child.kill().await;
+    }
+}
+
+/// An aws vault config for `endpoint`, with static test credentials and a
+/// short deadline.
+pub fn aws_vault_config(endpoint: &str) -> crate::server::vault::AwsVaultConfig {
+    crate::server::vault::AwsVaultConfig {
+        prefix: "switchboard-test".into(),
+        kms_key_id: None,
+        timeout: Duration::from_secs(3),
+        endpoint_url: Some(endpoint.to_owned()),
+        region: Some("us-east-1".into()),
+        static_credentials: Some(("testing".into(), "testing".into())),
+    }
+}
+
 /// Starts a peer that prints `READY <port>` on stdout once it listens.
 async fn spawn_with_ready_line(mut cmd: Command) -> Peer {
     let mut child = cmd
@@ -211,26 +268,48 @@ pub async fn spawn_app() -> TestApp {
 
 /// As [`spawn_app`], on the given database (default: a fresh SQLite file).
 pub async fn spawn_app_with(database_url: Option<String>) -> TestApp {
-    use crate::server::config::Config;
-    let database_url = database_url.unwrap_or_else(sqlite_url);
-    let config = Config {
+    spawn_app_on(database_url, None).await
+}
+
+/// The configuration tests run with: loopback allowed, a fixed local vault key.
+pub fn test_config(database_url: &str) -> crate::server::config::Config {
+    use crate::server::config::{Config, VaultBackend};
+    Config {
         addr: "127.0.0.1:0".parse().expect("addr"),
-        database_url: Some(database_url.clone()),
+        database_url: Some(database_url.to_owned()),
         default_tenant: "acme".into(),
         admin_email: None,
         admin_password: None,
         vault_key: Some(hex::encode([7u8; 32])),
+        vault: VaultBackend::Local,
+        vault_prefix: "switchboard".into(),
+        vault_kms_key_id: None,
+        vault_timeout: Duration::from_secs(5),
+        vault_sweep_interval: Duration::ZERO,
+        vault_sweep_grace: Duration::from_secs(900),
         outbound_allow: vec!["127.0.0.0/8".into()],
         mcp_timeout: Duration::from_secs(10),
         secure_cookies: false,
-    };
+    }
+}
+
+/// As [`spawn_app`], on the given database and vault (default: local).
+pub async fn spawn_app_on(
+    database_url: Option<String>,
+    vault: Option<Arc<dyn crate::server::vault::Vault>>,
+) -> TestApp {
+    let database_url = database_url.unwrap_or_else(sqlite_url);
+    let config = test_config(&database_url);
     let options = leptos::config::LeptosOptions::builder()
         .output_name("switchboard")
         .site_root("target/site")
         .build();
-    let state = crate::server::startup::build_state(config, options)
+    let mut state = crate::server::startup::build_state(config, options)
         .await
         .expect("state");
+    if let Some(vault) = vault {
+        state.vault = vault;
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

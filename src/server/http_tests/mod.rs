@@ -1,5 +1,7 @@
 //! The edges over real HTTP: redirects, status codes, sessions, tenancy, secrets.
 
+mod faults;
+mod rotation;
 mod servers;
 mod sessions;
 

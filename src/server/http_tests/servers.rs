@@ -138,6 +138,7 @@ async fn the_api_key_goes_to_the_vault_and_never_comes_back() {
         .expect("secret");
     assert!(
         !secret
+            .current
             .ciphertext
             .windows(key.len())
             .any(|w| w == key.as_bytes())

@@ -4,4 +4,6 @@
 //! [`Actor`]: crate::server::auth::Actor
 
 pub mod accounts;
+pub mod audit;
+pub mod rotation;
 pub mod servers;

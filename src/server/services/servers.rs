@@ -6,15 +6,16 @@ use secrecy::SecretString;
 
 use crate::domain::server::slugify;
 use crate::domain::{
-    AuthType, ListQuery, NewServer, Page, ServerField, ServerPatch, ServerSort, ServerSummary,
-    ServerView, TestError, TestOutcome, ToolInfo,
+    AuditAction, AuthType, ListQuery, NewServer, Page, ServerField, ServerPatch, ServerSort,
+    ServerSummary, ServerView, TestError, TestOutcome, ToolInfo,
 };
 use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::mcp::TestTarget;
+use crate::server::services::audit::{self, server_target};
 use crate::server::state::AppState;
 use crate::server::store::{NewServerRecord, ServerRecord, ServerUpdate, StoreError, TestSnapshot};
-use crate::server::vault::{SecretKind, Vault};
+use crate::server::vault::{SecretKind, SecretOwner, Vault};
 
 const DUPLICATE_NAME: &str = "A server with this name already exists in this tenant.";
 
@@ -42,12 +43,16 @@ pub async fn list(
 }
 
 pub async fn get(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<ServerView> {
-    let row = state
+    Ok(view(&row(state, actor, id).await?))
+}
+
+/// The actor's tenant's server, or 404.
+pub(super) async fn row(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<ServerRecord> {
+    state
         .store
         .server(actor.tenant_id, id)
         .await?
-        .ok_or(ServiceError::NotFound)?;
-    Ok(view(&row))
+        .ok_or(ServiceError::NotFound)
 }
 
 /// The saga: the key goes to the vault first, the row holds only its reference,
@@ -60,17 +65,25 @@ pub async fn register(
     actor.require_admin()?;
     new.validate()?;
     let slug = slugify(&new.name);
+    let target = format!("{} (new server)", new.name);
     let secret_ref = match (new.auth_type, new.api_key.take()) {
-        (AuthType::Token, Some(key)) => Some(
-            state
-                .vault
-                .put(
-                    actor.tenant_id,
-                    SecretKind::ServerCredential,
-                    &SecretString::from(key),
-                )
-                .await?,
-        ),
+        (AuthType::Token, Some(key)) => {
+            let owner = SecretOwner {
+                tenant_id: actor.tenant_id,
+                tenant_slug: &actor.tenant_slug,
+                kind: SecretKind::ServerCredential,
+                owner: &format!("mcp-server/{slug}"),
+            };
+            match state.vault.put(&owner, &SecretString::from(key)).await {
+                Ok(secret_ref) => Some(secret_ref),
+                Err(e) => {
+                    let detail = format!("credential vault: {e}");
+                    audit::record(state, actor, AuditAction::ServerRegister, &target, Err(detail))
+                        .await;
+                    return Err(e.into());
+                }
+            }
+        }
         _ => None,
     };
     let inserted = state
@@ -90,13 +103,21 @@ pub async fn register(
     match inserted {
         Ok(row) => {
             tracing::info!(tenant = %actor.tenant_slug, server = row.id, actor = %actor.username, "server registered");
+            let target = server_target(row.id, &row.name);
+            audit::record(state, actor, AuditAction::ServerRegister, &target, Ok(())).await;
             Ok(view(&row))
         }
         Err(e) => {
             if let Some(secret_ref) = secret_ref {
                 discard_secret(state.vault.as_ref(), &secret_ref).await;
             }
-            Err(duplicate_or(e))
+            let e = duplicate_or(e);
+            let detail = match &e {
+                ServiceError::Invalid(_) => DUPLICATE_NAME.to_owned(),
+                other => other.to_string(),
+            };
+            audit::record(state, actor, AuditAction::ServerRegister, &target, Err(detail)).await;
+            Err(e)
         }
     }
 }
@@ -131,6 +152,8 @@ pub async fn update(
         .map_err(duplicate_or)?
         .ok_or(ServiceError::NotFound)?;
     tracing::info!(tenant = %actor.tenant_slug, server = id, actor = %actor.username, "server updated");
+    let target = server_target(row.id, &row.name);
+    audit::record(state, actor, AuditAction::ServerUpdate, &target, Ok(())).await;
     Ok(view(&row))
 }
 
@@ -145,6 +168,8 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<(
         discard_secret(state.vault.as_ref(), secret_ref).await;
     }
     tracing::info!(tenant = %actor.tenant_slug, server = id, actor = %actor.username, "server deleted");
+    let target = server_target(row.id, &row.name);
+    audit::record(state, actor, AuditAction::ServerDelete, &target, Ok(())).await;
     Ok(())
 }
 
@@ -152,25 +177,45 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<(
 /// A vault failure is an error of its own and leaves the snapshot alone.
 pub async fn test(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<TestOutcome> {
     actor.require_admin()?;
-    let row = state
-        .store
-        .server(actor.tenant_id, id)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
+    let row = row(state, actor, id).await?;
     let credential = match &row.secret_ref {
-        Some(secret_ref) => Some(state.vault.get(secret_ref).await?),
+        Some(secret_ref) => {
+            let target = server_target(row.id, &row.name);
+            let read = state.vault.get(secret_ref).await;
+            let outcome = match &read {
+                Ok(_) => Ok(()),
+                Err(e) => Err(format!("for a test connection: {e}")),
+            };
+            audit::record(state, actor, AuditAction::SecretRead, &target, outcome).await;
+            Some(read?)
+        }
         None => None,
     };
-    let result = state
-        .mcp
-        .test(&TestTarget {
-            url: &row.url,
-            transport: row.transport,
-            credential: credential.as_ref(),
-        })
-        .await;
+    let outcome = outcome_of(
+        state
+            .mcp
+            .test(&TestTarget {
+                url: &row.url,
+                transport: row.transport,
+                credential: credential.as_ref(),
+            })
+            .await,
+    );
+    // A concurrent delete makes this a no-op; the caller still sees the outcome.
+    state
+        .store
+        .save_test_snapshot(actor.tenant_id, id, &snapshot_of(&outcome))
+        .await?;
+    tracing::info!(
+        tenant = %actor.tenant_slug, server = id, ok = outcome.ok,
+        class = outcome.error.as_ref().map(|e| e.class.as_str()), "test connection"
+    );
+    Ok(outcome)
+}
+
+pub(super) fn outcome_of(result: Result<Vec<ToolInfo>, TestError>) -> TestOutcome {
     let tested_at = Utc::now();
-    let outcome = match result {
+    match result {
         Ok(tools) => TestOutcome {
             ok: true,
             tools,
@@ -183,21 +228,10 @@ pub async fn test(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<Tes
             error: Some(error),
             tested_at,
         },
-    };
-    let snapshot = snapshot_of(&outcome);
-    // A concurrent delete makes this a no-op; the caller still sees the outcome.
-    state
-        .store
-        .save_test_snapshot(actor.tenant_id, id, &snapshot)
-        .await?;
-    tracing::info!(
-        tenant = %actor.tenant_slug, server = id, ok = outcome.ok,
-        class = outcome.error.as_ref().map(|e| e.class.as_str()), "test connection"
-    );
-    Ok(outcome)
+    }
 }
 
-fn snapshot_of(outcome: &TestOutcome) -> TestSnapshot {
+pub(super) fn snapshot_of(outcome: &TestOutcome) -> TestSnapshot {
     TestSnapshot {
         ok: outcome.ok,
         tools_json: outcome
@@ -245,6 +279,7 @@ pub fn view(row: &ServerRecord) -> ServerView {
             .and_then(|t| t.tool_count)
             .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
         last_test,
+        credential_rotated_at: row.credential_rotated_at,
         created_at: row.created_at,
         updated_at: row.updated_at,
     }

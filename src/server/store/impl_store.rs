@@ -348,41 +348,19 @@ macro_rules! impl_store {
                 row.map(TryInto::try_into).transpose()
             }
 
-            async fn put_secret(&self, s: &SecretRecord) -> StoreResult<()> {
-                execute!(
-                    &self.pool,
-                    "INSERT INTO vault_secrets \
-                       (secret_ref, tenant_id, kind, nonce, ciphertext, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                     ON CONFLICT (secret_ref) DO UPDATE SET nonce = excluded.nonce, \
-                       ciphertext = excluded.ciphertext, updated_at = excluded.updated_at",
-                    &s.secret_ref,
-                    s.tenant_id,
-                    &s.kind,
-                    &s.nonce,
-                    &s.ciphertext,
-                    s.created_at,
-                    s.updated_at,
-                );
-                Ok(())
-            }
-
-            async fn secret(&self, secret_ref: &str) -> StoreResult<Option<SecretRecord>> {
-                sqlx::query_as(
-                    "SELECT secret_ref, tenant_id, kind, nonce, ciphertext, created_at, updated_at \
-                     FROM vault_secrets WHERE secret_ref = $1",
-                )
-                .bind(secret_ref)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(map_err)
-            }
-
-            async fn delete_secret(&self, secret_ref: &str) -> StoreResult<bool> {
+            async fn mark_credential_rotated(
+                &self,
+                tenant_id: i64,
+                id: i64,
+                at: DateTime<Utc>,
+            ) -> StoreResult<bool> {
                 let done = execute!(
                     &self.pool,
-                    "DELETE FROM vault_secrets WHERE secret_ref = $1",
-                    secret_ref,
+                    "UPDATE mcp_servers SET credential_rotated_at = $3, updated_at = $3 \
+                     WHERE tenant_id = $1 AND id = $2",
+                    tenant_id,
+                    id,
+                    at,
                 );
                 Ok(done > 0)
             }

@@ -3,9 +3,11 @@
 //! they cannot drift apart in behaviour; only connection setup and the
 //! migrations folder differ.
 
+mod audit;
 mod impl_store;
 mod postgres;
 mod records;
+mod secrets;
 mod sql;
 mod sqlite;
 
@@ -18,8 +20,10 @@ use std::sync::Arc;
 
 use crate::domain::{ListQuery, Role, ServerSort};
 
+pub use audit::{AuditStore, NewAuditRecord};
 pub use postgres::PostgresStore;
 pub use records::*;
+pub use secrets::{Rewrite, Sealed, SecretRecord, SecretStore};
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +37,9 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A transaction was rolled back on purpose; nothing changed.
+    #[error("{0}; nothing was changed")]
+    Aborted(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     #[error("unsupported DATABASE_URL (expected sqlite:// or postgres://): {0}")]
@@ -44,7 +51,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Everything is looked up by tenant: a method that takes a `tenant_id`
 /// never returns another tenant's row.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: SecretStore + AuditStore + Send + Sync + 'static {
     /// Which engine, for logs and `/readyz`.
     fn engine(&self) -> &'static str;
     async fn ping(&self) -> StoreResult<()>;
@@ -100,11 +107,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<bool>;
     /// Deletes and returns the row, so the caller can clean up its secret.
     async fn delete_server(&self, tenant_id: i64, id: i64) -> StoreResult<Option<ServerRecord>>;
-
-    // the local vault's ciphertexts
-    async fn put_secret(&self, secret: &SecretRecord) -> StoreResult<()>;
-    async fn secret(&self, secret_ref: &str) -> StoreResult<Option<SecretRecord>>;
-    async fn delete_secret(&self, secret_ref: &str) -> StoreResult<bool>;
+    /// Records that the server's key was rotated (or a rotation undone).
+    async fn mark_credential_rotated(
+        &self,
+        tenant_id: i64,
+        id: i64,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
 }
 
 /// Connects to the engine named by the URL and applies its migrations.

@@ -4,8 +4,10 @@ use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::time::Duration;
 
+use super::audit::{AuditRow, impl_audit_store};
 use super::impl_store::impl_store;
 use super::records::ServerRow;
+use super::secrets::{SecretRow, impl_secret_store, secret_columns};
 use super::sql::{
     contains_pattern, count_servers_sql, execute, list_servers_sql, map_err, server_columns,
 };
@@ -30,3 +32,5 @@ impl PostgresStore {
 }
 
 impl_store!(PostgresStore, "postgres");
+impl_secret_store!(PostgresStore, " FOR UPDATE");
+impl_audit_store!(PostgresStore);

@@ -98,6 +98,7 @@ pub struct ServerRecord {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub test: Option<TestSnapshot>,
+    pub credential_rotated_at: Option<DateTime<Utc>>,
 }
 
 /// The raw row; turned into a [`ServerRecord`] with its enums checked.
@@ -120,6 +121,7 @@ pub(super) struct ServerRow {
     pub test_error_class: Option<String>,
     pub test_error_message: Option<String>,
     pub tested_at: Option<DateTime<Utc>>,
+    pub credential_rotated_at: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<ServerRow> for ServerRecord {
@@ -161,27 +163,7 @@ impl TryFrom<ServerRow> for ServerRecord {
             created_at: row.created_at,
             updated_at: row.updated_at,
             test,
+            credential_rotated_at: row.credential_rotated_at,
         })
-    }
-}
-
-#[derive(Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct SecretRecord {
-    pub secret_ref: String,
-    pub tenant_id: i64,
-    pub kind: String,
-    pub nonce: Vec<u8>,
-    pub ciphertext: Vec<u8>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl std::fmt::Debug for SecretRecord {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SecretRecord")
-            .field("secret_ref", &self.secret_ref)
-            .field("tenant_id", &self.tenant_id)
-            .field("kind", &self.kind)
-            .finish_non_exhaustive()
     }
 }

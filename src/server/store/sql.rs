@@ -12,7 +12,7 @@ macro_rules! server_columns {
     () => {
         "id, tenant_id, name, slug, url, transport, auth_type, enabled, secret_ref, \
          created_at, updated_at, test_ok, test_tools, test_tool_count, test_error_class, \
-         test_error_message, tested_at"
+         test_error_message, tested_at, credential_rotated_at"
     };
 }
 pub(super) use server_columns;

@@ -5,8 +5,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use std::str::FromStr;
 use std::time::Duration;
 
+use super::audit::{AuditRow, impl_audit_store};
 use super::impl_store::impl_store;
 use super::records::ServerRow;
+use super::secrets::{SecretRow, impl_secret_store, secret_columns};
 use super::sql::{
     contains_pattern, count_servers_sql, execute, list_servers_sql, map_err, server_columns,
 };
@@ -34,3 +36,5 @@ impl SqliteStore {
 }
 
 impl_store!(SqliteStore, "sqlite");
+impl_secret_store!(SqliteStore, "");
+impl_audit_store!(SqliteStore);

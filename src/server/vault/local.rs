@@ -1,89 +1,27 @@
 //! The default vault: AES-256-GCM ciphertexts in the application database.
 
+use aes_gcm::Aes256Gcm;
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
-use aes_gcm::{Aes256Gcm, Key, Nonce};
 use async_trait::async_trait;
 use chrono::Utc;
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
-use std::path::Path;
 use std::sync::Arc;
 
-use super::{SecretKind, Vault, VaultError, VaultResult};
-use crate::server::store::{SecretRecord, Store};
-
-/// The 256-bit master key. Not `Debug`, not `Clone`: it stays where it is made.
-pub struct VaultKey(Key<Aes256Gcm>);
-
-impl VaultKey {
-    /// From 64 hexadecimal characters.
-    pub fn from_hex(hex_key: &str) -> VaultResult<Self> {
-        let bytes = hex::decode(hex_key.trim())
-            .map_err(|_| VaultError::BadKey("expected 64 hexadecimal characters".into()))?;
-        if bytes.len() != 32 {
-            return Err(VaultError::BadKey(format!(
-                "expected 32 bytes (64 hex characters), got {}",
-                bytes.len()
-            )));
-        }
-        Ok(Self(*Key::<Aes256Gcm>::from_slice(&bytes)))
-    }
-
-    pub fn generate() -> Self {
-        Self(Aes256Gcm::generate_key(OsRng))
-    }
-
-    fn to_hex(&self) -> String {
-        hex::encode(self.0.as_slice())
-    }
-
-    /// Reads the key file, or creates it (mode 0600) with a fresh key.
-    pub fn load_or_create(path: &Path) -> VaultResult<Self> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Self::from_hex(&text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let key = Self::generate();
-                write_private_file(path, &key.to_hex()).map_err(|e| {
-                    VaultError::BadKey(format!("cannot write {}: {e}", path.display()))
-                })?;
-                Ok(key)
-            }
-            Err(e) => Err(VaultError::BadKey(format!(
-                "cannot read {}: {e}",
-                path.display()
-            ))),
-        }
-    }
-}
-
-fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(contents.as_bytes())?;
-    file.sync_all()
-}
+use super::{ManagedSecret, SecretOwner, Vault, VaultError, VaultKey, VaultResult};
+use crate::server::store::{Sealed, SecretRecord, Store};
 
 pub struct LocalVault {
-    cipher: Aes256Gcm,
+    cipher: Cipher,
     store: Arc<dyn Store>,
 }
 
-impl LocalVault {
-    pub fn new(key: VaultKey, store: Arc<dyn Store>) -> Self {
-        Self {
-            cipher: Aes256Gcm::new(&key.0),
-            store,
-        }
+/// Seals and opens one secret version under the master key.
+pub(super) struct Cipher(Aes256Gcm);
+
+impl Cipher {
+    pub(super) fn new(key: &VaultKey) -> Self {
+        Self(Aes256Gcm::new(&key.0))
     }
 
     /// The associated data binds a ciphertext to its reference and tenant, so
@@ -91,10 +29,81 @@ impl LocalVault {
     fn aad(secret_ref: &str, tenant_id: i64) -> Vec<u8> {
         format!("switchboard/v1/{tenant_id}/{secret_ref}").into_bytes()
     }
+
+    pub(super) fn seal(
+        &self,
+        secret_ref: &str,
+        tenant_id: i64,
+        plain: &[u8],
+    ) -> VaultResult<Sealed> {
+        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+        let aad = Self::aad(secret_ref, tenant_id);
+        let ciphertext = self
+            .0
+            .encrypt(&nonce, Payload { msg: plain, aad: &aad })
+            .map_err(|_| VaultError::Unavailable("encryption failed".into()))?;
+        Ok(Sealed {
+            nonce: nonce.to_vec(),
+            ciphertext,
+        })
+    }
+
+    /// The plaintext bytes; the caller wraps them in a secret type at once.
+    pub(super) fn open(
+        &self,
+        secret_ref: &str,
+        tenant_id: i64,
+        sealed: &Sealed,
+    ) -> VaultResult<Vec<u8>> {
+        let nonce: [u8; 12] = sealed
+            .nonce
+            .as_slice()
+            .try_into()
+            .map_err(|_| VaultError::Decrypt(secret_ref.to_owned()))?;
+        let aad = Self::aad(secret_ref, tenant_id);
+        self.0
+            .decrypt(
+                &nonce.into(),
+                Payload {
+                    msg: &sealed.ciphertext,
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| VaultError::Decrypt(secret_ref.to_owned()))
+    }
+}
+
+impl LocalVault {
+    pub fn new(key: VaultKey, store: Arc<dyn Store>) -> Self {
+        Self {
+            cipher: Cipher::new(&key),
+            store,
+        }
+    }
+
+    async fn record(&self, secret_ref: &str) -> VaultResult<SecretRecord> {
+        self.store
+            .secret(secret_ref)
+            .await
+            .map_err(unavailable)?
+            .ok_or_else(|| VaultError::NotFound(secret_ref.to_owned()))
+    }
+
+    async fn save(&self, mut record: SecretRecord) -> VaultResult<()> {
+        record.updated_at = Utc::now();
+        self.store.put_secret(&record).await.map_err(unavailable)
+    }
 }
 
 fn unavailable(e: impl std::fmt::Display) -> VaultError {
     VaultError::Unavailable(e.to_string())
+}
+
+fn no_version(secret_ref: &str, version: &'static str) -> VaultError {
+    VaultError::NoVersion {
+        secret_ref: secret_ref.to_owned(),
+        version,
+    }
 }
 
 #[async_trait]
@@ -103,35 +112,30 @@ impl Vault for LocalVault {
         "local"
     }
 
-    async fn put(
-        &self,
-        tenant_id: i64,
-        kind: SecretKind,
-        secret: &SecretString,
-    ) -> VaultResult<String> {
+    async fn put(&self, owner: &SecretOwner<'_>, secret: &SecretString) -> VaultResult<String> {
         let mut id = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut id);
-        let secret_ref = format!("local:{tenant_id}/{}/{}", kind.as_str(), hex::encode(id));
-        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
-        let aad = Self::aad(&secret_ref, tenant_id);
-        let ciphertext = self
-            .cipher
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: secret.expose_secret().as_bytes(),
-                    aad: &aad,
-                },
-            )
-            .map_err(|_| VaultError::Unavailable("encryption failed".into()))?;
+        let secret_ref = format!(
+            "local:{}/{}/{}",
+            owner.tenant_id,
+            owner.kind.as_str(),
+            hex::encode(id)
+        );
+        let current = self.cipher.seal(
+            &secret_ref,
+            owner.tenant_id,
+            secret.expose_secret().as_bytes(),
+        )?;
         let now = Utc::now();
         self.store
             .put_secret(&SecretRecord {
                 secret_ref: secret_ref.clone(),
-                tenant_id,
-                kind: kind.as_str().to_owned(),
-                nonce: nonce.to_vec(),
-                ciphertext,
+                tenant_id: owner.tenant_id,
+                kind: owner.kind.as_str().to_owned(),
+                owner: owner.owner.to_owned(),
+                current,
+                pending: None,
+                previous: None,
                 created_at: now,
                 updated_at: now,
             })
@@ -141,26 +145,10 @@ impl Vault for LocalVault {
     }
 
     async fn get(&self, secret_ref: &str) -> VaultResult<SecretString> {
-        let record = self
-            .store
-            .secret(secret_ref)
-            .await
-            .map_err(unavailable)?
-            .ok_or_else(|| VaultError::NotFound(secret_ref.to_owned()))?;
-        if record.nonce.len() != 12 {
-            return Err(VaultError::Decrypt(secret_ref.to_owned()));
-        }
-        let aad = Self::aad(secret_ref, record.tenant_id);
+        let record = self.record(secret_ref).await?;
         let plain = self
             .cipher
-            .decrypt(
-                Nonce::from_slice(&record.nonce),
-                Payload {
-                    msg: &record.ciphertext,
-                    aad: &aad,
-                },
-            )
-            .map_err(|_| VaultError::Decrypt(secret_ref.to_owned()))?;
+            .open(secret_ref, record.tenant_id, &record.current)?;
         let text =
             String::from_utf8(plain).map_err(|_| VaultError::Decrypt(secret_ref.to_owned()))?;
         Ok(SecretString::from(text))
@@ -172,5 +160,55 @@ impl Vault for LocalVault {
             .await
             .map_err(unavailable)?;
         Ok(())
+    }
+
+    async fn stage(&self, secret_ref: &str, secret: &SecretString) -> VaultResult<()> {
+        let mut record = self.record(secret_ref).await?;
+        record.pending = Some(self.cipher.seal(
+            secret_ref,
+            record.tenant_id,
+            secret.expose_secret().as_bytes(),
+        )?);
+        self.save(record).await
+    }
+
+    async fn promote(&self, secret_ref: &str) -> VaultResult<()> {
+        let mut record = self.record(secret_ref).await?;
+        let pending = record
+            .pending
+            .take()
+            .ok_or_else(|| no_version(secret_ref, "pending"))?;
+        record.previous = Some(std::mem::replace(&mut record.current, pending));
+        self.save(record).await
+    }
+
+    async fn discard_pending(&self, secret_ref: &str) -> VaultResult<()> {
+        let mut record = self.record(secret_ref).await?;
+        if record.pending.take().is_some() {
+            self.save(record).await?;
+        }
+        Ok(())
+    }
+
+    async fn restore_previous(&self, secret_ref: &str) -> VaultResult<()> {
+        let mut record = self.record(secret_ref).await?;
+        let previous = record
+            .previous
+            .take()
+            .ok_or_else(|| no_version(secret_ref, "previous"))?;
+        record.previous = Some(std::mem::replace(&mut record.current, previous));
+        self.save(record).await
+    }
+
+    async fn list_managed(&self) -> VaultResult<Vec<ManagedSecret>> {
+        let records = self.store.secrets().await.map_err(unavailable)?;
+        Ok(records
+            .into_iter()
+            .map(|r| ManagedSecret {
+                secret_ref: r.secret_ref,
+                owner: r.owner,
+                created_at: r.created_at,
+            })
+            .collect())
     }
 }

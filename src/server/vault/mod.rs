@@ -1,12 +1,28 @@
 //! Credential vault port. A server row holds only a `secret_ref`; the secret
 //! itself lives here and never leaves the server process.
+//!
+//! Two backends: `local` (AES-256-GCM in the application database, the
+//! default) and `aws` (AWS Secrets Manager). Both keep, per secret, a
+//! current version, at most one pending version (staged by a rotation and
+//! not yet tested) and at most one previous version (what undo restores).
 
+mod aws;
+mod key;
 mod local;
+pub mod rekey;
+pub mod sweep;
+
+#[cfg(test)]
+mod contract_tests;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use secrecy::SecretString;
+use std::sync::Arc;
 
-pub use local::{LocalVault, VaultKey};
+pub use aws::{AwsVault, AwsVaultConfig};
+pub use key::{VaultKey, write_key_file};
+pub use local::LocalVault;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
@@ -14,11 +30,19 @@ pub enum VaultError {
     Unavailable(String),
     #[error("secret {0} not found in the credential vault")]
     NotFound(String),
+    /// A rotation step that needs a pending (or previous) version found none.
+    #[error("secret {secret_ref} has no {version} version")]
+    NoVersion {
+        secret_ref: String,
+        version: &'static str,
+    },
     /// Wrong master key, or a ciphertext that was tampered with.
     #[error("secret {0} could not be decrypted (wrong vault key?)")]
     Decrypt(String),
     #[error("invalid vault key: {0}")]
     BadKey(String),
+    #[error("vault configuration: {0}")]
+    Config(String),
 }
 
 pub type VaultResult<T> = Result<T, VaultError>;
@@ -38,17 +62,65 @@ impl SecretKind {
     }
 }
 
+/// Who a new secret belongs to: written into its name and tags, so an
+/// operator (and the sweeper) can tell what it is for without our database.
+#[derive(Debug, Clone, Copy)]
+pub struct SecretOwner<'a> {
+    pub tenant_id: i64,
+    pub tenant_slug: &'a str,
+    pub kind: SecretKind,
+    /// The owning object, e.g. `mcp-server/github`.
+    pub owner: &'a str,
+}
+
+/// A secret this deployment created, as listed for the sweeper.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManagedSecret {
+    pub secret_ref: String,
+    pub owner: String,
+    pub created_at: DateTime<Utc>,
+}
+
 #[async_trait]
 pub trait Vault: Send + Sync + 'static {
     fn backend(&self) -> &'static str;
     /// Stores a new secret and returns its reference.
-    async fn put(
-        &self,
-        tenant_id: i64,
-        kind: SecretKind,
-        secret: &SecretString,
-    ) -> VaultResult<String>;
+    async fn put(&self, owner: &SecretOwner<'_>, secret: &SecretString) -> VaultResult<String>;
+    /// The current version.
     async fn get(&self, secret_ref: &str) -> VaultResult<SecretString>;
-    /// Deleting a secret that is already gone is not an error.
+    /// Deletes every version at once, without a recovery window. Deleting a
+    /// secret that is already gone is not an error.
     async fn delete(&self, secret_ref: &str) -> VaultResult<()>;
+
+    /// Stages `secret` as the pending version, replacing an earlier pending
+    /// one. The current version is untouched.
+    async fn stage(&self, secret_ref: &str, secret: &SecretString) -> VaultResult<()>;
+    /// Pending becomes current; current becomes previous.
+    async fn promote(&self, secret_ref: &str) -> VaultResult<()>;
+    /// Drops the pending version; current and previous stay.
+    async fn discard_pending(&self, secret_ref: &str) -> VaultResult<()>;
+    /// Previous becomes current and current becomes previous, so undoing
+    /// twice is a redo.
+    async fn restore_previous(&self, secret_ref: &str) -> VaultResult<()>;
+
+    /// Every secret this deployment created (by name prefix or table).
+    async fn list_managed(&self) -> VaultResult<Vec<ManagedSecret>>;
+}
+
+/// The configured backend.
+pub async fn open(
+    config: &crate::server::config::Config,
+    store: Arc<dyn crate::server::store::Store>,
+) -> anyhow::Result<Arc<dyn Vault>> {
+    use crate::server::config::VaultBackend;
+    Ok(match config.vault {
+        VaultBackend::Local => {
+            let key = match &config.vault_key {
+                Some(hex) => VaultKey::from_hex(hex)?,
+                None => VaultKey::load_or_create(&config.vault_key_path())?,
+            };
+            Arc::new(LocalVault::new(key, store))
+        }
+        VaultBackend::Aws => Arc::new(AwsVault::from_env(AwsVaultConfig::from(config)).await?),
+    })
 }

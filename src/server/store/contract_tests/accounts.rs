@@ -154,8 +154,16 @@ pub(super) async fn secrets_round_trip(store: Arc<dyn Store>) {
         secret_ref: "local:1/server-credential/x".into(),
         tenant_id: 1,
         kind: "server-credential".into(),
-        nonce: vec![1; 12],
-        ciphertext: vec![0, 159, 255, 7],
+        owner: "mcp-server/x".into(),
+        current: Sealed {
+            nonce: vec![1; 12],
+            ciphertext: vec![0, 159, 255, 7],
+        },
+        pending: Some(Sealed {
+            nonce: vec![2; 12],
+            ciphertext: vec![1, 2],
+        }),
+        previous: None,
         created_at: now,
         updated_at: now,
     };

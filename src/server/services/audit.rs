@@ -1,0 +1,58 @@
+//! The audit log: written by the other services, read by tenant admins.
+
+use chrono::Utc;
+
+use crate::domain::{AuditAction, AuditEvent, AuditOutcome, AuditQuery, Page};
+use crate::server::auth::Actor;
+use crate::server::error::ServiceResult;
+use crate::server::state::AppState;
+use crate::server::store::NewAuditRecord;
+
+/// Appends one event. Best effort: the action it records has already
+/// happened (or failed), so a failed write is logged, not returned.
+pub async fn record(
+    state: &AppState,
+    actor: &Actor,
+    action: AuditAction,
+    target: &str,
+    outcome: Result<(), String>,
+) {
+    let (outcome, detail) = match outcome {
+        Ok(()) => (AuditOutcome::Success, None),
+        Err(detail) => (AuditOutcome::Failure, Some(detail)),
+    };
+    let event = NewAuditRecord {
+        tenant_id: actor.tenant_id,
+        actor_id: Some(actor.user_id),
+        actor: actor.username.clone(),
+        action,
+        target: target.to_owned(),
+        outcome,
+        detail,
+        at: Utc::now(),
+    };
+    if let Err(e) = state.store.record_audit(&event).await {
+        tracing::error!(error = %e, action = action.as_str(), target, "could not write an audit event");
+    }
+}
+
+/// The target of a server event, as the Audit page shows it.
+pub fn server_target(id: i64, name: &str) -> String {
+    format!("{name} (server {id})")
+}
+
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    query: AuditQuery,
+) -> ServiceResult<Page<AuditEvent>> {
+    actor.require_admin()?;
+    let query = query.normalized();
+    let (items, total) = state.store.audit_events(actor.tenant_id, &query).await?;
+    Ok(Page {
+        items,
+        total,
+        page: query.page,
+        per_page: query.per_page,
+    })
+}

@@ -1,0 +1,116 @@
+//! In-place key rotation: stage the new key beside the current one, prove it
+//! with a test connection, and only then make it current. Undo swaps the
+//! previous key back.
+
+use chrono::Utc;
+use secrecy::SecretString;
+
+use crate::domain::{AuditAction, KeyRotation, ServerField, ServerView, TestOutcome};
+use crate::server::auth::Actor;
+use crate::server::error::{ServiceError, ServiceResult};
+use crate::server::mcp::TestTarget;
+use crate::server::services::audit::{self, server_target};
+use crate::server::services::servers::{self, outcome_of, snapshot_of, view};
+use crate::server::state::AppState;
+use crate::server::store::ServerRecord;
+use crate::server::vault::VaultError;
+
+const NO_KEY: &str =
+    "This server has no stored API key to rotate (it does not use Tenant API Key authentication).";
+
+fn secret_ref_of(row: &ServerRecord) -> ServiceResult<&str> {
+    row.secret_ref
+        .as_deref()
+        .ok_or_else(|| ServiceError::invalid(ServerField::API_KEY, NO_KEY))
+}
+
+/// Returns the test of the new key. `ok: false` means the old key is still
+/// current and the outcome says why the new one was refused.
+pub async fn rotate(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    mut rotation: KeyRotation,
+) -> ServiceResult<TestOutcome> {
+    actor.require_admin()?;
+    rotation.validate()?;
+    let row = servers::row(state, actor, id).await?;
+    let secret_ref = secret_ref_of(&row)?;
+    let target = server_target(row.id, &row.name);
+    let fail = |detail: String| audit::record(state, actor, AuditAction::KeyRotate, &target, Err(detail));
+
+    let key = SecretString::from(std::mem::take(&mut rotation.api_key));
+    if let Err(e) = state.vault.stage(secret_ref, &key).await {
+        fail(format!("staging the new key: {e}")).await;
+        return Err(e.into());
+    }
+    let outcome = outcome_of(
+        state
+            .mcp
+            .test(&TestTarget {
+                url: &row.url,
+                transport: row.transport,
+                credential: Some(&key),
+            })
+            .await,
+    );
+    if let Some(error) = &outcome.error {
+        if let Err(e) = state.vault.discard_pending(secret_ref).await {
+            // Harmless: the pending version is never read, and the next
+            // rotation replaces it.
+            tracing::warn!(error = %e, secret_ref, "could not discard a refused pending key");
+        }
+        fail(format!(
+            "the new key failed its test ({}): {}",
+            error.class.as_str(),
+            error.message
+        ))
+        .await;
+        return Ok(outcome);
+    }
+    if let Err(e) = state.vault.promote(secret_ref).await {
+        fail(format!("promoting the new key: {e}")).await;
+        return Err(e.into());
+    }
+    let now = Utc::now();
+    state
+        .store
+        .mark_credential_rotated(actor.tenant_id, id, now)
+        .await?;
+    state
+        .store
+        .save_test_snapshot(actor.tenant_id, id, &snapshot_of(&outcome))
+        .await?;
+    tracing::info!(tenant = %actor.tenant_slug, server = id, actor = %actor.username, "key rotated");
+    audit::record(state, actor, AuditAction::KeyRotate, &target, Ok(())).await;
+    Ok(outcome)
+}
+
+/// Makes the previous key current again (and the rotated-away key previous).
+pub async fn undo(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<ServerView> {
+    actor.require_admin()?;
+    let row = servers::row(state, actor, id).await?;
+    let secret_ref = secret_ref_of(&row)?;
+    let target = server_target(row.id, &row.name);
+    let nothing_to_undo =
+        || ServiceError::invalid(ServerField::API_KEY, "There is no earlier key to go back to.");
+    if row.credential_rotated_at.is_none() {
+        return Err(nothing_to_undo());
+    }
+    match state.vault.restore_previous(secret_ref).await {
+        Ok(()) => {}
+        Err(VaultError::NoVersion { .. }) => return Err(nothing_to_undo()),
+        Err(e) => {
+            let detail = format!("restoring the previous key: {e}");
+            audit::record(state, actor, AuditAction::KeyRotateUndo, &target, Err(detail)).await;
+            return Err(e.into());
+        }
+    }
+    state
+        .store
+        .mark_credential_rotated(actor.tenant_id, id, Utc::now())
+        .await?;
+    tracing::info!(tenant = %actor.tenant_slug, server = id, actor = %actor.username, "key rotation undone");
+    audit::record(state, actor, AuditAction::KeyRotateUndo, &target, Ok(())).await;
+    Ok(view(&servers::row(state, actor, id).await?))
+}

@@ -1,0 +1,234 @@
+//! The local vault's table: sealed (encrypted) secret versions. The store
+//! never sees a plaintext; `LocalVault` seals and opens.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::StoreResult;
+
+/// One AES-GCM ciphertext and its nonce.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Sealed {
+    pub nonce: Vec<u8>,
+    pub ciphertext: Vec<u8>,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretRecord {
+    pub secret_ref: String,
+    pub tenant_id: i64,
+    pub kind: String,
+    pub owner: String,
+    pub current: Sealed,
+    pub pending: Option<Sealed>,
+    pub previous: Option<Sealed>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for SecretRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretRecord")
+            .field("secret_ref", &self.secret_ref)
+            .field("tenant_id", &self.tenant_id)
+            .field("kind", &self.kind)
+            .field("owner", &self.owner)
+            .field("pending", &self.pending.is_some())
+            .field("previous", &self.previous.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The row as stored: the three versions flattened into column pairs.
+#[derive(sqlx::FromRow)]
+pub(super) struct SecretRow {
+    secret_ref: String,
+    tenant_id: i64,
+    kind: String,
+    owner: String,
+    nonce: Vec<u8>,
+    ciphertext: Vec<u8>,
+    pending_nonce: Option<Vec<u8>>,
+    pending_ciphertext: Option<Vec<u8>>,
+    previous_nonce: Option<Vec<u8>>,
+    previous_ciphertext: Option<Vec<u8>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+fn sealed(nonce: Option<Vec<u8>>, ciphertext: Option<Vec<u8>>) -> Option<Sealed> {
+    Some(Sealed {
+        nonce: nonce?,
+        ciphertext: ciphertext?,
+    })
+}
+
+impl From<SecretRow> for SecretRecord {
+    fn from(r: SecretRow) -> Self {
+        SecretRecord {
+            secret_ref: r.secret_ref,
+            tenant_id: r.tenant_id,
+            kind: r.kind,
+            owner: r.owner,
+            current: Sealed {
+                nonce: r.nonce,
+                ciphertext: r.ciphertext,
+            },
+            pending: sealed(r.pending_nonce, r.pending_ciphertext),
+            previous: sealed(r.previous_nonce, r.previous_ciphertext),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// A fallible re-encryption step for [`SecretStore::rewrite_secrets`].
+pub type Rewrite<'a> = &'a (dyn Fn(SecretRecord) -> Result<SecretRecord, String> + Send + Sync);
+
+#[async_trait]
+pub trait SecretStore: Send + Sync {
+    /// Inserts, or replaces every version of, the secret.
+    async fn put_secret(&self, secret: &SecretRecord) -> StoreResult<()>;
+    async fn secret(&self, secret_ref: &str) -> StoreResult<Option<SecretRecord>>;
+    async fn delete_secret(&self, secret_ref: &str) -> StoreResult<bool>;
+    /// Every secret, oldest first.
+    async fn secrets(&self) -> StoreResult<Vec<SecretRecord>>;
+    /// Passes every secret through `rewrite` and stores the results, all in
+    /// one transaction: if `rewrite` fails for any, nothing changes.
+    async fn rewrite_secrets(&self, rewrite: Rewrite<'_>) -> StoreResult<u64>;
+    /// Whether any row still refers to the secret (the sweeper's question).
+    async fn secret_in_use(&self, secret_ref: &str) -> StoreResult<bool>;
+}
+
+macro_rules! secret_columns {
+    () => {
+        "secret_ref, tenant_id, kind, owner, nonce, ciphertext, pending_nonce, \
+         pending_ciphertext, previous_nonce, previous_ciphertext, created_at, updated_at"
+    };
+}
+pub(super) use secret_columns;
+
+/// Implements [`SecretStore`] for a struct with a `pool` field. `$lock` is
+/// the engine's row-lock clause for a read that precedes a write.
+macro_rules! impl_secret_store {
+    ($store:ty, $lock:literal) => {
+        #[async_trait::async_trait]
+        impl $crate::server::store::SecretStore for $store {
+            async fn put_secret(&self, s: &SecretRecord) -> StoreResult<()> {
+                let pending = s.pending.as_ref();
+                let previous = s.previous.as_ref();
+                execute!(
+                    &self.pool,
+                    concat!(
+                        "INSERT INTO vault_secrets (",
+                        secret_columns!(),
+                        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                         ON CONFLICT (secret_ref) DO UPDATE SET \
+                           nonce = excluded.nonce, ciphertext = excluded.ciphertext, \
+                           pending_nonce = excluded.pending_nonce, \
+                           pending_ciphertext = excluded.pending_ciphertext, \
+                           previous_nonce = excluded.previous_nonce, \
+                           previous_ciphertext = excluded.previous_ciphertext, \
+                           updated_at = excluded.updated_at"
+                    ),
+                    &s.secret_ref,
+                    s.tenant_id,
+                    &s.kind,
+                    &s.owner,
+                    &s.current.nonce,
+                    &s.current.ciphertext,
+                    pending.map(|p| &p.nonce),
+                    pending.map(|p| &p.ciphertext),
+                    previous.map(|p| &p.nonce),
+                    previous.map(|p| &p.ciphertext),
+                    s.created_at,
+                    s.updated_at,
+                );
+                Ok(())
+            }
+
+            async fn secret(&self, secret_ref: &str) -> StoreResult<Option<SecretRecord>> {
+                let row: Option<SecretRow> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    secret_columns!(),
+                    " FROM vault_secrets WHERE secret_ref = $1"
+                ))
+                .bind(secret_ref)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(map_err)?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn delete_secret(&self, secret_ref: &str) -> StoreResult<bool> {
+                let done = execute!(
+                    &self.pool,
+                    "DELETE FROM vault_secrets WHERE secret_ref = $1",
+                    secret_ref,
+                );
+                Ok(done > 0)
+            }
+
+            async fn secrets(&self) -> StoreResult<Vec<SecretRecord>> {
+                let rows: Vec<SecretRow> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    secret_columns!(),
+                    " FROM vault_secrets ORDER BY created_at, secret_ref"
+                ))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(map_err)?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn rewrite_secrets(&self, rewrite: Rewrite<'_>) -> StoreResult<u64> {
+                let mut tx = self.pool.begin().await.map_err(map_err)?;
+                // On SQLite a concurrent writer makes our first write fail
+                // (WAL snapshot), which rolls everything back: still safe.
+                let rows: Vec<SecretRow> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    secret_columns!(),
+                    " FROM vault_secrets ORDER BY secret_ref",
+                    $lock
+                ))
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                let mut count = 0;
+                for row in rows {
+                    let new = rewrite(row.into()).map_err(StoreError::Aborted)?;
+                    let pending = new.pending.as_ref();
+                    let previous = new.previous.as_ref();
+                    count += execute!(
+                        &mut *tx,
+                        "UPDATE vault_secrets SET nonce = $2, ciphertext = $3, \
+                           pending_nonce = $4, pending_ciphertext = $5, \
+                           previous_nonce = $6, previous_ciphertext = $7, updated_at = $8 \
+                         WHERE secret_ref = $1",
+                        &new.secret_ref,
+                        &new.current.nonce,
+                        &new.current.ciphertext,
+                        pending.map(|p| &p.nonce),
+                        pending.map(|p| &p.ciphertext),
+                        previous.map(|p| &p.nonce),
+                        previous.map(|p| &p.ciphertext),
+                        new.updated_at,
+                    );
+                }
+                tx.commit().await.map_err(map_err)?;
+                Ok(count)
+            }
+
+            async fn secret_in_use(&self, secret_ref: &str) -> StoreResult<bool> {
+                let found: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM mcp_servers WHERE secret_ref = $1 LIMIT 1")
+                        .bind(secret_ref)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(map_err)?;
+                Ok(found.is_some())
+            }
+        }
+    };
+}
+pub(super) use impl_secret_store;
