@@ -10,6 +10,7 @@ import {
   APP_URL,
   BEARER_GOOD_KEY,
   BEARER_PORT,
+  DEFAULT_BEARER_KEYS,
   EVERYTHING_PORT,
   VAULT_KEY,
 } from './tests/fixtures';
@@ -45,9 +46,36 @@ if (!process.env.SWITCHBOARD_E2E_TMP) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-e2e-'));
   fs.cpSync(BUILT_SITE_ROOT, path.join(dir, 'site'), { recursive: true });
   process.env.SWITCHBOARD_E2E_TMP = dir;
+  fs.writeFileSync(path.join(dir, 'bearer-keys.txt'), DEFAULT_BEARER_KEYS.join('\n'));
   console.log(`[e2e] database, app log and site copy in ${dir}`);
 }
 const TMP_DIR = process.env.SWITCHBOARD_E2E_TMP;
+
+// Which database and vault the app runs on: `sqlite-local` (the embedded
+// defaults) or `postgres-aws` (E2E_DATABASE_URL, and moto's Secrets Manager).
+const BACKEND = process.env.E2E_BACKEND || 'sqlite-local';
+const MOTO_PORT = Number(process.env.E2E_MOTO_PORT || 3920);
+const backendEnv: Record<string, string> = (() => {
+  if (BACKEND === 'sqlite-local') {
+    return { DATABASE_URL: `sqlite://${path.join(TMP_DIR, 'e2e.db')}`, SWITCHBOARD_VAULT_KEY: VAULT_KEY };
+  }
+  if (BACKEND === 'postgres-aws') {
+    const url = process.env.E2E_DATABASE_URL;
+    if (!url) throw new Error('E2E_BACKEND=postgres-aws needs E2E_DATABASE_URL (a fresh PostgreSQL database)');
+    return {
+      DATABASE_URL: url,
+      SWITCHBOARD_VAULT: 'aws',
+      SWITCHBOARD_VAULT_PREFIX: 'switchboard-e2e',
+      AWS_ENDPOINT_URL: `http://127.0.0.1:${MOTO_PORT}`,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+    };
+  }
+  throw new Error(`E2E_BACKEND=${BACKEND}: expected sqlite-local or postgres-aws`);
+})();
+// The hygiene teardown dumps this database.
+process.env.E2E_DATABASE_URL_RESOLVED = backendEnv.DATABASE_URL;
 const SITE_ROOT = path.join(TMP_DIR, 'site');
 const APP_LOG = path.join(TMP_DIR, 'app.log');
 
@@ -60,6 +88,8 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export default defineConfig({
   testDir: './tests',
+  // After the suite: no plaintext key in the app log, the database or any response.
+  globalTeardown: './tests/hygiene.teardown.ts',
   fullyParallel: false,
   workers: 1,
   retries: 0,
@@ -99,10 +129,9 @@ export default defineConfig({
         LEPTOS_SITE_ADDR: `127.0.0.1:${APP_PORT}`,
         LEPTOS_SITE_ROOT: SITE_ROOT,
         LEPTOS_OUTPUT_NAME: 'switchboard',
-        DATABASE_URL: `sqlite://${path.join(TMP_DIR, 'e2e.db')}`,
+        ...backendEnv,
         SWITCHBOARD_ADMIN_EMAIL: ADMIN_EMAIL,
         SWITCHBOARD_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        SWITCHBOARD_VAULT_KEY: VAULT_KEY,
         SWITCHBOARD_OUTBOUND_ALLOW: '127.0.0.0/8',
         SWITCHBOARD_MCP_TIMEOUT: '10s',
         // Unset: the app's own default filter applies.
@@ -128,7 +157,19 @@ export default defineConfig({
       port: BEARER_PORT,
       reuseExistingServer: false,
       timeout: 30_000,
-      env: { PEER_KEYS: BEARER_GOOD_KEY, PEER_KEYS_FILE: '' },
+      env: { PEER_KEYS: BEARER_GOOD_KEY, PEER_KEYS_FILE: path.join(TMP_DIR, 'bearer-keys.txt') },
     },
+    ...(BACKEND === 'postgres-aws'
+      ? [
+          {
+            name: 'moto',
+            command: `${shellQuote(path.join(path.dirname(PEER_PYTHON), 'moto_server'))} -H 127.0.0.1 -p ${MOTO_PORT}`,
+            cwd: '.',
+            port: MOTO_PORT,
+            reuseExistingServer: false,
+            timeout: 60_000,
+          },
+        ]
+      : []),
   ],
 });

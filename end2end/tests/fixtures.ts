@@ -3,6 +3,8 @@
 // the servers start with are the ones the tests use.
 
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export { expect };
 
@@ -36,6 +38,53 @@ export const VAULT_KEY = 'a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabb
 export const BEARER_GOOD_KEY = 'e2e-good-key-4f9a';
 /** A key the bearer peer rejects. */
 export const BEARER_WRONG_KEY = 'e2e-wrong-key-7c1d';
+/** A second key the bearer peer accepts: what a rotation moves to. */
+export const BEARER_ROTATED_KEY = 'e2e-rotated-key-0b5e';
+/** A key a rotation tries and the peer refuses. */
+export const BEARER_REFUSED_KEY = 'e2e-refused-key-93aa';
+
+/** Every plaintext key the suite uses: none may appear in a log, a table or a response. */
+export const ALL_TEST_KEYS = [BEARER_GOOD_KEY, BEARER_WRONG_KEY, BEARER_ROTATED_KEY, BEARER_REFUSED_KEY];
+
+/** The run's scratch directory (set by playwright.config.ts before anything starts). */
+export function e2eTmp(): string {
+  const dir = process.env.SWITCHBOARD_E2E_TMP;
+  if (!dir) throw new Error('SWITCHBOARD_E2E_TMP is not set (playwright.config.ts sets it)');
+  return dir;
+}
+
+/** The bearer peer re-reads this file on every request. */
+export function bearerKeysFile(): string {
+  return path.join(e2eTmp(), 'bearer-keys.txt');
+}
+
+/** The keys the bearer peer accepts from now on. */
+export function setBearerKeys(keys: string[]): void {
+  fs.writeFileSync(bearerKeysFile(), keys.join('\n'));
+}
+
+export const DEFAULT_BEARER_KEYS = [BEARER_GOOD_KEY, BEARER_ROTATED_KEY];
+
+/** Every response body the browser received, one JSON object per line, for the hygiene check. */
+export function responsesFile(): string {
+  return path.join(e2eTmp(), 'responses.jsonl');
+}
+
+const BINARY = /^(image|font|audio|video)\/|application\/(wasm|octet-stream)/;
+
+function recordResponses(page: Page): void {
+  page.on('response', (response) => {
+    const type = response.headers()['content-type'] ?? '';
+    if (BINARY.test(type)) return;
+    response
+      .text()
+      .then((body) => {
+        const headers = JSON.stringify(response.headers());
+        fs.appendFileSync(responsesFile(), `${JSON.stringify({ url: response.url(), headers, body })}\n`);
+      })
+      .catch(() => undefined);
+  });
+}
 
 /** Slow operations (an MCP round trip through the app). */
 export const TEST_CONNECTION_TIMEOUT = 20_000;
@@ -76,6 +125,7 @@ export const test = base.extend<{ pageProblems: string[] }>({
   pageProblems: [
     async ({ page }, use) => {
       const problems = watchPage(page);
+      recordResponses(page);
       await use(problems);
       expect(problems, 'uncaught errors or panics in the browser').toEqual([]);
     },

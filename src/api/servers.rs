@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::domain::{
-    AppError, KeyRotation, ListQuery, NewServer, Page, ServerPatch, ServerSort, ServerSummary, ServerView,
-    TestOutcome,
+    AppError, KeyRotation, ListQuery, NewServer, Page, ServerPatch, ServerSort, ServerSummary,
+    ServerView, TestOutcome,
 };
 
 #[server(input = Json, endpoint = "servers/list")]

@@ -10,6 +10,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use components::toasts::{ToastRegion, provide_toasts};
+use pages::audit::AuditPage;
 use pages::login::LoginPage;
 use pages::not_found::NotFound;
 use pages::servers::ServersPage;
@@ -43,6 +44,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/mcp-servers") view=ServersPage />
+                <Route path=path!("/audit") view=AuditPage />
             </Routes>
         </Router>
         <ToastRegion />

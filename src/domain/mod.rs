@@ -14,7 +14,7 @@ pub use audit::{AuditAction, AuditEvent, AuditOutcome, AuditQuery};
 pub use error::{AppError, FieldError};
 pub use listing::{ListQuery, Page, SortDir};
 pub use server::{
-    AuthType, ErrorClass, KeyRotation, NewServer, ServerField, ServerPatch, ServerSort, ServerSummary,
-    ServerView, TestError, TestOutcome, ToolInfo, Transport,
+    AuthType, ErrorClass, KeyRotation, NewServer, ServerField, ServerPatch, ServerSort,
+    ServerSummary, ServerView, TestError, TestOutcome, ToolInfo, Transport,
 };
 pub use session::{Role, SessionInfo};

@@ -17,7 +17,7 @@ use crate::server::services::accounts;
 use crate::server::state::AppState;
 
 /// Pages that need a session; anything else is public.
-const PROTECTED_PAGES: [&str; 2] = ["/", "/mcp-servers"];
+const PROTECTED_PAGES: [&str; 3] = ["/", "/mcp-servers", "/audit"];
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);

@@ -130,10 +130,11 @@ async fn sweeper(
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
-        match vault::sweep::sweep(vault.as_ref(), store.as_ref(), grace, chrono::Utc::now()).await
-        {
+        match vault::sweep::sweep(vault.as_ref(), store.as_ref(), grace, chrono::Utc::now()).await {
             Ok(r) if r.deleted > 0 => tracing::info!(
-                checked = r.checked, deleted = r.deleted, "vault sweep removed orphaned secrets"
+                checked = r.checked,
+                deleted = r.deleted,
+                "vault sweep removed orphaned secrets"
             ),
             Ok(r) => tracing::debug!(checked = r.checked, "vault sweep found no orphans"),
             Err(e) => tracing::warn!(error = %e, "vault sweep failed"),

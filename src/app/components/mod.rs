@@ -3,4 +3,5 @@
 pub mod data_table;
 pub mod dialog;
 pub mod form;
+pub mod time;
 pub mod toasts;

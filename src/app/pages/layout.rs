@@ -25,6 +25,14 @@ pub fn AdminOnly(children: ChildrenFn) -> impl IntoView {
     }
 }
 
+/// A nav link that marks itself as the current page.
+#[component]
+fn NavLink(href: &'static str, label: &'static str) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let current = move || (location.pathname.get() == href).then_some("page");
+    view! { <a href=href aria-current=current>{label}</a> }
+}
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let user = Resource::new(|| (), |_| async { me().await.ok().flatten() });
@@ -40,7 +48,10 @@ pub fn Layout(children: Children) -> impl IntoView {
         <header class="topbar">
             <a class="brand" href="/mcp-servers">"Switchboard"</a>
             <nav aria-label="Main">
-                <a href="/mcp-servers" aria-current="page">"MCP Servers"</a>
+                <NavLink href="/mcp-servers" label="MCP Servers" />
+                <AdminOnly>
+                    <NavLink href="/audit" label="Audit" />
+                </AdminOnly>
             </nav>
             <div class="who">
                 <Transition fallback=|| ()>

@@ -1,3 +1,4 @@
+pub mod audit;
 pub mod layout;
 pub mod login;
 pub mod not_found;

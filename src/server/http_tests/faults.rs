@@ -38,11 +38,19 @@ async fn an_unreachable_vault_refuses_the_registration_and_stores_nothing() {
         .call(
             "servers/register",
             Some(&cookie),
-            register_body("Keyed", "https://keyed.example/mcp", Some("unreachable-key")),
+            register_body(
+                "Keyed",
+                "https://keyed.example/mcp",
+                Some("unreachable-key"),
+            ),
         )
         .await;
     assert_eq!(r.status, 503, "{}", r.body);
-    assert!(r.body.contains("credential vault is unavailable"), "{}", r.body);
+    assert!(
+        r.body.contains("credential vault is unavailable"),
+        "{}",
+        r.body
+    );
     let listed = app.call("servers/list", Some(&cookie), list_body()).await;
     assert_eq!(listed.json()["total"], 0, "no row without its secret");
 }
@@ -72,7 +80,11 @@ async fn a_failed_insert_deletes_the_secret_in_secrets_manager() {
         )
         .await;
     assert_eq!(dup.status, 422, "{}", dup.body);
-    assert_eq!(managed_refs(vault.as_ref()).await, before, "the second secret is gone");
+    assert_eq!(
+        managed_refs(vault.as_ref()).await,
+        before,
+        "the second secret is gone"
+    );
 }
 
 #[tokio::test]
@@ -117,7 +129,10 @@ async fn the_sweeper_removes_a_secret_whose_row_never_appeared() {
         .expect("sweep");
     assert_eq!((swept.checked, swept.deleted), (2, 1));
     assert_eq!(managed_refs(vault.as_ref()).await, kept_refs);
-    assert!(vault.get(&orphan).await.is_err(), "the orphan is gone from moto");
+    assert!(
+        vault.get(&orphan).await.is_err(),
+        "the orphan is gone from moto"
+    );
 }
 
 #[tokio::test]
@@ -134,15 +149,23 @@ async fn an_unreachable_vault_during_a_test_names_the_vault_and_keeps_the_snapsh
         )
         .await;
     let id = created.json()["id"].as_i64().expect("id");
-    let ok = app.call("servers/test", Some(&cookie), json!({ "id": id })).await;
+    let ok = app
+        .call("servers/test", Some(&cookie), json!({ "id": id }))
+        .await;
     assert_eq!(ok.json()["ok"], true, "{}", ok.body);
-    let before = app.call("servers/get", Some(&cookie), json!({ "id": id })).await;
+    let before = app
+        .call("servers/get", Some(&cookie), json!({ "id": id }))
+        .await;
 
     moto.stop().await;
-    let r = app.call("servers/test", Some(&cookie), json!({ "id": id })).await;
+    let r = app
+        .call("servers/test", Some(&cookie), json!({ "id": id }))
+        .await;
     assert_eq!(r.status, 503, "{}", r.body);
     assert!(r.body.contains("credential vault"), "{}", r.body);
-    let after = app.call("servers/get", Some(&cookie), json!({ "id": id })).await;
+    let after = app
+        .call("servers/get", Some(&cookie), json!({ "id": id }))
+        .await;
     assert_eq!(
         before.json()["last_test"],
         after.json()["last_test"],
@@ -187,9 +210,16 @@ async fn rekey_reencrypts_everything_and_a_wrong_old_key_changes_nothing() {
             .is_err_and(|e| e.to_string().contains("does not decrypt")),
         "{refused:?}"
     );
-    assert_eq!(store.secrets().await.expect("secrets"), before, "nothing changed");
+    assert_eq!(
+        store.secrets().await.expect("secrets"),
+        before,
+        "nothing changed"
+    );
 
-    assert_eq!(rekey(store.as_ref(), &old(), &new()).await.expect("rekey"), 2);
+    assert_eq!(
+        rekey(store.as_ref(), &old(), &new()).await.expect("rekey"),
+        2
+    );
     let rekeyed = LocalVault::new(new(), store.clone());
     let get = |r: String| {
         let v = &rekeyed;
@@ -199,7 +229,10 @@ async fn rekey_reencrypts_everything_and_a_wrong_old_key_changes_nothing() {
     assert_eq!(get(b.clone()).await, "beta-2");
     rekeyed.restore_previous(&b).await.expect("undo");
     assert_eq!(get(b).await, "beta");
-    assert!(vault.get(&a).await.is_err(), "the old key no longer opens it");
+    assert!(
+        vault.get(&a).await.is_err(),
+        "the old key no longer opens it"
+    );
 }
 
 #[tokio::test]
@@ -233,7 +266,10 @@ async fn the_rekey_command_replaces_the_key_file_only_after_committing() {
     assert_ne!(old_hex, new_hex);
     assert!(!key_file.with_extension("key.new").exists());
     let reopened = LocalVault::new(VaultKey::from_hex(&new_hex).expect("hex"), store.clone());
-    let key = reopened.get(&secret_ref).await.expect("opens with the new key file");
+    let key = reopened
+        .get(&secret_ref)
+        .await
+        .expect("opens with the new key file");
     assert_eq!(key.expose_secret(), "cli-key");
 
     // A wrong key in the environment: refused, and the key file is untouched.

@@ -8,7 +8,13 @@ use crate::domain::Role;
 use crate::server::testing::{Peer, TestApp, spawn_app};
 
 async fn current_key(app: &TestApp, id: i64) -> String {
-    let row = app.state.store.server(1, id).await.expect("q").expect("row");
+    let row = app
+        .state
+        .store
+        .server(1, id)
+        .await
+        .expect("q")
+        .expect("row");
     let secret_ref = row.secret_ref.expect("secret_ref");
     let key = app.state.vault.get(&secret_ref).await.expect("vault get");
     key.expose_secret().to_owned()
@@ -66,15 +72,21 @@ async fn a_refused_key_is_not_promoted_an_accepted_one_is_and_undo_restores() {
     assert_eq!(refused["ok"], false);
     assert_eq!(refused["error"]["class"], "Auth", "{refused}");
     assert_eq!(current_key(&app, id).await, "first-key");
-    let view = app.call("servers/get", Some(&cookie), json!({ "id": id })).await;
+    let view = app
+        .call("servers/get", Some(&cookie), json!({ "id": id }))
+        .await;
     assert!(view.json()["credential_rotated_at"].is_null());
-    let tested = app.call("servers/test", Some(&cookie), json!({ "id": id })).await;
+    let tested = app
+        .call("servers/test", Some(&cookie), json!({ "id": id }))
+        .await;
     assert_eq!(tested.json()["ok"], true, "the old key still works");
 
     let accepted = rotate(&app, &cookie, id, "  second-key ").await;
     assert_eq!(accepted["ok"], true, "{accepted}");
     assert_eq!(current_key(&app, id).await, "second-key");
-    let view = app.call("servers/get", Some(&cookie), json!({ "id": id })).await;
+    let view = app
+        .call("servers/get", Some(&cookie), json!({ "id": id }))
+        .await;
     assert!(view.json()["credential_rotated_at"].is_string());
 
     let undone = app
@@ -130,7 +142,11 @@ async fn rotation_is_validated_and_admin_only() {
         .await;
     assert_eq!(blank.status, 422, "{}", blank.body);
     let nothing = app
-        .call("servers/undo-rotation", Some(&cookie), json!({ "id": keyed_id }))
+        .call(
+            "servers/undo-rotation",
+            Some(&cookie),
+            json!({ "id": keyed_id }),
+        )
         .await;
     assert_eq!(nothing.status, 422, "{}", nothing.body);
     assert!(nothing.body.contains("no earlier key"));
@@ -142,7 +158,11 @@ async fn rotation_is_validated_and_admin_only() {
         .await;
     assert_eq!(r.status, 403);
     let r = app
-        .call("audit/list", Some(&member), json!({ "query": crate::domain::AuditQuery::default() }))
+        .call(
+            "audit/list",
+            Some(&member),
+            json!({ "query": crate::domain::AuditQuery::default() }),
+        )
         .await;
     assert_eq!(r.status, 403);
 
@@ -152,7 +172,11 @@ async fn rotation_is_validated_and_admin_only() {
         .await;
     assert_eq!(r.status, 404);
     let r = app
-        .call("servers/undo-rotation", Some(&other), json!({ "id": keyed_id }))
+        .call(
+            "servers/undo-rotation",
+            Some(&other),
+            json!({ "id": keyed_id }),
+        )
         .await;
     assert_eq!(r.status, 404);
     assert!(
@@ -181,16 +205,21 @@ async fn the_audit_log_pages_newest_first_and_filters_by_action() {
         )
         .await;
     }
-    let page = |action: Option<&str>, page: u32| {
-        json!({ "query": { "page": page, "per_page": 2, "action": action } })
-    };
-    let r = app.call("audit/list", Some(&cookie), page(None, 1)).await.json();
+    let page = |action: Option<&str>, page: u32| json!({ "query": { "page": page, "per_page": 2, "action": action } });
+    let r = app
+        .call("audit/list", Some(&cookie), page(None, 1))
+        .await
+        .json();
     assert_eq!(r["total"], 6);
     assert_eq!(r["items"][0]["action"], "server_update");
     assert_eq!(r["items"][0]["target"], "S2 (server 3)");
     assert_eq!(r["items"][0]["actor"], "admin-acme-test");
     let r = app
-        .call("audit/list", Some(&cookie), page(Some("server_register"), 2))
+        .call(
+            "audit/list",
+            Some(&cookie),
+            page(Some("server_register"), 2),
+        )
         .await
         .json();
     assert_eq!(r["total"], 3);

@@ -37,7 +37,8 @@ pub async fn rotate(
     let row = servers::row(state, actor, id).await?;
     let secret_ref = secret_ref_of(&row)?;
     let target = server_target(row.id, &row.name);
-    let fail = |detail: String| audit::record(state, actor, AuditAction::KeyRotate, &target, Err(detail));
+    let fail =
+        |detail: String| audit::record(state, actor, AuditAction::KeyRotate, &target, Err(detail));
 
     let key = SecretString::from(std::mem::take(&mut rotation.api_key));
     if let Err(e) = state.vault.stage(secret_ref, &key).await {
@@ -92,8 +93,12 @@ pub async fn undo(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<Ser
     let row = servers::row(state, actor, id).await?;
     let secret_ref = secret_ref_of(&row)?;
     let target = server_target(row.id, &row.name);
-    let nothing_to_undo =
-        || ServiceError::invalid(ServerField::API_KEY, "There is no earlier key to go back to.");
+    let nothing_to_undo = || {
+        ServiceError::invalid(
+            ServerField::API_KEY,
+            "There is no earlier key to go back to.",
+        )
+    };
     if row.credential_rotated_at.is_none() {
         return Err(nothing_to_undo());
     }
@@ -102,7 +107,14 @@ pub async fn undo(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<Ser
         Err(VaultError::NoVersion { .. }) => return Err(nothing_to_undo()),
         Err(e) => {
             let detail = format!("restoring the previous key: {e}");
-            audit::record(state, actor, AuditAction::KeyRotateUndo, &target, Err(detail)).await;
+            audit::record(
+                state,
+                actor,
+                AuditAction::KeyRotateUndo,
+                &target,
+                Err(detail),
+            )
+            .await;
             return Err(e.into());
         }
     }

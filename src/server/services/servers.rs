@@ -78,8 +78,14 @@ pub async fn register(
                 Ok(secret_ref) => Some(secret_ref),
                 Err(e) => {
                     let detail = format!("credential vault: {e}");
-                    audit::record(state, actor, AuditAction::ServerRegister, &target, Err(detail))
-                        .await;
+                    audit::record(
+                        state,
+                        actor,
+                        AuditAction::ServerRegister,
+                        &target,
+                        Err(detail),
+                    )
+                    .await;
                     return Err(e.into());
                 }
             }
@@ -116,7 +122,14 @@ pub async fn register(
                 ServiceError::Invalid(_) => DUPLICATE_NAME.to_owned(),
                 other => other.to_string(),
             };
-            audit::record(state, actor, AuditAction::ServerRegister, &target, Err(detail)).await;
+            audit::record(
+                state,
+                actor,
+                AuditAction::ServerRegister,
+                &target,
+                Err(detail),
+            )
+            .await;
             Err(e)
         }
     }

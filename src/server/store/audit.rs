@@ -101,11 +101,13 @@ macro_rules! impl_audit_store {
                         .fetch_all(&self.pool)
                         .await
                         .map_err(map_err)?,
-                        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE tenant_id = $1")
-                            .bind(tenant_id)
-                            .fetch_one(&self.pool)
-                            .await
-                            .map_err(map_err)?,
+                        sqlx::query_scalar(
+                            "SELECT COUNT(*) FROM audit_events WHERE tenant_id = $1",
+                        )
+                        .bind(tenant_id)
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(map_err)?,
                     ),
                     Some(action) => (
                         sqlx::query_as(

@@ -123,10 +123,7 @@ macro_rules! impl_store {
                 .transpose()
             }
 
-            async fn memberships_of(
-                &self,
-                user_id: i64,
-            ) -> StoreResult<Vec<(TenantRecord, Role)>> {
+            async fn memberships_of(&self, user_id: i64) -> StoreResult<Vec<(TenantRecord, Role)>> {
                 let rows: Vec<(i64, String, String, DateTime<Utc>, String)> = sqlx::query_as(
                     "SELECT t.id, t.slug, t.name, t.created_at, m.role \
                      FROM memberships m JOIN tenants t ON t.id = m.tenant_id \
@@ -140,7 +137,15 @@ macro_rules! impl_store {
                     .map(|(id, slug, name, created_at, role)| {
                         let role = Role::parse(&role)
                             .ok_or_else(|| StoreError::Corrupt(format!("role {role:?}")))?;
-                        Ok((TenantRecord { id, slug, name, created_at }, role))
+                        Ok((
+                            TenantRecord {
+                                id,
+                                slug,
+                                name,
+                                created_at,
+                            },
+                            role,
+                        ))
                     })
                     .collect()
             }
@@ -171,12 +176,20 @@ macro_rules! impl_store {
             }
 
             async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-                execute!(&self.pool, "DELETE FROM sessions WHERE token_hash = $1", token_hash);
+                execute!(
+                    &self.pool,
+                    "DELETE FROM sessions WHERE token_hash = $1",
+                    token_hash
+                );
                 Ok(())
             }
 
             async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> StoreResult<u64> {
-                let done = execute!(&self.pool, "DELETE FROM sessions WHERE expires_at <= $1", now);
+                let done = execute!(
+                    &self.pool,
+                    "DELETE FROM sessions WHERE expires_at <= $1",
+                    now
+                );
                 Ok(done)
             }
 
@@ -211,7 +224,11 @@ macro_rules! impl_store {
             }
 
             async fn prune_auth_failures(&self, before: DateTime<Utc>) -> StoreResult<u64> {
-                let done = execute!(&self.pool, "DELETE FROM auth_failures WHERE at < $1", before);
+                let done = execute!(
+                    &self.pool,
+                    "DELETE FROM auth_failures WHERE at < $1",
+                    before
+                );
                 Ok(done)
             }
 

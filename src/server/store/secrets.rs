@@ -13,6 +13,12 @@ pub struct Sealed {
     pub ciphertext: Vec<u8>,
 }
 
+impl std::fmt::Debug for Sealed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Sealed({} B)", self.ciphertext.len())
+    }
+}
+
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretRecord {
     pub secret_ref: String,

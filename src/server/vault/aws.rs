@@ -215,7 +215,11 @@ impl Vault for AwsVault {
             .client_request_token(&token)
             .secret_string(secret.expose_secret())
             .set_kms_key_id(self.kms_key_id.clone())
-            .description(format!("Switchboard {} for {}", owner.kind.as_str(), owner.owner))
+            .description(format!(
+                "Switchboard {} for {}",
+                owner.kind.as_str(),
+                owner.owner
+            ))
             .tags(tag(TAG_MANAGED, "true"))
             .tags(tag(TAG_TENANT, owner.tenant_slug))
             .tags(tag(TAG_TENANT_ID, &owner.tenant_id.to_string()))

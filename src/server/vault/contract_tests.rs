@@ -92,7 +92,10 @@ async fn rotation_stages_promotes_and_undoes(vault: Arc<dyn Vault>) {
         .expect("put");
     assert!(matches!(
         v.restore_previous(&r).await,
-        Err(VaultError::NoVersion { version: "previous", .. })
+        Err(VaultError::NoVersion {
+            version: "previous",
+            ..
+        })
     ));
     v.stage(&r, &secret("new")).await.expect("stage");
     assert_eq!(current(v, &r).await, "old", "staging leaves current alone");
@@ -101,7 +104,10 @@ async fn rotation_stages_promotes_and_undoes(vault: Arc<dyn Vault>) {
     assert!(
         matches!(
             v.promote(&r).await,
-            Err(VaultError::NoVersion { version: "pending", .. })
+            Err(VaultError::NoVersion {
+                version: "pending",
+                ..
+            })
         ),
         "promoting consumes the pending version"
     );
@@ -124,7 +130,9 @@ async fn a_discarded_pending_key_never_becomes_current(vault: Arc<dyn Vault>) {
         .expect("put");
     v.stage(&r, &secret("refused")).await.expect("stage");
     v.discard_pending(&r).await.expect("discard");
-    v.discard_pending(&r).await.expect("discarding twice is fine");
+    v.discard_pending(&r)
+        .await
+        .expect("discarding twice is fine");
     assert!(matches!(
         v.promote(&r).await,
         Err(VaultError::NoVersion { .. })

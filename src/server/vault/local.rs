@@ -40,7 +40,13 @@ impl Cipher {
         let aad = Self::aad(secret_ref, tenant_id);
         let ciphertext = self
             .0
-            .encrypt(&nonce, Payload { msg: plain, aad: &aad })
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plain,
+                    aad: &aad,
+                },
+            )
             .map_err(|_| VaultError::Unavailable("encryption failed".into()))?;
         Ok(Sealed {
             nonce: nonce.to_vec(),

@@ -1,30 +1,19 @@
-//! The ServerDetailDialog: every field, Test Connection, tools, enable, delete.
+//! The ServerDetailDialog: every field, Test Connection, tools, key rotation,
+//! enable, delete.
 
-use chrono::{DateTime, Datelike, Timelike, Utc};
 use leptos::prelude::*;
 
 use crate::api::servers::{DeleteServer, TestServer, UpdateServer, get_server};
 use crate::app::components::dialog::Dialog;
 use crate::app::components::form::aria_bool;
+use crate::app::components::time::when;
 use crate::app::components::toasts::use_toasts;
 use crate::app::pages::layout::AdminOnly;
 use crate::domain::{ErrorClass, ServerPatch, ServerView, TestOutcome};
 
-/// `2026-11-21 14:05:09 UTC`. Built from the fields rather than with
-/// `format("%Y…")`, whose strftime interpreter would ship in the WASM bundle.
-fn when(t: DateTime<Utc>) -> String {
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
+use super::rotate_key::KeyRotationPanel;
 
-fn class_label(class: ErrorClass) -> &'static str {
+pub(super) fn class_label(class: ErrorClass) -> &'static str {
     match class {
         ErrorClass::Transport => "Transport error",
         ErrorClass::Auth => "Authentication error",
@@ -88,6 +77,7 @@ pub fn ServerDetailDialog(
     let body = move |s: ServerView| {
         title.set(s.name.clone());
         let enabled = s.enabled;
+        let rotation = s.has_credential.then(|| s.clone());
         let confirm_text = StoredValue::new(format!(
             "Delete “{}”? Agents lose access to it. This cannot be undone.",
             s.name
@@ -145,6 +135,11 @@ pub fn ServerDetailDialog(
                 </AdminOnly>
             </div>
             <TestResult outcome=s.last_test.clone() />
+            {rotation.map(|server| view! {
+                <AdminOnly>
+                    <KeyRotationPanel server=server.clone() on_changed=move |_| changed() />
+                </AdminOnly>
+            })}
             <AdminOnly>
                 <div class="danger-zone">
                     <Show
@@ -189,20 +184,6 @@ pub fn ServerDetailDialog(
                 <p class="alert error" role="alert">{move || action_error.get()}</p>
             </Show>
         </Dialog>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use chrono::TimeZone;
-
-    #[test]
-    fn times_are_shown_in_utc_to_the_second() {
-        let t = chrono::Utc
-            .with_ymd_and_hms(2026, 1, 2, 3, 4, 5)
-            .single()
-            .expect("valid");
-        assert_eq!(super::when(t), "2026-01-02 03:04:05 UTC");
     }
 }
 

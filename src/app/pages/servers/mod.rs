@@ -2,6 +2,7 @@
 
 mod add_dialog;
 mod detail_dialog;
+mod rotate_key;
 
 use leptos::prelude::*;
 use leptos_meta::Title;

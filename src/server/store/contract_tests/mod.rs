@@ -2,6 +2,7 @@
 
 mod accounts;
 mod servers;
+mod vault_audit;
 
 use chrono::Utc;
 
@@ -9,6 +10,7 @@ use super::*;
 use crate::domain::{AuthType, Transport};
 use accounts::*;
 use servers::*;
+use vault_audit::*;
 
 /// Generates one `#[tokio::test]` per backend for each contract function.
 macro_rules! contract {
@@ -46,6 +48,9 @@ contract!(
     listing_pages_sorts_and_filters,
     test_snapshots_are_stored,
     secrets_round_trip,
+    secret_rewrites_are_all_or_nothing,
+    secrets_in_use_follow_server_rows,
+    audit_events_are_per_tenant_newest_first,
     pinging_works,
 );
 
