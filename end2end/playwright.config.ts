@@ -123,7 +123,8 @@ export default defineConfig({
       url: `${APP_URL}/healthz`,
       reuseExistingServer: false,
       timeout: 120_000,
-      stdout: 'pipe',
+      // At RUST_LOG=debug the log is large; it is in app.log either way.
+      stdout: process.env.RUST_LOG === 'debug' ? 'ignore' : 'pipe',
       stderr: 'pipe',
       env: {
         LEPTOS_SITE_ADDR: `127.0.0.1:${APP_PORT}`,
@@ -168,6 +169,8 @@ export default defineConfig({
             port: MOTO_PORT,
             reuseExistingServer: false,
             timeout: 60_000,
+            stdout: 'ignore' as const,
+            stderr: 'ignore' as const,
           },
         ]
       : []),

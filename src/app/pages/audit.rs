@@ -51,9 +51,10 @@ fn AuditView() -> impl IntoView {
             "Who changed which server, rotated which key, and every time a stored secret was read. Newest first."
         </p>
         <div class="toolbar">
-            <label class="filter">
-                <span>"Action"</span>
+            <div class="filter">
+                <label for="audit-action">"Action"</label>
                 <select
+                    id="audit-action"
                     prop:value=selected
                     on:change:target=move |ev| {
                         let action = AuditAction::parse(&ev.target().value());
@@ -69,7 +70,7 @@ fn AuditView() -> impl IntoView {
                         .map(|a| view! { <option value=a.as_str()>{a.label()}</option> })
                         .collect_view()}
                 </select>
-            </label>
+            </div>
         </div>
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading the audit log…"</p> }>
             {move || Suspend::new(async move {
