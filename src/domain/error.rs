@@ -80,6 +80,15 @@ impl AppError {
         }
     }
 
+    /// The message for an error that belongs to no single field (a form shows
+    /// field errors under their inputs and this one above its buttons).
+    pub fn general_message(&self) -> Option<String> {
+        match self {
+            AppError::Invalid(_) => None,
+            other => Some(other.to_string()),
+        }
+    }
+
     /// The HTTP status this error answers with.
     pub fn status_code(&self) -> u16 {
         match self {

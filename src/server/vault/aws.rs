@@ -132,12 +132,16 @@ impl AwsVault {
             .unwrap_or_default())
     }
 
-    async fn version_with(&self, secret_ref: &str, stage: &'static str) -> VaultResult<String> {
-        self.versions(secret_ref)
-            .await?
-            .into_iter()
+    /// The version holding `stage`, from one `versions` answer.
+    fn holding(
+        versions: &[(String, Vec<String>)],
+        secret_ref: &str,
+        stage: &'static str,
+    ) -> VaultResult<String> {
+        versions
+            .iter()
             .find(|(_, stages)| stages.iter().any(|s| s == stage))
-            .map(|(id, _)| id)
+            .map(|(id, _)| id.clone())
             .ok_or_else(|| VaultError::NoVersion {
                 secret_ref: secret_ref.to_owned(),
                 version: match stage {
@@ -146,6 +150,10 @@ impl AwsVault {
                     _ => "current",
                 },
             })
+    }
+
+    async fn version_with(&self, secret_ref: &str, stage: &'static str) -> VaultResult<String> {
+        Self::holding(&self.versions(secret_ref).await?, secret_ref, stage)
     }
 
     /// Moves `stage` onto `to` (from `from`, when it was somewhere).
@@ -286,8 +294,10 @@ impl Vault for AwsVault {
     }
 
     async fn promote(&self, secret_ref: &str) -> VaultResult<()> {
-        let pending = self.version_with(secret_ref, PENDING).await?;
-        let current = self.version_with(secret_ref, CURRENT).await?;
+        // One DescribeSecret for both labels.
+        let versions = self.versions(secret_ref).await?;
+        let pending = Self::holding(&versions, secret_ref, PENDING)?;
+        let current = Self::holding(&versions, secret_ref, CURRENT)?;
         // Secrets Manager moves AWSPREVIOUS onto the version losing AWSCURRENT.
         self.move_stage(secret_ref, CURRENT, Some(&pending), Some(&current))
             .await?;
@@ -307,8 +317,9 @@ impl Vault for AwsVault {
     }
 
     async fn restore_previous(&self, secret_ref: &str) -> VaultResult<()> {
-        let previous = self.version_with(secret_ref, PREVIOUS).await?;
-        let current = self.version_with(secret_ref, CURRENT).await?;
+        let versions = self.versions(secret_ref).await?;
+        let previous = Self::holding(&versions, secret_ref, PREVIOUS)?;
+        let current = Self::holding(&versions, secret_ref, CURRENT)?;
         self.move_stage(secret_ref, CURRENT, Some(&previous), Some(&current))
             .await
     }

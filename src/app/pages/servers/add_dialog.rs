@@ -35,12 +35,7 @@ pub fn AddServerDialog(
     let field_error = move |field: &'static str| {
         Signal::derive(move || error.get().and_then(|e| e.field_message(field)))
     };
-    let general_error = move || {
-        error
-            .get()
-            .filter(|e| !matches!(e, AppError::Invalid(_)))
-            .map(|e| e.to_string())
-    };
+    let general_error = move || error.get().and_then(|e| e.general_message());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if register.pending().get_untracked() {

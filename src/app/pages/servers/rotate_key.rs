@@ -57,12 +57,7 @@ pub fn KeyRotationPanel(
             .get()
             .and_then(|e| e.field_message(ServerField::API_KEY))
     });
-    let other_error = move || {
-        error
-            .get()
-            .filter(|e| !matches!(e, AppError::Invalid(_)))
-            .map(|e| e.to_string())
-    };
+    let other_error = move || error.get().and_then(|e| e.general_message());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if rotate.pending().get_untracked() {
