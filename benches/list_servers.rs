@@ -38,6 +38,7 @@ async fn seed(app: &TestApp) -> String {
                 tenant_id: tenant.id,
                 slug: switchboard::domain::server::slugify(&name),
                 url: format!("https://mcp-{i}.example/mcp"),
+                description: String::new(),
                 name,
                 transport: if i % 3 == 0 {
                     Transport::Sse
@@ -46,6 +47,7 @@ async fn seed(app: &TestApp) -> String {
                 },
                 auth_type: AuthType::None,
                 enabled: i % 5 != 0,
+                featured: false,
                 secret_ref: None,
                 now: Utc::now(),
             })

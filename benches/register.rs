@@ -45,6 +45,7 @@ async fn measure(label: &str, vault: Option<Arc<dyn Vault>>) {
             transport: Transport::StreamableHttp,
             auth_type: AuthType::Token,
             api_key: Some(format!("bench-key-{i}")),
+            ..Default::default()
         };
         let start = Instant::now();
         servers::register(&app.state, &actor, new)

@@ -24,16 +24,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import sys
 
-import uvicorn
+import announce
+from announce import HOST, bind
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.auth.provider import AccessToken
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
 
-HOST = "127.0.0.1"
 
 
 def _split_keys(raw: str) -> list[str]:
@@ -126,30 +125,13 @@ def build_server(port: int, transport: str, per_key_principal: bool = False) -> 
 
 
 async def serve(port: int, transport: str, per_key_principal: bool) -> None:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((HOST, port))
-    port = sock.getsockname()[1]
-
+    sock, port = bind(port)
     mcp = build_server(port, transport, per_key_principal)
     if transport == "sse":
         app = mcp.sse_app(host=HOST)
     else:
         app = mcp.streamable_http_app(host=HOST)
-
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=2)
-    server = uvicorn.Server(config)
-
-    async def announce() -> None:
-        while not server.started:
-            if server.should_exit:
-                return
-            await asyncio.sleep(0.02)
-        print(f"READY {port}", flush=True)
-
-    task = asyncio.create_task(announce())
-    await server.serve(sockets=[sock])
-    task.cancel()
+    await announce.serve(app, sock, port, lifespan="on", timeout_graceful_shutdown=2)
 
 
 def main() -> None:

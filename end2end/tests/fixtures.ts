@@ -65,6 +65,15 @@ export function setBearerKeys(keys: string[]): void {
 
 export const DEFAULT_BEARER_KEYS = [BEARER_GOOD_KEY, BEARER_ROTATED_KEY];
 
+/** API tokens the suite created: shown once in a response, never in a log or a table. */
+export function issuedTokensFile(): string {
+  return path.join(e2eTmp(), 'issued-tokens.txt');
+}
+
+export function recordIssuedToken(token: string): void {
+  fs.appendFileSync(issuedTokensFile(), `${token}\n`);
+}
+
 /** Every response body the browser received, one JSON object per line, for the hygiene check. */
 export function responsesFile(): string {
   return path.join(e2eTmp(), 'responses.jsonl');

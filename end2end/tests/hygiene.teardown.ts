@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { ALL_TEST_KEYS, responsesFile } from './fixtures';
+import { ALL_TEST_KEYS, issuedTokensFile, responsesFile } from './fixtures';
 
 function dumpDatabase(url: string): string {
   if (url.startsWith('sqlite://')) {
@@ -62,9 +62,22 @@ export default async function hygiene(): Promise<void> {
       }
     }
   }
+  // API tokens are in the one response that created them, by design; never
+  // in the log or the database (which keeps only a hash).
+  const tokens = fs.existsSync(issuedTokensFile())
+    ? fs.readFileSync(issuedTokensFile(), 'utf8').split('\n').filter((t) => t.length > 0)
+    : [];
+  if (tokens.length === 0) problems.push('no API token was issued, so none could be looked for');
+  for (const token of tokens) {
+    for (const [name, text] of sources.slice(0, 2)) {
+      for (const needle of needles(token)) {
+        if (text.includes(needle)) problems.push(`the ${name} contains an API token (as ${needle.slice(0, 12)}…)`);
+      }
+    }
+  }
   const sizes = sources.map(([name, text]) => `${name} ${text.length} B`).join(', ');
   if (problems.length > 0) {
     throw new Error(`secret hygiene check failed (${sizes}):\n  ${problems.join('\n  ')}`);
   }
-  console.log(`[hygiene] ${ALL_TEST_KEYS.length} keys, zero hits in: ${sizes}`);
+  console.log(`[hygiene] ${ALL_TEST_KEYS.length} keys and ${tokens.length} API tokens, zero hits in: ${sizes}`);
 }

@@ -6,19 +6,14 @@ use crate::domain::{AppError, SessionInfo};
 
 #[server(endpoint = "auth/sign-in")]
 pub async fn sign_in(email: String, password: String) -> Result<SessionInfo, AppError> {
-    use axum::extract::ConnectInfo;
     use axum::http::{HeaderValue, header};
-    use std::net::SocketAddr;
 
-    use super::edge::{fail, state};
+    use super::edge::{client_ip, fail, state};
     use crate::server::auth::session::set_cookie;
     use crate::server::services::accounts;
 
     let state = state()?;
-    let ip = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
-        .await
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_else(|_| "unknown".into());
+    let ip = client_ip().await;
     let signed_in = accounts::sign_in(state.store.as_ref(), &email, &password, &ip)
         .await
         .map_err(fail)?;

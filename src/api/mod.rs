@@ -4,17 +4,20 @@
 pub mod audit;
 pub mod auth;
 pub mod servers;
+pub mod tokens;
 
 #[cfg(feature = "ssr")]
 mod edge {
+    use axum::extract::ConnectInfo;
+    use axum::http::HeaderMap;
     use axum_extra::extract::CookieJar;
     use leptos::prelude::*;
+    use std::net::SocketAddr;
 
     use crate::domain::AppError;
     use crate::server::auth::Actor;
+    use crate::server::auth::credentials::Credentials;
     use crate::server::auth::session::COOKIE_NAME;
-    use crate::server::error::ServiceError;
-    use crate::server::services::accounts;
     use crate::server::state::AppState;
 
     /// Maps a service error to what the client sees, with the matching status.
@@ -44,13 +47,22 @@ mod edge {
         Ok((state, actor))
     }
 
-    /// The signed-in caller, or 401.
+    /// The caller, by session cookie or API token, or 401.
     pub async fn actor(state: &AppState) -> Result<Actor, AppError> {
-        let token = session_token()
+        let headers: HeaderMap = leptos_axum::extract()
             .await
-            .ok_or_else(|| fail(ServiceError::Unauthorized))?;
-        accounts::actor_for_session(state.store.as_ref(), &token)
+            .map_err(|_| fail(AppError::Internal))?;
+        Credentials::from_headers(&headers)
+            .actor(state, &client_ip().await)
             .await
             .map_err(fail)
+    }
+
+    /// The peer address, for rate limits.
+    pub async fn client_ip() -> String {
+        leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+            .await
+            .map(|ConnectInfo(addr)| addr.ip().to_string())
+            .unwrap_or_else(|_| "unknown".into())
     }
 }

@@ -14,6 +14,7 @@ use pages::audit::AuditPage;
 use pages::login::LoginPage;
 use pages::not_found::NotFound;
 use pages::servers::ServersPage;
+use pages::tokens::TokensPage;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -45,6 +46,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/mcp-servers") view=ServersPage />
                 <Route path=path!("/audit") view=AuditPage />
+                <Route path=path!("/settings/api-tokens") view=TokensPage />
             </Routes>
         </Router>
         <ToastRegion />

@@ -16,16 +16,20 @@ pub enum AuditAction {
     KeyRotateUndo,
     /// A secret was read out of the vault (for a test connection).
     SecretRead,
+    TokenCreate,
+    TokenRevoke,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 6] = [
+    pub const ALL: [AuditAction; 8] = [
         AuditAction::ServerRegister,
         AuditAction::ServerUpdate,
         AuditAction::ServerDelete,
         AuditAction::KeyRotate,
         AuditAction::KeyRotateUndo,
         AuditAction::SecretRead,
+        AuditAction::TokenCreate,
+        AuditAction::TokenRevoke,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -36,6 +40,8 @@ impl AuditAction {
             AuditAction::KeyRotate => "key.rotate",
             AuditAction::KeyRotateUndo => "key.rotate_undo",
             AuditAction::SecretRead => "secret.read",
+            AuditAction::TokenCreate => "token.create",
+            AuditAction::TokenRevoke => "token.revoke",
         }
     }
 
@@ -52,6 +58,8 @@ impl AuditAction {
             AuditAction::KeyRotate => "Key rotated",
             AuditAction::KeyRotateUndo => "Key rotation undone",
             AuditAction::SecretRead => "Secret read",
+            AuditAction::TokenCreate => "API token created",
+            AuditAction::TokenRevoke => "API token revoked",
         }
     }
 }

@@ -8,13 +8,15 @@ pub mod error;
 pub mod listing;
 pub mod server;
 pub mod session;
+pub mod token;
 pub mod validation;
 
 pub use audit::{AuditAction, AuditEvent, AuditOutcome, AuditQuery};
 pub use error::{AppError, FieldError};
 pub use listing::{ListQuery, Page, SortDir};
 pub use server::{
-    AuthType, ErrorClass, KeyRotation, NewServer, ServerField, ServerPatch, ServerSort,
+    AuthType, ErrorClass, KeyRotation, KeyRule, NewServer, ServerField, ServerPatch, ServerSort,
     ServerSummary, ServerView, TestError, TestOutcome, ToolInfo, Transport,
 };
 pub use session::{Role, SessionInfo};
+pub use token::{ApiTokenView, CreatedToken, NewApiToken};

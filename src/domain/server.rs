@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 pub const NAME_MAX: usize = 100;
 pub const URL_MAX: usize = 2048;
 pub const API_KEY_MAX: usize = 4096;
+pub const DESCRIPTION_MAX: usize = 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum Transport {
@@ -14,16 +15,24 @@ pub enum Transport {
     StreamableHttp,
     /// Legacy HTTP+SSE, deprecated by the spec but still widely deployed.
     Sse,
+    /// JSON-RPC messages over a WebSocket (subprotocol `mcp`); not in the
+    /// MCP spec, but seed 000 lists it and some servers only speak it.
+    WebSocket,
 }
 
 impl Transport {
-    pub const ALL: [Transport; 2] = [Transport::StreamableHttp, Transport::Sse];
+    pub const ALL: [Transport; 3] = [
+        Transport::StreamableHttp,
+        Transport::Sse,
+        Transport::WebSocket,
+    ];
 
     /// The stable spelling used in the database and both REST contracts.
     pub fn as_str(self) -> &'static str {
         match self {
             Transport::StreamableHttp => "streamable_http",
             Transport::Sse => "sse",
+            Transport::WebSocket => "websocket",
         }
     }
 
@@ -35,6 +44,7 @@ impl Transport {
         match self {
             Transport::StreamableHttp => "Streamable HTTP",
             Transport::Sse => "SSE",
+            Transport::WebSocket => "WebSocket",
         }
     }
 }
@@ -149,12 +159,17 @@ pub struct ServerSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerView {
     pub id: i64,
+    /// The tenant's id (seed 000 calls it `platform`).
+    pub tenant_id: i64,
     pub name: String,
     pub slug: String,
+    pub description: String,
     pub url: String,
     pub transport: Transport,
     pub auth_type: AuthType,
     pub enabled: bool,
+    /// Offered as a fallback to every tenant when set on the global platform's server.
+    pub featured: bool,
     /// Whether a credential is stored in the vault for this server.
     pub has_credential: bool,
     pub tool_count: Option<u32>,
@@ -201,17 +216,33 @@ impl ServerField {
     pub const TRANSPORT: &'static str = "transport";
     pub const AUTH_TYPE: &'static str = "auth_type";
     pub const API_KEY: &'static str = "api_key";
+    pub const DESCRIPTION: &'static str = "description";
 }
 
 /// A registration as submitted by the form or an API client.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct NewServer {
     pub name: String,
+    #[serde(default)]
+    pub description: String,
     pub url: String,
     pub transport: Transport,
     pub auth_type: AuthType,
     /// Only for [`AuthType::Token`]. Travels to the server once, then lives in the vault.
     pub api_key: Option<String>,
+    /// `None` registers the server enabled.
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    #[serde(default)]
+    pub featured: bool,
+}
+
+/// Whether a Tenant API Key server must come with its key. The admin page and
+/// seed 002 say yes; seed 000 lets the key follow later by PATCH.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRule {
+    Required,
+    MayFollow,
 }
 
 // The key never reaches a debug print or a log line.
@@ -219,21 +250,49 @@ impl std::fmt::Debug for NewServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewServer")
             .field("name", &self.name)
+            .field("description", &self.description)
             .field("url", &self.url)
             .field("transport", &self.transport)
             .field("auth_type", &self.auth_type)
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("enabled", &self.enabled)
+            .field("featured", &self.featured)
             .finish()
     }
 }
 
 /// A partial update: `None` leaves a field as it is.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ServerPatch {
     pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
     pub url: Option<String>,
     pub transport: Option<Transport>,
+    #[serde(default)]
+    pub auth_type: Option<AuthType>,
+    /// A new key for a Tenant API Key server; replaces the stored one untested
+    /// (the rotate flow is the tested way). Never echoed back.
+    #[serde(default)]
+    pub api_key: Option<String>,
     pub enabled: Option<bool>,
+    #[serde(default)]
+    pub featured: Option<bool>,
+}
+
+impl std::fmt::Debug for ServerPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerPatch")
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("url", &self.url)
+            .field("transport", &self.transport)
+            .field("auth_type", &self.auth_type)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("enabled", &self.enabled)
+            .field("featured", &self.featured)
+            .finish()
+    }
 }
 
 pub use super::validation::slugify;

@@ -2,27 +2,40 @@
 
 use super::error::{AppError, FieldError};
 use super::server::{
-    API_KEY_MAX, AuthType, KeyRotation, NAME_MAX, NewServer, ServerField, ServerPatch, URL_MAX,
+    API_KEY_MAX, AuthType, DESCRIPTION_MAX, KeyRotation, KeyRule, NAME_MAX, NewServer, ServerField,
+    ServerPatch, Transport, URL_MAX,
 };
 
 impl NewServer {
     /// Check every field and return all problems at once; trims in place.
     pub fn validate(&mut self) -> Result<(), AppError> {
+        self.validate_with(KeyRule::Required)
+    }
+
+    pub fn validate_with(&mut self, key_rule: KeyRule) -> Result<(), AppError> {
         let mut errors = Vec::new();
         self.name = self.name.trim().to_owned();
         self.url = self.url.trim().to_owned();
+        self.description = self.description.trim().to_owned();
         if let Err(e) = validate_name(&self.name) {
             errors.push(e);
         }
-        if let Err(e) = validate_url(&self.url) {
+        if let Err(e) = validate_description(&self.description) {
+            errors.push(e);
+        }
+        if let Err(e) = validate_url(&self.url, self.transport) {
             errors.push(e);
         }
         match self.auth_type {
             AuthType::Token => {
                 let key = self.api_key.as_deref().map(str::trim).unwrap_or_default();
-                match validate_api_key(key) {
-                    Ok(()) => self.api_key = Some(key.to_owned()),
-                    Err(e) => errors.push(e),
+                if key.is_empty() && key_rule == KeyRule::MayFollow {
+                    self.api_key = None;
+                } else {
+                    match validate_api_key(key) {
+                        Ok(()) => self.api_key = Some(key.to_owned()),
+                        Err(e) => errors.push(e),
+                    }
                 }
             }
             // A key only makes sense with Tenant API Key auth; drop it rather than store it.
@@ -37,6 +50,8 @@ impl NewServer {
 }
 
 impl ServerPatch {
+    /// Checks the fields it carries. Rules that also need the stored row (a
+    /// URL against the transport it keeps) are checked again once merged.
     pub fn validate(&mut self) -> Result<(), AppError> {
         let mut errors = Vec::new();
         if let Some(name) = self.name.as_mut() {
@@ -45,10 +60,29 @@ impl ServerPatch {
                 errors.push(e);
             }
         }
+        if let Some(description) = self.description.as_mut() {
+            *description = description.trim().to_owned();
+            if let Err(e) = validate_description(description) {
+                errors.push(e);
+            }
+        }
         if let Some(url) = self.url.as_mut() {
             *url = url.trim().to_owned();
-            if let Err(e) = validate_url(url) {
+            // Without a new transport, any scheme some transport accepts.
+            if let Err(e) = validate_url(url, self.transport.unwrap_or(Transport::WebSocket)) {
                 errors.push(e);
+            }
+        }
+        if let Some(key) = self.api_key.as_mut() {
+            *key = key.trim().to_owned();
+            if let Err(e) = validate_api_key(key) {
+                errors.push(e);
+            }
+            if matches!(self.auth_type, Some(AuthType::None | AuthType::Oauth2)) {
+                errors.push(FieldError::new(
+                    ServerField::API_KEY,
+                    "An API key only applies to Tenant API Key authentication.",
+                ));
             }
         }
         if errors.is_empty() {
@@ -93,9 +127,30 @@ pub fn validate_name(name: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
-/// An absolute `http://` or `https://` URL with a host. The server parses it
-/// fully again before connecting; this check is what both sides agree on.
-pub fn validate_url(url: &str) -> Result<(), FieldError> {
+pub fn validate_description(description: &str) -> Result<(), FieldError> {
+    let field = ServerField::DESCRIPTION;
+    if description.chars().count() > DESCRIPTION_MAX {
+        return Err(FieldError::new(
+            field,
+            format!("Description must be at most {DESCRIPTION_MAX} characters."),
+        ));
+    }
+    if description
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    {
+        return Err(FieldError::new(
+            field,
+            "Description cannot contain control characters.",
+        ));
+    }
+    Ok(())
+}
+
+/// An absolute URL with a host: `http://` or `https://`, or for the WebSocket
+/// transport also `ws://` or `wss://`. The server parses it fully again
+/// before connecting; this check is what both sides agree on.
+pub fn validate_url(url: &str, transport: Transport) -> Result<(), FieldError> {
     let field = ServerField::URL;
     if url.is_empty() {
         return Err(FieldError::new(field, "URL is required."));
@@ -107,14 +162,33 @@ pub fn validate_url(url: &str) -> Result<(), FieldError> {
         ));
     }
     let lower = url.to_ascii_lowercase();
-    let rest = lower
+    let http = lower
         .strip_prefix("https://")
         .or_else(|| lower.strip_prefix("http://"));
-    let Some(rest) = rest else {
-        return Err(FieldError::new(
-            field,
-            "URL must be an absolute http:// or https:// address.",
-        ));
+    let ws = lower
+        .strip_prefix("wss://")
+        .or_else(|| lower.strip_prefix("ws://"));
+    let rest = match (http, ws, transport) {
+        (Some(rest), _, _) => rest,
+        (None, Some(rest), Transport::WebSocket) => rest,
+        (None, Some(_), _) => {
+            return Err(FieldError::new(
+                field,
+                "ws:// and wss:// addresses need the WebSocket transport.",
+            ));
+        }
+        (None, None, Transport::WebSocket) => {
+            return Err(FieldError::new(
+                field,
+                "URL must be an absolute ws://, wss://, http:// or https:// address.",
+            ));
+        }
+        (None, None, _) => {
+            return Err(FieldError::new(
+                field,
+                "URL must be an absolute http:// or https:// address.",
+            ));
+        }
     };
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(FieldError::new(field, "URL cannot contain spaces."));
@@ -161,6 +235,18 @@ pub fn validate_api_key(key: &str) -> Result<(), FieldError> {
         ));
     }
     Ok(())
+}
+
+/// A tenant slug: 1–63 lower-case ASCII letters, digits and dashes, not
+/// starting or ending with a dash (it appears in URLs and secret names).
+pub fn is_tenant_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 63
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// A URL- and file-name-safe identifier derived from the display name.
@@ -229,7 +315,7 @@ mod tests {
             "HTTP://10.0.0.1:80",
             "http://[::1]:3000/sse",
         ] {
-            assert!(validate_url(ok).is_ok(), "{ok}");
+            assert!(validate_url(ok, Transport::Sse).is_ok(), "{ok}");
         }
         for bad in [
             "",
@@ -240,8 +326,42 @@ mod tests {
             "http://a b",
             "https://u:p@host/",
         ] {
-            assert!(validate_url(bad).is_err(), "{bad}");
+            assert!(
+                validate_url(bad, Transport::StreamableHttp).is_err(),
+                "{bad}"
+            );
         }
+    }
+
+    #[test]
+    fn websocket_urls_need_the_websocket_transport() {
+        let ws = "ws://127.0.0.1:9000/ws";
+        assert!(validate_url(ws, Transport::WebSocket).is_ok());
+        assert!(validate_url("wss://a.example/ws", Transport::WebSocket).is_ok());
+        assert!(validate_url("https://a.example/ws", Transport::WebSocket).is_ok());
+        let err = validate_url(ws, Transport::StreamableHttp).unwrap_err();
+        assert!(err.message.contains("WebSocket"), "{}", err.message);
+        assert!(validate_url("ws://", Transport::WebSocket).is_err());
+    }
+
+    #[test]
+    fn a_key_may_follow_only_when_the_contract_allows_it() {
+        let mut f = form();
+        f.auth_type = AuthType::Token;
+        assert!(f.clone().validate().is_err());
+        f.validate_with(KeyRule::MayFollow)
+            .expect("valid without a key");
+        assert_eq!(f.api_key, None);
+    }
+
+    #[test]
+    fn patch_refuses_a_key_for_keyless_auth() {
+        let mut p = ServerPatch {
+            auth_type: Some(AuthType::None),
+            api_key: Some("k".into()),
+            ..Default::default()
+        };
+        assert!(p.validate().unwrap_err().field_message("api_key").is_some());
     }
 
     #[test]

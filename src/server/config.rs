@@ -28,6 +28,72 @@ pub enum Command {
         #[command(subcommand)]
         command: VaultCommand,
     },
+    /// Create and list tenants.
+    Tenants {
+        #[command(subcommand)]
+        command: TenantsCommand,
+    },
+    /// Create users and give them a role in a tenant.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// Create API tokens.
+    Tokens {
+        #[command(subcommand)]
+        command: TokensCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantsCommand {
+    /// Create a tenant.
+    Create {
+        /// Lower-case letters, digits and dashes, e.g. `acme-labs`.
+        slug: String,
+        /// Display name. Default: the slug in title case.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List every tenant.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create a user (or add an existing one to another tenant). The password
+    /// is read from stdin when it is piped; otherwise one is generated and
+    /// printed once.
+    Create {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Member,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokensCommand {
+    /// Create an API token for a user in a tenant; prints it once.
+    Create {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        user: String,
+        /// Default: "cli".
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -116,6 +182,10 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_MCP_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
     pub mcp_timeout: Duration,
 
+    /// Failed API-token attempts allowed per client address in 15 minutes.
+    #[arg(long, env = "SWITCHBOARD_TOKEN_FAILURE_LIMIT", default_value_t = 30)]
+    pub token_failure_limit: i64,
+
     /// Mark the session cookie `Secure` (set this when served over HTTPS).
     #[arg(long, env = "SWITCHBOARD_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
@@ -167,14 +237,8 @@ impl Config {
 
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.outbound_allow()?;
-        let slug = &self.default_tenant;
-        let ok = !slug.is_empty()
-            && slug.len() <= 63
-            && slug
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if !ok {
-            return Err(ConfigError::BadTenant(slug.clone()));
+        if !crate::domain::validation::is_tenant_slug(&self.default_tenant) {
+            return Err(ConfigError::BadTenant(self.default_tenant.clone()));
         }
         Ok(())
     }

@@ -17,12 +17,14 @@ use crate::server::services::accounts;
 use crate::server::state::AppState;
 
 /// Pages that need a session; anything else is public.
-const PROTECTED_PAGES: [&str; 3] = ["/", "/mcp-servers", "/audit"];
+const PROTECTED_PAGES: [&str; 4] = ["/", "/mcp-servers", "/audit", "/settings/api-tokens"];
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let (rest, _openapi) = crate::server::rest::routes();
     Router::new()
+        .merge(rest)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))

@@ -20,6 +20,9 @@ pub async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.config).await,
         Command::Vault { command } => crate::server::cli::vault(cli.config, command).await,
+        Command::Tenants { command } => crate::server::cli::tenants(cli.config, command).await,
+        Command::Users { command } => crate::server::cli::users(cli.config, command).await,
+        Command::Tokens { command } => crate::server::cli::tokens(cli.config, command).await,
     }
 }
 
@@ -31,7 +34,11 @@ fn init_tracing() {
         .unwrap_or_else(|_| {
             EnvFilter::new("info,sqlx=warn,rmcp=warn,rmcp::transport::worker=off,tower_http=warn")
         });
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    // Logs go to stderr: stdout is for what a command prints (a new token).
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 /// Site options: `Leptos.toml` when present (a deployed binary), else the

@@ -10,7 +10,10 @@ use tokio::process::{Child, Command};
 use crate::server::store::{self, Store};
 
 mod moto;
+mod rest;
+mod ws_peers;
 pub use moto::{Moto, aws_vault_config};
+pub use rest::username_of;
 
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -235,6 +238,7 @@ pub fn test_config(database_url: &str) -> crate::server::config::Config {
         vault_sweep_grace: Duration::from_secs(900),
         outbound_allow: vec!["127.0.0.0/8".into()],
         mcp_timeout: Duration::from_secs(10),
+        token_failure_limit: 1000,
         secure_cookies: false,
     }
 }
@@ -245,7 +249,15 @@ pub async fn spawn_app_on(
     vault: Option<Arc<dyn crate::server::vault::Vault>>,
 ) -> TestApp {
     let database_url = database_url.unwrap_or_else(sqlite_url);
-    let config = test_config(&database_url);
+    spawn_app_configured(test_config(&database_url), vault).await
+}
+
+/// A running app on exactly this configuration.
+pub async fn spawn_app_configured(
+    config: crate::server::config::Config,
+    vault: Option<Arc<dyn crate::server::vault::Vault>>,
+) -> TestApp {
+    let database_url = config.database_url();
     let options = leptos::config::LeptosOptions::builder()
         .output_name("switchboard")
         .site_root("target/site")
@@ -299,7 +311,7 @@ impl TestApp {
         let hash = crate::server::auth::password::hash(&format!("pw-{email}")).expect("hash");
         let user = store
             .create_user(&crate::server::store::NewUserRecord {
-                username: email.replace(['@', '.'], "-"),
+                username: rest::username_of(email),
                 email: email.to_owned(),
                 password_hash: hash,
             })
@@ -360,7 +372,7 @@ impl TestApp {
     }
 }
 
-async fn reply(r: reqwest::Response) -> Reply {
+pub(crate) async fn reply(r: reqwest::Response) -> Reply {
     let header = |name| {
         r.headers()
             .get(name)

@@ -52,6 +52,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <AdminOnly>
                     <NavLink href="/audit" label="Audit" />
                 </AdminOnly>
+                <NavLink href="/settings/api-tokens" label="API tokens" />
             </nav>
             <div class="who">
                 <Transition fallback=|| ()>

@@ -3,3 +3,4 @@ pub mod layout;
 pub mod login;
 pub mod not_found;
 pub mod servers;
+pub mod tokens;

@@ -1,9 +1,13 @@
 //! The edges over real HTTP: redirects, status codes, sessions, tenancy, secrets.
 
 mod faults;
+mod isolation;
+mod rest_ai_mentor;
+mod rest_skills;
 mod rotation;
 mod servers;
 mod sessions;
+mod tokens;
 
 use serde_json::json;
 
@@ -21,6 +25,7 @@ pub(super) fn register_body(name: &str, url: &str, key: Option<&str>) -> serde_j
             AuthType::None
         },
         api_key: key.map(str::to_owned),
+        ..Default::default()
     };
     json!({ "server": server })
 }

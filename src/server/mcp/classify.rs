@@ -9,6 +9,7 @@ use std::error::Error as StdError;
 
 use super::sse::LegacySseError;
 use super::ssrf::SsrfError;
+use super::websocket::WsError;
 use crate::domain::{ErrorClass, TestError};
 
 type HttpError = StreamableHttpError<reqwest::Error>;
@@ -89,6 +90,9 @@ fn from_dyn(e: &DynamicTransportError) -> TestError {
     }
     if let Some(sse) = e.error.downcast_ref::<LegacySseError>() {
         return from_sse(sse);
+    }
+    if let Some(ws) = e.error.downcast_ref::<WsError>() {
+        return from_ws(ws);
     }
     err(
         ErrorClass::Transport,
@@ -178,6 +182,25 @@ pub(super) fn from_sse(e: &LegacySseError) -> TestError {
             ErrorClass::Transport,
             format!("{e}. Is this a legacy SSE endpoint (often /sse)? Try Streamable HTTP."),
         ),
+        other => err(ErrorClass::Transport, other.to_string()),
+    }
+}
+
+pub(super) fn from_ws(e: &WsError) -> TestError {
+    match e {
+        WsError::Ssrf(ssrf) => err(ErrorClass::Transport, ssrf.to_string()),
+        WsError::Connect { addr, reason } => err(
+            ErrorClass::Transport,
+            format!("Could not connect to {addr}: {reason}"),
+        ),
+        WsError::Status { status, body } => {
+            let mut e = status_error(*status, body.as_deref());
+            if e.class == ErrorClass::Transport {
+                e.message
+                    .push_str(" Is this a WebSocket endpoint? Try Streamable HTTP.");
+            }
+            e
+        }
         other => err(ErrorClass::Transport, other.to_string()),
     }
 }

@@ -16,8 +16,8 @@ use url::Url;
 
 use super::classify;
 use super::headers::authorization_value;
-use super::sse;
 use super::ssrf::OutboundPolicy;
+use super::{sse, websocket};
 use crate::domain::{ErrorClass, TestError, ToolInfo, Transport};
 
 /// What to connect to, with the credential already read from the vault.
@@ -121,6 +121,14 @@ impl McpClient {
                 let (tx, rx) = sse::connect(self.http.clone(), url, auth)
                     .await
                     .map_err(|e| classify::from_sse(&e))?;
+                info.serve(SinkStreamTransport::new(tx, rx))
+                    .await
+                    .map_err(|e| classify::from_init(&e))?
+            }
+            Transport::WebSocket => {
+                let (tx, rx) = websocket::connect(&self.policy, url, auth)
+                    .await
+                    .map_err(|e| classify::from_ws(&e))?;
                 info.serve(SinkStreamTransport::new(tx, rx))
                     .await
                     .map_err(|e| classify::from_init(&e))?

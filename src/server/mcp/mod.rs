@@ -5,9 +5,12 @@ mod client;
 mod headers;
 mod sse;
 pub mod ssrf;
+mod websocket;
 
 pub use client::{McpClient, TestTarget};
 pub use headers::authorization_value;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod websocket_tests;

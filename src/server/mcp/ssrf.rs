@@ -22,7 +22,7 @@ pub enum SsrfError {
         ip: IpAddr,
         kind: &'static str,
     },
-    #[error("only http:// and https:// URLs are allowed, not {0}://")]
+    #[error("only http(s):// and ws(s):// URLs are allowed, not {0}://")]
     Scheme(String),
     #[error("the URL has no host")]
     NoHost,
@@ -64,7 +64,7 @@ impl OutboundPolicy {
     /// Host names are checked when the guarded resolver resolves them.
     pub fn check_url(&self, url: &Url) -> Result<(), SsrfError> {
         match url.scheme() {
-            "http" | "https" => {}
+            "http" | "https" | "ws" | "wss" => {}
             other => return Err(SsrfError::Scheme(other.to_owned())),
         }
         match url.host() {

@@ -8,7 +8,7 @@ use super::{McpClient, TestTarget};
 use crate::domain::{ErrorClass, TestError, ToolInfo, Transport};
 use crate::server::testing::Peer;
 
-fn client(allow_loopback: bool, timeout: Duration) -> McpClient {
+pub(super) fn client(allow_loopback: bool, timeout: Duration) -> McpClient {
     let allow = if allow_loopback {
         vec!["127.0.0.0/8".parse().expect("cidr")]
     } else {
@@ -17,7 +17,7 @@ fn client(allow_loopback: bool, timeout: Duration) -> McpClient {
     McpClient::new(OutboundPolicy::new(allow), timeout).expect("client")
 }
 
-async fn test(
+pub(super) async fn test(
     url: &str,
     transport: Transport,
     key: Option<&str>,
@@ -32,12 +32,15 @@ async fn test(
         .await
 }
 
-fn names(tools: &[ToolInfo]) -> Vec<&str> {
+pub(super) fn names(tools: &[ToolInfo]) -> Vec<&str> {
     tools.iter().map(|t| t.name.as_str()).collect()
 }
 
 #[track_caller]
-fn assert_class(result: Result<Vec<ToolInfo>, TestError>, class: ErrorClass) -> TestError {
+pub(super) fn assert_class(
+    result: Result<Vec<ToolInfo>, TestError>,
+    class: ErrorClass,
+) -> TestError {
     match result {
         Ok(tools) => panic!("expected a {class:?} error, got {} tools", tools.len()),
         Err(e) => {

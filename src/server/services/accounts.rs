@@ -101,15 +101,24 @@ pub async fn actor_for_session(store: &dyn Store, token: &str) -> ServiceResult<
         store.delete_session(&session.token_hash).await?;
         return Err(ServiceError::Unauthorized);
     }
+    actor_of(store, session.user_id, session.tenant_id).await
+}
+
+/// The actor for a user in a tenant, with the role read now so a demotion or
+/// removal takes effect on the next request; `Unauthorized` if either is gone.
+pub(super) async fn actor_of(
+    store: &dyn Store,
+    user_id: i64,
+    tenant_id: i64,
+) -> ServiceResult<Actor> {
     let user = store
-        .user_by_id(session.user_id)
+        .user_by_id(user_id)
         .await?
         .ok_or(ServiceError::Unauthorized)?;
     let tenant = store
-        .tenant_by_id(session.tenant_id)
+        .tenant_by_id(tenant_id)
         .await?
         .ok_or(ServiceError::Unauthorized)?;
-    // Re-read the role on every request so a demotion takes effect at once.
     let role = store
         .membership(user.id, tenant.id)
         .await?
@@ -206,7 +215,7 @@ pub async fn bootstrap(
     Ok(result)
 }
 
-fn title_case(slug: &str) -> String {
+pub(crate) fn title_case(slug: &str) -> String {
     slug.split('-')
         .filter(|w| !w.is_empty())
         .map(|w| {

@@ -5,5 +5,8 @@
 
 pub mod accounts;
 pub mod audit;
+mod credentials;
+pub mod directory;
 pub mod rotation;
 pub mod servers;
+pub mod tokens;

@@ -2,20 +2,22 @@
 //! delete, and test. Every call is scoped to the actor's tenant.
 
 use chrono::Utc;
-use secrecy::SecretString;
 
+use crate::domain::listing::MAX_PER_PAGE;
 use crate::domain::server::slugify;
+use crate::domain::validation::validate_url;
 use crate::domain::{
-    AuditAction, AuthType, ListQuery, NewServer, Page, ServerField, ServerPatch, ServerSort,
-    ServerSummary, ServerView, TestError, TestOutcome, ToolInfo,
+    AuditAction, AuthType, KeyRule, ListQuery, NewServer, Page, ServerField, ServerPatch,
+    ServerSort, ServerSummary, ServerView, SortDir, TestError, TestOutcome, ToolInfo,
 };
 use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::mcp::TestTarget;
 use crate::server::services::audit::{self, server_target};
+use crate::server::services::credentials;
 use crate::server::state::AppState;
 use crate::server::store::{NewServerRecord, ServerRecord, ServerUpdate, StoreError, TestSnapshot};
-use crate::server::vault::{SecretKind, SecretOwner, Vault};
+use crate::server::vault::Vault;
 
 const DUPLICATE_NAME: &str = "A server with this name already exists in this tenant.";
 
@@ -42,6 +44,28 @@ pub async fn list(
     })
 }
 
+/// Every server of the tenant, oldest first, for the REST lists (which are
+/// not paged); read a page at a time so no one query is unbounded.
+pub async fn list_all(state: &AppState, actor: &Actor) -> ServiceResult<Vec<ServerView>> {
+    let mut query = ListQuery {
+        page: 1,
+        per_page: MAX_PER_PAGE,
+        sort: ServerSort::CreatedAt,
+        dir: SortDir::Asc,
+        filter: String::new(),
+    };
+    let mut all = Vec::new();
+    loop {
+        let (rows, total) = state.store.list_servers(actor.tenant_id, &query).await?;
+        let done = rows.is_empty();
+        all.extend(rows.iter().map(view));
+        if done || all.len() as u64 >= total {
+            return Ok(all);
+        }
+        query.page += 1;
+    }
+}
+
 pub async fn get(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<ServerView> {
     Ok(view(&row(state, actor, id).await?))
 }
@@ -55,26 +79,31 @@ pub(super) async fn row(state: &AppState, actor: &Actor, id: i64) -> ServiceResu
         .ok_or(ServiceError::NotFound)
 }
 
-/// The saga: the key goes to the vault first, the row holds only its reference,
-/// and if the row cannot be written the secret is deleted again.
+/// Registers a server from the admin page or seed 002: a Tenant API Key
+/// server must come with its key.
 pub async fn register(
     state: &AppState,
     actor: &Actor,
+    new: NewServer,
+) -> ServiceResult<ServerView> {
+    register_with(state, actor, new, KeyRule::Required).await
+}
+
+/// The saga: the key goes to the vault first, the row holds only its reference,
+/// and if the row cannot be written the secret is deleted again.
+pub async fn register_with(
+    state: &AppState,
+    actor: &Actor,
     mut new: NewServer,
+    key_rule: KeyRule,
 ) -> ServiceResult<ServerView> {
     actor.require_admin()?;
-    new.validate()?;
+    new.validate_with(key_rule)?;
     let slug = slugify(&new.name);
     let target = format!("{} (new server)", new.name);
     let secret_ref = match (new.auth_type, new.api_key.take()) {
         (AuthType::Token, Some(key)) => {
-            let owner = SecretOwner {
-                tenant_id: actor.tenant_id,
-                tenant_slug: &actor.tenant_slug,
-                kind: SecretKind::ServerCredential,
-                owner: &format!("mcp-server/{slug}"),
-            };
-            match state.vault.put(&owner, &SecretString::from(key)).await {
+            match credentials::store_new(state, actor, &slug, key).await {
                 Ok(secret_ref) => Some(secret_ref),
                 Err(e) => {
                     let detail = format!("credential vault: {e}");
@@ -98,10 +127,12 @@ pub async fn register(
             tenant_id: actor.tenant_id,
             name: new.name,
             slug,
+            description: new.description,
             url: new.url,
             transport: new.transport,
             auth_type: new.auth_type,
-            enabled: true,
+            enabled: new.enabled.unwrap_or(true),
+            featured: new.featured,
             secret_ref: secret_ref.clone(),
             now: Utc::now(),
         })
@@ -136,12 +167,14 @@ pub async fn register(
 }
 
 /// Best-effort compensation; a failure here leaves an orphan for the sweeper.
-async fn discard_secret(vault: &dyn Vault, secret_ref: &str) {
+pub(super) async fn discard_secret(vault: &dyn Vault, secret_ref: &str) {
     if let Err(e) = vault.delete(secret_ref).await {
         tracing::error!(secret_ref, error = %e, "could not delete an orphaned secret");
     }
 }
 
+/// Applies a partial update. A new key (or a change of auth type) goes to
+/// the vault first; if the row then cannot be written, the vault is put back.
 pub async fn update(
     state: &AppState,
     actor: &Actor,
@@ -150,23 +183,77 @@ pub async fn update(
 ) -> ServiceResult<ServerView> {
     actor.require_admin()?;
     patch.validate()?;
+    let current = row(state, actor, id).await?;
+    let transport = patch.transport.unwrap_or(current.transport);
+    let url = patch.url.as_deref().unwrap_or(&current.url);
+    validate_url(url, transport).map_err(|e| ServiceError::Invalid(vec![e]))?;
+    let auth_type = patch.auth_type.unwrap_or(current.auth_type);
+    if patch.api_key.is_some() && auth_type != AuthType::Token {
+        return Err(ServiceError::invalid(
+            ServerField::API_KEY,
+            "An API key only applies to Tenant API Key authentication.",
+        ));
+    }
+    let target = server_target(current.id, &current.name);
+    let change =
+        match credentials::apply(state, actor, &current, auth_type, patch.api_key.take()).await {
+            Ok(change) => change,
+            Err(e) => {
+                let detail = format!("credential vault: {e}");
+                audit::record(
+                    state,
+                    actor,
+                    AuditAction::ServerUpdate,
+                    &target,
+                    Err(detail),
+                )
+                .await;
+                return Err(e);
+            }
+        };
     let update = ServerUpdate {
         slug: patch.name.as_deref().map(slugify),
         name: patch.name,
+        description: patch.description,
         url: patch.url,
         transport: patch.transport,
+        auth_type: patch.auth_type,
         enabled: patch.enabled,
+        featured: patch.featured,
+        secret_ref: change.new_ref(),
         now: Utc::now(),
     };
-    let row = state
+    let written = state
         .store
         .update_server(actor.tenant_id, id, &update)
-        .await
-        .map_err(duplicate_or)?
-        .ok_or(ServiceError::NotFound)?;
+        .await;
+    let row = match written {
+        Ok(Some(row)) => row,
+        Ok(None) => {
+            change.revert(state).await;
+            return Err(ServiceError::NotFound);
+        }
+        Err(e) => {
+            change.revert(state).await;
+            let e = duplicate_or(e);
+            audit::record(
+                state,
+                actor,
+                AuditAction::ServerUpdate,
+                &target,
+                Err(e.to_string()),
+            )
+            .await;
+            return Err(e);
+        }
+    };
     tracing::info!(tenant = %actor.tenant_slug, server = id, actor = %actor.username, "server updated");
     let target = server_target(row.id, &row.name);
     audit::record(state, actor, AuditAction::ServerUpdate, &target, Ok(())).await;
+    if change.commit(state, actor, id).await? {
+        // A replaced key marked the row rotated; answer with that.
+        return get(state, actor, id).await;
+    }
     Ok(view(&row))
 }
 
@@ -279,12 +366,15 @@ pub fn view(row: &ServerRecord) -> ServerView {
     });
     ServerView {
         id: row.id,
+        tenant_id: row.tenant_id,
         name: row.name.clone(),
         slug: row.slug.clone(),
+        description: row.description.clone(),
         url: row.url.clone(),
         transport: row.transport,
         auth_type: row.auth_type,
         enabled: row.enabled,
+        featured: row.featured,
         has_credential: row.secret_ref.is_some(),
         tool_count: row
             .test

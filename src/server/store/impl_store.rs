@@ -234,18 +234,20 @@ macro_rules! impl_store {
 
             async fn insert_server(&self, new: &NewServerRecord) -> StoreResult<ServerRecord> {
                 let row: ServerRow = sqlx::query_as(concat!(
-                    "INSERT INTO mcp_servers (tenant_id, name, slug, url, transport, auth_type, \
-                     enabled, secret_ref, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING ",
+                    "INSERT INTO mcp_servers (tenant_id, name, slug, description, url, transport, \
+                     auth_type, enabled, is_featured, secret_ref, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING ",
                     server_columns!()
                 ))
                 .bind(new.tenant_id)
                 .bind(&new.name)
                 .bind(&new.slug)
+                .bind(&new.description)
                 .bind(&new.url)
                 .bind(new.transport.as_str())
                 .bind(new.auth_type.as_str())
                 .bind(new.enabled)
+                .bind(new.featured)
                 .bind(&new.secret_ref)
                 .bind(new.now)
                 .fetch_one(&self.pool)
@@ -305,7 +307,11 @@ macro_rules! impl_store {
                     "UPDATE mcp_servers SET \
                        name = COALESCE($3, name), slug = COALESCE($4, slug), \
                        url = COALESCE($5, url), transport = COALESCE($6, transport), \
-                       enabled = COALESCE($7, enabled), updated_at = $8 \
+                       enabled = COALESCE($7, enabled), updated_at = $8, \
+                       description = COALESCE($9, description), \
+                       auth_type = COALESCE($10, auth_type), \
+                       is_featured = COALESCE($11, is_featured), \
+                       secret_ref = CASE WHEN $12 THEN $13 ELSE secret_ref END \
                      WHERE tenant_id = $1 AND id = $2 RETURNING ",
                     server_columns!()
                 ))
@@ -317,6 +323,11 @@ macro_rules! impl_store {
                 .bind(u.transport.map(|t| t.as_str()))
                 .bind(u.enabled)
                 .bind(u.now)
+                .bind(&u.description)
+                .bind(u.auth_type.map(|a| a.as_str()))
+                .bind(u.featured)
+                .bind(u.secret_ref.is_some())
+                .bind(u.secret_ref.clone().flatten())
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(map_err)?;

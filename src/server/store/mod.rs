@@ -10,6 +10,7 @@ mod records;
 mod secrets;
 mod sql;
 mod sqlite;
+mod tokens;
 
 #[cfg(test)]
 mod contract_tests;
@@ -25,6 +26,7 @@ pub use postgres::PostgresStore;
 pub use records::*;
 pub use secrets::{Rewrite, Sealed, SecretRecord, SecretStore};
 pub use sqlite::SqliteStore;
+pub use tokens::{NewTokenRecord, TokenRecord, TokenStore};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -51,7 +53,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Everything is looked up by tenant: a method that takes a `tenant_id`
 /// never returns another tenant's row.
 #[async_trait]
-pub trait Store: SecretStore + AuditStore + Send + Sync + 'static {
+pub trait Store: SecretStore + AuditStore + TokenStore + Send + Sync + 'static {
     /// Which engine, for logs and `/readyz`.
     fn engine(&self) -> &'static str;
     async fn ping(&self) -> StoreResult<()>;

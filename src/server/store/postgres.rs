@@ -11,6 +11,7 @@ use super::secrets::{SecretRow, impl_secret_store, secret_columns};
 use super::sql::{
     contains_pattern, count_servers_sql, execute, list_servers_sql, map_err, server_columns,
 };
+use super::tokens::{impl_token_store, token_columns};
 use super::*;
 
 pub struct PostgresStore {
@@ -34,3 +35,4 @@ impl PostgresStore {
 impl_store!(PostgresStore, "postgres");
 impl_secret_store!(PostgresStore, " FOR UPDATE");
 impl_audit_store!(PostgresStore);
+impl_token_store!(PostgresStore);

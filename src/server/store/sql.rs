@@ -10,8 +10,8 @@ use super::StoreError;
 /// queries (sqlx 0.9 accepts only static SQL unless told otherwise).
 macro_rules! server_columns {
     () => {
-        "id, tenant_id, name, slug, url, transport, auth_type, enabled, secret_ref, \
-         created_at, updated_at, test_ok, test_tools, test_tool_count, test_error_class, \
+        "id, tenant_id, name, slug, description, url, transport, auth_type, enabled, \
+         is_featured, secret_ref, created_at, updated_at, test_ok, test_tools, test_tool_count, test_error_class, \
          test_error_message, tested_at, credential_rotated_at"
     };
 }

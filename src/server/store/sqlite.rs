@@ -12,6 +12,7 @@ use super::secrets::{SecretRow, impl_secret_store, secret_columns};
 use super::sql::{
     contains_pattern, count_servers_sql, execute, list_servers_sql, map_err, server_columns,
 };
+use super::tokens::{impl_token_store, token_columns};
 use super::*;
 
 pub struct SqliteStore {
@@ -38,3 +39,4 @@ impl SqliteStore {
 impl_store!(SqliteStore, "sqlite");
 impl_secret_store!(SqliteStore, "");
 impl_audit_store!(SqliteStore);
+impl_token_store!(SqliteStore);

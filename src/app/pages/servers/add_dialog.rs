@@ -47,6 +47,7 @@ pub fn AddServerDialog(
             transport: transport.get_untracked(),
             auth_type: auth_type.get_untracked(),
             api_key: Some(api_key.get_untracked()).filter(|k| !k.is_empty()),
+            ..Default::default()
         };
         // The same validation the server runs; it runs again there.
         match server.validate() {
@@ -79,7 +80,7 @@ pub fn AddServerDialog(
                     <input
                         id="server-url"
                         type="url"
-                        placeholder="https://mcp.example.com/mcp"
+                        placeholder=move || if transport.get() == Transport::WebSocket { "wss://mcp.example.com/ws" } else { "https://mcp.example.com/mcp" }
                         required
                         bind:value=url
                         aria-invalid=move || aria_bool(field_error(ServerField::URL).get().is_some())
@@ -102,6 +103,9 @@ pub fn AddServerDialog(
                         </option>
                         <option value="sse" selected=move || transport.get() == Transport::Sse>
                             "SSE"
+                        </option>
+                        <option value="websocket" selected=move || transport.get() == Transport::WebSocket>
+                            "WebSocket"
                         </option>
                     </select>
                 </div>

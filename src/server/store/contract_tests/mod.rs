@@ -2,6 +2,7 @@
 
 mod accounts;
 mod servers;
+mod tokens;
 mod vault_audit;
 
 use chrono::Utc;
@@ -10,6 +11,7 @@ use super::*;
 use crate::domain::{AuthType, Transport};
 use accounts::*;
 use servers::*;
+use tokens::*;
 use vault_audit::*;
 
 /// Generates one `#[tokio::test]` per backend for each contract function.
@@ -52,10 +54,26 @@ contract!(
     secrets_in_use_follow_server_rows,
     audit_events_are_per_tenant_newest_first,
     pinging_works,
+    seed_zero_fields_and_credential_changes_round_trip,
+    tokens_are_found_by_hash_listed_live_and_revoked_once,
+    token_names_are_unique_among_live_tokens_only,
+    tenants_are_listed_and_users_found_by_username,
 );
 
 pub(super) async fn tenant(store: &dyn Store, slug: &str) -> TenantRecord {
     store.create_tenant(slug, slug).await.expect("tenant")
+}
+
+/// A user whose username is the email's local part.
+pub(super) async fn user(store: &dyn Store, email: &str) -> UserRecord {
+    store
+        .create_user(&NewUserRecord {
+            username: email.split('@').next().unwrap_or(email).to_owned(),
+            email: email.to_owned(),
+            password_hash: "hash".into(),
+        })
+        .await
+        .expect("user")
 }
 
 pub(super) fn new_server(tenant_id: i64, name: &str) -> NewServerRecord {
@@ -63,6 +81,7 @@ pub(super) fn new_server(tenant_id: i64, name: &str) -> NewServerRecord {
         tenant_id,
         name: name.to_owned(),
         slug: crate::domain::server::slugify(name),
+        description: String::new(),
         url: format!(
             "https://{}.example/mcp",
             crate::domain::server::slugify(name)
@@ -70,6 +89,7 @@ pub(super) fn new_server(tenant_id: i64, name: &str) -> NewServerRecord {
         transport: Transport::StreamableHttp,
         auth_type: AuthType::None,
         enabled: true,
+        featured: false,
         secret_ref: None,
         now: Utc::now(),
     }

@@ -1,4 +1,4 @@
-//! Maintenance commands, run by the same binary on the same configuration.
+//! `switchboard vault …`: sweeping orphans and re-keying the local vault.
 
 use std::sync::Arc;
 

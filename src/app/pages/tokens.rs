@@ -1,0 +1,248 @@
+//! `/settings/api-tokens`: the signed-in user's API tokens in this tenant.
+//! A new token is shown once, right after it is created; the list shows only
+//! names and prefixes.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::layout::{CurrentUser, Layout};
+use crate::api::tokens::{CreateToken, RevokeToken, list_tokens};
+use crate::app::components::form::{FieldErrorText, aria_bool};
+use crate::app::components::time::when;
+use crate::app::components::toasts::use_toasts;
+use crate::domain::{ApiTokenView, AppError, CreatedToken, NewApiToken};
+
+#[component]
+pub fn TokensPage() -> impl IntoView {
+    view! {
+        <Title text="API tokens" />
+        <Layout>
+            <TokensView />
+        </Layout>
+    }
+}
+
+#[component]
+fn TokensView() -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    let tokens = Resource::new(move || version.get(), |_| list_tokens());
+    let created = RwSignal::new(None::<CreatedToken>);
+    let refresh = move || version.update(|v| *v += 1);
+
+    view! {
+        <div class="page-header">
+            <h1>"API tokens"</h1>
+        </div>
+        <p class="lede">
+            "Tokens let scripts and agents call Switchboard's REST APIs as you, in this tenant, with your role. "
+            "Send one as " <code>"Authorization: Token …"</code> " or " <code>"Authorization: Bearer …"</code> "."
+        </p>
+        <CreateTokenForm on_created=move |c: CreatedToken| {
+            created.set(Some(c));
+            refresh();
+        } />
+        <Show when=move || created.with(Option::is_some)>
+            <NewTokenNotice created=created />
+        </Show>
+        <h2 class="section-title">"Your tokens"</h2>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading your tokens…"</p> }>
+            {move || Suspend::new(async move {
+                match tokens.await {
+                    Err(e) => view! {
+                        <div class="alert error" role="alert">
+                            <p>"Could not load your tokens: " {e.to_string()}</p>
+                            <button class="button" type="button" on:click=move |_| refresh()>"Retry"</button>
+                        </div>
+                    }
+                    .into_any(),
+                    Ok(list) if list.is_empty() => view! {
+                        <div class="empty">
+                            <p class="empty-title">"No API tokens yet"</p>
+                            <p>"Create one above to call the REST API from a script."</p>
+                        </div>
+                    }
+                    .into_any(),
+                    Ok(list) => view! {
+                        <div class="table-wrap">
+                            <table class="data-table tokens">
+                                <caption class="visually-hidden">"Your API tokens, newest first"</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Name"</th>
+                                        <th scope="col">"Token"</th>
+                                        <th scope="col">"Created"</th>
+                                        <th scope="col">"Last used"</th>
+                                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list
+                                        .into_iter()
+                                        .map(|t| view! { <TokenRow token=t on_revoked=move || refresh() /> })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Transition>
+        <UsageHint />
+    }
+}
+
+#[component]
+fn CreateTokenForm(#[prop(into)] on_created: Callback<CreatedToken>) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    let create = ServerAction::<CreateToken>::new();
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(c)) => {
+            name.set(String::new());
+            error.set(None);
+            on_created.run(c);
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let name_error =
+        Signal::derive(move || error.get().and_then(|e| e.field_message(NewApiToken::NAME)));
+    let general_error = move || error.get().and_then(|e| e.general_message());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if create.pending().get_untracked() {
+            return;
+        }
+        let mut token = NewApiToken {
+            name: name.get_untracked(),
+        };
+        match token.validate() {
+            Ok(()) => {
+                error.set(None);
+                create.dispatch(CreateToken { token });
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    view! {
+        <form class="inline-form" on:submit=on_submit novalidate>
+            <div class="field">
+                <label for="token-name">"Token name"</label>
+                <input
+                    id="token-name"
+                    type="text"
+                    maxlength="60"
+                    placeholder="e.g. deploy script"
+                    required
+                    bind:value=name
+                    aria-invalid=move || aria_bool(name_error.get().is_some())
+                    aria-describedby="token-name-error"
+                />
+                <FieldErrorText id="token-name-error" message=name_error />
+            </div>
+            <button class="button primary" type="submit" disabled=move || create.pending().get()>
+                {move || if create.pending().get() { "Creating…" } else { "Create token" }}
+            </button>
+            {move || general_error().map(|m| view! { <p class="alert error" role="alert">{m}</p> })}
+        </form>
+    }
+}
+
+/// The one time the token is visible: selectable text and a copy button.
+#[component]
+fn NewTokenNotice(created: RwSignal<Option<CreatedToken>>) -> impl IntoView {
+    let toasts = use_toasts();
+    let secret = move || created.with(|c| c.as_ref().map(|c| c.secret.clone()).unwrap_or_default());
+    let name =
+        move || created.with(|c| c.as_ref().map(|c| c.token.name.clone()).unwrap_or_default());
+    let copy = move |_| {
+        let text = secret();
+        let clipboard = window().navigator().clipboard();
+        let promise = clipboard.write_text(&text);
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(promise).await {
+                Ok(_) => toasts.success("Token copied."),
+                Err(_) => toasts.error("Could not copy; select the token and copy it by hand."),
+            }
+        });
+    };
+    view! {
+        <section class="alert ok new-token" role="status" aria-labelledby="new-token-title">
+            <h2 id="new-token-title">{move || format!("Token “{}” created", name())}</h2>
+            <p>"Copy it now: it will not be shown again. Anyone with it can act as you in this tenant."</p>
+            <div class="copy-row">
+                <label class="visually-hidden" for="new-token-value">"New token"</label>
+                <input id="new-token-value" class="mono" type="text" readonly prop:value=secret
+                    on:focus:target=move |ev| ev.target().select() />
+                <button class="button" type="button" on:click=copy>"Copy"</button>
+                <button class="button ghost" type="button" on:click=move |_| created.set(None)>"Done"</button>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn TokenRow(token: ApiTokenView, #[prop(into)] on_revoked: Callback<()>) -> impl IntoView {
+    let toasts = use_toasts();
+    let revoke = ServerAction::<RevokeToken>::new();
+    let confirming = RwSignal::new(false);
+    let id = token.id;
+    let label = StoredValue::new(token.name.clone());
+    Effect::new(move |_| match revoke.value().get() {
+        Some(Ok(())) => {
+            toasts.success(format!("Revoked “{}”.", label.get_value()));
+            on_revoked.run(());
+        }
+        Some(Err(e)) => toasts.error(format!("Could not revoke: {e}")),
+        None => {}
+    });
+    view! {
+        <tr>
+            <td>{token.name.clone()}</td>
+            <td class="mono">{format!("{}…", token.prefix)}</td>
+            <td class="nowrap">{when(token.created_at)}</td>
+            <td class="nowrap">{token.last_used_at.map(when).unwrap_or_else(|| "Never".to_owned())}</td>
+            <td class="actions">
+                <Show
+                    when=move || confirming.get()
+                    fallback=move || view! {
+                        <button class="button danger-outline" type="button"
+                            aria-label=format!("Revoke {}", label.get_value())
+                            on:click=move |_| confirming.set(true)>"Revoke"</button>
+                    }
+                >
+                    <span role="alert" class="confirm">"Scripts using it stop working. "</span>
+                    <button class="button danger" type="button" disabled=move || revoke.pending().get()
+                        on:click=move |_| { revoke.dispatch(RevokeToken { id }); }>
+                        {move || if revoke.pending().get() { "Revoking…" } else { "Revoke now" }}
+                    </button>
+                    <button class="button ghost" type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                </Show>
+            </td>
+        </tr>
+    }
+}
+
+/// How to use a token, with this tenant's slug filled in.
+#[component]
+fn UsageHint() -> impl IntoView {
+    let user = expect_context::<CurrentUser>();
+    view! {
+        <details class="usage">
+            <summary>"Using a token"</summary>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let slug = user.0.await.map(|u| u.tenant_slug).unwrap_or_else(|| "<tenant>".into());
+                    view! {
+                        <pre class="mono">{format!(
+                            "curl -H 'Authorization: Token <token>' -H 'x-tenant-slug: {slug}' \\\n  {origin}/api/skills/mcp-servers",
+                            origin = "http://<host>"
+                        )}</pre>
+                        <p>"The OpenAPI description of both REST APIs is at " <a href="/api/openapi.json">"/api/openapi.json"</a> "."</p>
+                    }
+                })}
+            </Transition>
+        </details>
+    }
+}

@@ -1,0 +1,88 @@
+//! API tokens: what the Settings page lists and sends. The token itself is
+//! seen once, in [`CreatedToken`], and never again.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::error::{AppError, FieldError};
+
+pub const TOKEN_NAME_MAX: usize = 60;
+
+/// One token as listed: enough to recognise it, never enough to use it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenView {
+    pub id: i64,
+    pub name: String,
+    /// The token's first characters, e.g. `sbt_3f9a1c`.
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct NewApiToken {
+    pub name: String,
+}
+
+/// The answer to a create: the listing row and, this once, the token.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    pub token: ApiTokenView,
+    pub secret: String,
+}
+
+impl std::fmt::Debug for CreatedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedToken")
+            .field("token", &self.token)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
+impl NewApiToken {
+    pub const NAME: &'static str = "name";
+
+    /// Trims in place. A name tells the owner which script holds the token.
+    pub fn validate(&mut self) -> Result<(), AppError> {
+        self.name = self.name.trim().to_owned();
+        let problem = if self.name.is_empty() {
+            Some("Name is required.".to_owned())
+        } else if self.name.chars().count() > TOKEN_NAME_MAX {
+            Some(format!("Name must be at most {TOKEN_NAME_MAX} characters."))
+        } else if self.name.chars().any(char::is_control) {
+            Some("Name cannot contain control characters.".to_owned())
+        } else {
+            None
+        };
+        match problem {
+            Some(message) => Err(AppError::Invalid(vec![FieldError::new(
+                Self::NAME,
+                message,
+            )])),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        let mut ok = NewApiToken {
+            name: "  ci deploy ".into(),
+        };
+        ok.validate().expect("valid");
+        assert_eq!(ok.name, "ci deploy");
+        for bad in ["", "   ", "a\tb"] {
+            let mut t = NewApiToken { name: bad.into() };
+            assert!(t.validate().is_err(), "{bad:?}");
+        }
+        let mut long = NewApiToken {
+            name: "x".repeat(TOKEN_NAME_MAX + 1),
+        };
+        assert!(long.validate().unwrap_err().field_message("name").is_some());
+    }
+}

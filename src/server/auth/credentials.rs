@@ -1,0 +1,122 @@
+//! What a request presents to prove who it is, read from its headers once,
+//! for the server functions and both REST surfaces alike.
+
+use axum::http::{HeaderMap, header};
+use axum_extra::extract::CookieJar;
+
+use super::Actor;
+use super::session::COOKIE_NAME;
+use crate::server::error::{ServiceError, ServiceResult};
+use crate::server::services::{accounts, tokens};
+use crate::server::state::AppState;
+
+#[derive(PartialEq, Eq)]
+pub enum Credentials {
+    /// `Authorization: Token <t>` or `Authorization: Bearer <t>`; any other
+    /// `Authorization` value is kept here too and refused as a bad token.
+    Token(String),
+    /// The browser's session cookie.
+    Session(String),
+    None,
+}
+
+// Neither a token nor a session id belongs in a log line.
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Credentials::Token(_) => "Credentials::Token(<redacted>)",
+            Credentials::Session(_) => "Credentials::Session(<redacted>)",
+            Credentials::None => "Credentials::None",
+        })
+    }
+}
+
+impl Credentials {
+    /// An `Authorization` header wins over a cookie: a script that sends a
+    /// token means that token, whatever cookie jar it shares.
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        if let Some(value) = headers.get(header::AUTHORIZATION) {
+            let text = value.to_str().unwrap_or_default().trim();
+            let token = match text.split_once(' ') {
+                Some((scheme, rest))
+                    if scheme.eq_ignore_ascii_case("token")
+                        || scheme.eq_ignore_ascii_case("bearer") =>
+                {
+                    rest.trim()
+                }
+                _ => text,
+            };
+            return Credentials::Token(token.to_owned());
+        }
+        match CookieJar::from_headers(headers).get(COOKIE_NAME) {
+            Some(cookie) => Credentials::Session(cookie.value().to_owned()),
+            None => Credentials::None,
+        }
+    }
+
+    /// The verified actor, or `Unauthorized` (or `RateLimited` for a client
+    /// that keeps presenting bad tokens).
+    pub async fn actor(&self, state: &AppState, client_ip: &str) -> ServiceResult<Actor> {
+        match self {
+            Credentials::Token(token) => {
+                tokens::actor_for_token(
+                    state.store.as_ref(),
+                    token,
+                    client_ip,
+                    state.config.token_failure_limit,
+                )
+                .await
+            }
+            Credentials::Session(session) => {
+                accounts::actor_for_session(state.store.as_ref(), session).await
+            }
+            Credentials::None => Err(ServiceError::Unauthorized),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, HeaderValue::from_str(v).expect("header"));
+        }
+        h
+    }
+
+    #[test]
+    fn both_schemes_and_the_cookie_are_read() {
+        let token = |t: &str| Credentials::Token(t.to_owned());
+        assert_eq!(
+            Credentials::from_headers(&headers(&[("authorization", "Token abc")])),
+            token("abc")
+        );
+        assert_eq!(
+            Credentials::from_headers(&headers(&[("authorization", "bearer  abc ")])),
+            token("abc")
+        );
+        assert_eq!(
+            Credentials::from_headers(&headers(&[("authorization", "Basic Zm9vOmJhcg==")])),
+            token("Basic Zm9vOmJhcg==")
+        );
+        assert_eq!(
+            Credentials::from_headers(&headers(&[("cookie", "a=1; sb_session=xyz")])),
+            Credentials::Session("xyz".into())
+        );
+        assert_eq!(
+            Credentials::from_headers(&headers(&[
+                ("cookie", "sb_session=xyz"),
+                ("authorization", "Token t")
+            ])),
+            token("t")
+        );
+        assert_eq!(
+            Credentials::from_headers(&HeaderMap::new()),
+            Credentials::None
+        );
+    }
+}

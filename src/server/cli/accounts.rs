@@ -1,0 +1,123 @@
+//! `switchboard tenants|users|tokens …`: the operator's way in before (or
+//! instead of) the browser.
+
+use std::io::{IsTerminal, Read};
+use std::sync::Arc;
+
+use super::plain;
+use crate::domain::{NewApiToken, Role};
+use crate::server::config::{Config, RoleArg, TenantsCommand, TokensCommand, UsersCommand};
+use crate::server::services::directory::{self, NewMember};
+use crate::server::services::tokens;
+use crate::server::store::{self, Store};
+
+async fn open(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    config.validate()?;
+    Ok(store::connect(&config.database_url()).await?)
+}
+
+pub async fn tenants(config: Config, command: TenantsCommand) -> anyhow::Result<()> {
+    let store = open(&config).await?;
+    match command {
+        TenantsCommand::Create { slug, name } => {
+            let t = directory::create_tenant(store.as_ref(), &slug, name.as_deref())
+                .await
+                .map_err(plain)?;
+            println!("created tenant {} ({}, id {})", t.slug, t.name, t.id);
+        }
+        TenantsCommand::List => {
+            let all = store.list_tenants().await?;
+            if all.is_empty() {
+                eprintln!("no tenants yet: `switchboard tenants create <slug>` makes one");
+            }
+            for t in all {
+                println!(
+                    "{}\t{}\t{}",
+                    t.slug,
+                    t.name,
+                    t.created_at.format("%Y-%m-%d %H:%M UTC")
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The password piped on stdin (first line), or `None` to generate one. A
+/// terminal on stdin also generates: no prompt to hang a script on.
+fn password_from_stdin() -> anyhow::Result<Option<String>> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Ok(None);
+    }
+    let mut text = String::new();
+    stdin.lock().read_to_string(&mut text)?;
+    let line = text.lines().next().unwrap_or_default().to_owned();
+    Ok((!line.is_empty()).then_some(line))
+}
+
+pub async fn users(config: Config, command: UsersCommand) -> anyhow::Result<()> {
+    let store = open(&config).await?;
+    match command {
+        UsersCommand::Create {
+            tenant,
+            username,
+            email,
+            role,
+        } => {
+            let role = match role {
+                RoleArg::Admin => Role::Admin,
+                RoleArg::Member => Role::Member,
+            };
+            let new = NewMember {
+                tenant_slug: &tenant,
+                username: &username,
+                email: &email,
+                role,
+                password: password_from_stdin()?,
+            };
+            let (user, generated) = directory::create_user(store.as_ref(), new)
+                .await
+                .map_err(plain)?;
+            println!(
+                "created user {} <{}> as {} of {}",
+                user.username,
+                user.email,
+                role.as_str(),
+                tenant.trim()
+            );
+            if let Some(password) = generated {
+                println!("password: {password}");
+                eprintln!("(generated now and shown only once)");
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn tokens(config: Config, command: TokensCommand) -> anyhow::Result<()> {
+    let store = open(&config).await?;
+    match command {
+        TokensCommand::Create { tenant, user, name } => {
+            let tenant = directory::tenant(store.as_ref(), &tenant)
+                .await
+                .map_err(plain)?;
+            let user = directory::member(store.as_ref(), &tenant, &user)
+                .await
+                .map_err(plain)?;
+            let new = NewApiToken {
+                name: name.unwrap_or_else(|| "cli".to_owned()),
+            };
+            let created = tokens::issue(store.as_ref(), tenant.id, user.id, new)
+                .await
+                .map_err(plain)?;
+            // stdout carries the token alone, so `$(switchboard tokens create …)` works.
+            println!("{}", created.secret);
+            eprintln!(
+                "token {:?} ({}) for {} in {}: shown only once",
+                created.token.name, created.token.prefix, user.username, tenant.slug
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,421 @@
+//! The tenant-isolation matrix. The routes come from the OpenAPI document
+//! (REST) and from the server-function registry, so a new route without an
+//! entry in [`spec`] fails this test instead of skipping it. Every route is
+//! called as: nobody (401), a malformed and a revoked token (401), a member
+//! on an admin-only route (403), and another tenant's admin (404 for
+//! anything of the first tenant's; its own lists show none of it). No
+//! response may ever carry the first tenant's names, key or ids.
+
+use serde_json::{Value, json};
+
+use crate::domain::{AuditQuery, ListQuery, NewApiToken, Role, ServerSort};
+use crate::server::services::tokens;
+use crate::server::testing::{TestApp, postgres_url, spawn_app, spawn_app_with, username_of};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Sign-in and friends: nothing to isolate.
+    Public,
+    Member,
+    Admin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// A collection: a list, or a create.
+    Collection,
+    Server,
+    Token,
+}
+
+struct Spec {
+    access: Access,
+    target: Target,
+    /// A server function's JSON arguments (the ids filled in).
+    body: Option<Value>,
+}
+
+const A_SERVER: &str = "Alpha Orion Vault";
+const A_KEY: &str = "alpha-secret-key-7781";
+const A_TOKEN_NAME: &str = "alpha-ci-token";
+
+fn spec(method: &str, path: &str, server: i64, token: i64) -> Option<Spec> {
+    use Access::*;
+    use Target::*;
+    let s = |access, target, body| {
+        Some(Spec {
+            access,
+            target,
+            body,
+        })
+    };
+    let id = json!({ "id": server });
+    Some(match (method, path) {
+        ("GET", "/api/skills/mcp-servers") => return s(Member, Collection, None),
+        ("POST", "/api/skills/mcp-servers") => return s(Admin, Collection, None),
+        ("PUT" | "DELETE", "/api/skills/mcp-servers/{id}") => return s(Admin, Server, None),
+        ("POST", "/api/skills/mcp-servers/{id}/test") => return s(Admin, Server, None),
+        ("GET", "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-servers/") => {
+            return s(Member, Collection, None);
+        }
+        ("POST", "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-servers/") => {
+            return s(Admin, Collection, None);
+        }
+        ("GET", "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-servers/{id}/") => {
+            return s(Member, Server, None);
+        }
+        (
+            "PUT" | "PATCH" | "DELETE",
+            "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-servers/{id}/",
+        ) => {
+            return s(Admin, Server, None);
+        }
+        ("POST", "/api/auth/sign-in" | "/api/auth/sign-out" | "/api/auth/me") => {
+            return s(Public, Collection, None);
+        }
+        ("POST", "/api/servers/list") => Spec {
+            access: Member,
+            target: Collection,
+            body: Some(json!({ "query": ListQuery::<ServerSort>::default() })),
+        },
+        ("POST", "/api/servers/get") => return s(Member, Server, Some(id)),
+        ("POST", "/api/servers/register") => Spec {
+            access: Admin,
+            target: Collection,
+            body: Some(
+                json!({ "server": { "name": "Matrix", "url": "https://m.example",
+                "transport": "StreamableHttp", "auth_type": "None", "api_key": null } }),
+            ),
+        },
+        ("POST", "/api/servers/update") => {
+            return s(
+                Admin,
+                Server,
+                Some(json!({ "id": server, "patch": { "name": null,
+                "url": null, "transport": null, "enabled": false } })),
+            );
+        }
+        ("POST", "/api/servers/delete" | "/api/servers/test" | "/api/servers/undo-rotation") => {
+            return s(Admin, Server, Some(id));
+        }
+        ("POST", "/api/servers/rotate-key") => {
+            return s(
+                Admin,
+                Server,
+                Some(json!({ "id": server, "rotation": { "api_key": "k2" } })),
+            );
+        }
+        ("POST", "/api/audit/list") => Spec {
+            access: Admin,
+            target: Collection,
+            body: Some(json!({ "query": AuditQuery::default() })),
+        },
+        ("POST", "/api/tokens/list") => return s(Member, Collection, Some(json!({}))),
+        ("POST", "/api/tokens/create") => {
+            return s(
+                Member,
+                Collection,
+                Some(json!({ "token": { "name": "matrix" } })),
+            );
+        }
+        ("POST", "/api/tokens/revoke") => return s(Member, Token, Some(json!({ "id": token }))),
+        _ => return None,
+    })
+}
+
+/// Every route the app serves under `/api`, as (method, path template).
+fn routes() -> Vec<(String, String)> {
+    let (_, openapi) = crate::server::rest::routes();
+    let mut all = Vec::new();
+    for (path, item) in &openapi.paths.paths {
+        let ops = [
+            ("GET", item.get.is_some()),
+            ("POST", item.post.is_some()),
+            ("PUT", item.put.is_some()),
+            ("PATCH", item.patch.is_some()),
+            ("DELETE", item.delete.is_some()),
+        ];
+        for (method, present) in ops {
+            if present {
+                all.push((method.to_owned(), path.clone()));
+            }
+        }
+    }
+    for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+        all.push((method.to_string(), path.to_owned()));
+    }
+    all.sort();
+    all
+}
+
+struct World {
+    a_server: i64,
+    a_token_id: i64,
+    a_admin: String,
+    a_member: String,
+    b_admin: String,
+    revoked: String,
+}
+
+async fn seed(app: &TestApp) -> World {
+    app.user("acme", "ann@acme.test", Role::Admin).await;
+    app.user("acme", "max@acme.test", Role::Member).await;
+    app.user("globex", "bob@globex.test", Role::Admin).await;
+    let a_admin = app.token("acme", "ann@acme.test").await;
+    let created = app
+        .rest(
+            "POST",
+            "/api/skills/mcp-servers",
+            Some(&format!("Token {a_admin}")),
+            &[("x-tenant-slug", "acme")],
+            Some(json!({ "name": A_SERVER, "url": "http://127.0.0.1:9/mcp",
+                "authType": "tenant_api_key", "apiKey": A_KEY })),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let store = app.state.store.as_ref();
+    let tenant = store
+        .tenant_by_slug("acme")
+        .await
+        .expect("q")
+        .expect("acme");
+    let ann = store
+        .user_by_email("ann@acme.test")
+        .await
+        .expect("q")
+        .expect("ann");
+    let named = tokens::issue(
+        store,
+        tenant.id,
+        ann.id,
+        NewApiToken {
+            name: A_TOKEN_NAME.into(),
+        },
+    )
+    .await
+    .expect("token");
+    let revoked = app.token("acme", "ann@acme.test").await;
+    let revoked_row = store
+        .token_by_hash(&crate::server::auth::session::token_hash(&revoked))
+        .await
+        .expect("q")
+        .expect("row");
+    store
+        .revoke_token(tenant.id, ann.id, revoked_row.id, chrono::Utc::now())
+        .await
+        .expect("revoke");
+    World {
+        a_server: created.json()["id"].as_i64().expect("id"),
+        a_token_id: named.token.id,
+        a_admin,
+        a_member: app.token("acme", "max@acme.test").await,
+        b_admin: app.token("globex", "bob@globex.test").await,
+        revoked,
+    }
+}
+
+/// One concrete request: path with its placeholders filled, tenant header.
+struct Call {
+    method: String,
+    path: String,
+    tenant_header: Option<&'static str>,
+    body: Option<Value>,
+}
+
+fn concrete(
+    method: &str,
+    template: &str,
+    spec: &Spec,
+    org: &'static str,
+    user: &str,
+    id: i64,
+) -> Call {
+    let path = template
+        .replace("{org}", org)
+        .replace("{user_id}", user)
+        .replace("{id}", &id.to_string());
+    let rest_body = (method != "GET" && method != "DELETE")
+        .then(|| json!({ "name": "Intruder", "url": "https://intruder.example" }));
+    Call {
+        method: method.to_owned(),
+        tenant_header: template.starts_with("/api/skills/").then_some(org),
+        body: spec.body.clone().or(rest_body),
+        path,
+    }
+}
+
+async fn send(app: &TestApp, call: &Call, auth: Option<&str>) -> crate::server::testing::Reply {
+    let headers: Vec<(&str, &str)> = call
+        .tenant_header
+        .map(|t| ("x-tenant-slug", t))
+        .into_iter()
+        .collect();
+    app.rest(&call.method, &call.path, auth, &headers, call.body.clone())
+        .await
+}
+
+/// `servers` says whether the body lists servers, where an id is a server id
+/// (other tables number their rows independently).
+fn leaks(body: &str, world: &World, servers: bool) -> Option<&'static str> {
+    let id = world.a_server;
+    [
+        (A_SERVER, "tenant A's server name"),
+        (A_KEY, "tenant A's key"),
+        (A_TOKEN_NAME, "tenant A's token name"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| body.contains(needle))
+    .map(|(_, what)| what)
+    .or_else(|| {
+        let id_field =
+            body.contains(&format!("\"id\":{id},")) || body.contains(&format!("\"id\":{id}}}"));
+        (servers && id_field).then_some("tenant A's server id")
+    })
+}
+
+async fn run_matrix(app: &TestApp) {
+    let world = seed(app).await;
+    let mut missing = Vec::new();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    let all = routes();
+    let route_count = all.len();
+    let member_user = username_of("max@acme.test");
+    let b_user = username_of("bob@globex.test");
+    let a_user = username_of("ann@acme.test");
+    for (method, template) in all {
+        let Some(spec) = spec(&method, &template, world.a_server, world.a_token_id) else {
+            missing.push(format!("{method} {template}"));
+            continue;
+        };
+        if spec.access == Access::Public {
+            continue;
+        }
+        let id = match spec.target {
+            Target::Token => world.a_token_id,
+            _ => world.a_server,
+        };
+        let expect = |call: Call, auth: Option<String>, want: u16, who: &str| {
+            (call, auth, want, format!("{who}: {method} {template}"))
+        };
+        let own = concrete(&method, &template, &spec, "acme", &a_user, id);
+        let mut cases = vec![
+            expect(
+                concrete(&method, &template, &spec, "acme", &a_user, id),
+                None,
+                401,
+                "nobody",
+            ),
+            expect(
+                concrete(&method, &template, &spec, "acme", &a_user, id),
+                Some("Token sbt_not-a-real-token".into()),
+                401,
+                "malformed token",
+            ),
+            expect(
+                own,
+                Some(format!("Token {}", world.revoked)),
+                401,
+                "revoked token",
+            ),
+        ];
+        if spec.access == Access::Admin {
+            cases.push(expect(
+                concrete(&method, &template, &spec, "acme", &member_user, id),
+                Some(format!("Bearer {}", world.a_member)),
+                403,
+                "member on an admin route",
+            ));
+        }
+        let b = Some(format!("Token {}", world.b_admin));
+        let is_rest = !template.starts_with("/api/servers/")
+            && !template.starts_with("/api/audit/")
+            && !template.starts_with("/api/tokens/");
+        if is_rest {
+            // Naming tenant A (by header or path) is answered as if it did not exist.
+            cases.push(expect(
+                concrete(&method, &template, &spec, "acme", &b_user, id),
+                b.clone(),
+                404,
+                "tenant B naming tenant A",
+            ));
+        }
+        if spec.target != Target::Collection {
+            // Tenant B's own scope, tenant A's id.
+            cases.push(expect(
+                concrete(&method, &template, &spec, "globex", &b_user, id),
+                b.clone(),
+                404,
+                "tenant B with tenant A's id",
+            ));
+        }
+        if spec.target == Target::Collection && method != "POST" || template.ends_with("/list") {
+            cases.push(expect(
+                concrete(&method, &template, &spec, "globex", &b_user, id),
+                b.clone(),
+                200,
+                "tenant B's own list",
+            ));
+        }
+        for (call, auth, want, label) in cases {
+            let reply = send(app, &call, auth.as_deref()).await;
+            checked += 1;
+            if reply.status != want {
+                failures.push(format!(
+                    "{label}: expected {want}, got {} {}",
+                    reply.status, reply.body
+                ));
+            }
+            if let Some(what) = leaks(&reply.body, &world, template.contains("servers")) {
+                failures.push(format!(
+                    "{label}: the response carries {what}: {}",
+                    reply.body
+                ));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "routes without an isolation-matrix entry: {missing:#?}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} calls failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(
+        checked > 80,
+        "only {checked} calls: did the route list shrink?"
+    );
+    eprintln!("isolation matrix: {checked} calls over {route_count} routes, all as expected");
+
+    // Nothing of tenant A's was changed by any of it.
+    let a = format!("Token {}", world.a_admin);
+    let list = app
+        .rest(
+            "GET",
+            "/api/skills/mcp-servers",
+            Some(&a),
+            &[("x-tenant-slug", "acme")],
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    assert_eq!(list[0]["name"], A_SERVER);
+    assert_eq!(list[0]["enabled"], true);
+}
+
+#[tokio::test]
+async fn isolation_matrix_on_sqlite() {
+    run_matrix(&spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn isolation_matrix_on_postgres() {
+    let Some(url) = postgres_url().await else {
+        return;
+    };
+    run_matrix(&spawn_app_with(Some(url)).await).await;
+}

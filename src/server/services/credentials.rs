@@ -1,0 +1,125 @@
+//! A server's stored key as an update changes it: a first key, a key
+//! replaced in place, or a key no longer needed. Each change is made in the
+//! vault before the row is written, and knows how to put the vault back if
+//! the row write fails, or what to finish once it succeeds.
+
+use chrono::Utc;
+use secrecy::SecretString;
+
+use crate::domain::{AuditAction, AuthType};
+use crate::server::auth::Actor;
+use crate::server::error::ServiceResult;
+use crate::server::services::audit::{self, server_target};
+use crate::server::services::servers::discard_secret;
+use crate::server::state::AppState;
+use crate::server::store::ServerRecord;
+use crate::server::vault::{SecretKind, SecretOwner, VaultResult};
+
+/// Writes a new secret for a server's key; returns its reference.
+pub(super) async fn store_new(
+    state: &AppState,
+    actor: &Actor,
+    server_slug: &str,
+    key: String,
+) -> VaultResult<String> {
+    let owner = SecretOwner {
+        tenant_id: actor.tenant_id,
+        tenant_slug: &actor.tenant_slug,
+        kind: SecretKind::ServerCredential,
+        owner: &format!("mcp-server/{server_slug}"),
+    };
+    state.vault.put(&owner, &SecretString::from(key)).await
+}
+
+#[derive(Debug)]
+pub(super) enum Change {
+    Unchanged,
+    /// A first key, in a new secret; reverting deletes it.
+    Created(String),
+    /// The stored key replaced in place (promoted without a test), so the
+    /// old key stays as the previous version and Undo rotation can restore it.
+    Replaced(String),
+    /// The server no longer uses a key; the secret goes once the row is written.
+    Removed(String),
+}
+
+/// Makes the vault side of an update. `auth_type` is the server's auth type
+/// after the update; the caller has checked that a key comes only with `Token`.
+pub(super) async fn apply(
+    state: &AppState,
+    actor: &Actor,
+    current: &ServerRecord,
+    auth_type: AuthType,
+    key: Option<String>,
+) -> ServiceResult<Change> {
+    Ok(match (key, &current.secret_ref) {
+        (Some(key), Some(secret_ref)) => {
+            state
+                .vault
+                .stage(secret_ref, &SecretString::from(key))
+                .await?;
+            if let Err(e) = state.vault.promote(secret_ref).await {
+                if let Err(e) = state.vault.discard_pending(secret_ref).await {
+                    tracing::warn!(error = %e, secret_ref, "could not discard a pending key");
+                }
+                return Err(e.into());
+            }
+            Change::Replaced(secret_ref.clone())
+        }
+        (Some(key), None) => Change::Created(store_new(state, actor, &current.slug, key).await?),
+        (None, Some(secret_ref)) if auth_type != AuthType::Token => {
+            Change::Removed(secret_ref.clone())
+        }
+        (None, _) => Change::Unchanged,
+    })
+}
+
+impl Change {
+    /// The row's new `secret_ref`, if it changes.
+    pub(super) fn new_ref(&self) -> Option<Option<String>> {
+        match self {
+            Change::Created(r) => Some(Some(r.clone())),
+            Change::Removed(_) => Some(None),
+            Change::Unchanged | Change::Replaced(_) => None,
+        }
+    }
+
+    /// The row write failed: put the vault back as it was.
+    pub(super) async fn revert(&self, state: &AppState) {
+        match self {
+            Change::Created(r) => discard_secret(state.vault.as_ref(), r).await,
+            Change::Replaced(r) => {
+                if let Err(e) = state.vault.restore_previous(r).await {
+                    tracing::error!(error = %e, secret_ref = %r, "could not restore the previous key");
+                }
+            }
+            Change::Unchanged | Change::Removed(_) => {}
+        }
+    }
+
+    /// The row is written: delete a secret no longer referenced, and record a
+    /// replaced key the way a rotation is recorded. True when the row changed.
+    pub(super) async fn commit(
+        &self,
+        state: &AppState,
+        actor: &Actor,
+        id: i64,
+    ) -> ServiceResult<bool> {
+        match self {
+            Change::Removed(r) => discard_secret(state.vault.as_ref(), r).await,
+            Change::Replaced(_) => {
+                state
+                    .store
+                    .mark_credential_rotated(actor.tenant_id, id, Utc::now())
+                    .await?;
+                if let Some(row) = state.store.server(actor.tenant_id, id).await? {
+                    let target = server_target(id, &row.name);
+                    audit::record(state, actor, AuditAction::KeyRotate, &target, Ok(())).await;
+                }
+                return Ok(true);
+            }
+            Change::Unchanged | Change::Created(_) => {}
+        }
+        Ok(false)
+    }
+}

@@ -1,0 +1,154 @@
+//! Tenants and users as an operator creates them (the admin CLI).
+
+use crate::domain::validation::is_tenant_slug;
+use crate::domain::{FieldError, Role};
+use crate::server::auth::password;
+use crate::server::error::{ServiceError, ServiceResult};
+use crate::server::services::accounts::title_case;
+use crate::server::store::{NewUserRecord, Store, StoreError, TenantRecord, UserRecord};
+
+pub const PASSWORD_MIN: usize = 12;
+const USERNAME_MAX: usize = 64;
+
+pub async fn create_tenant(
+    store: &dyn Store,
+    slug: &str,
+    name: Option<&str>,
+) -> ServiceResult<TenantRecord> {
+    let slug = slug.trim();
+    if !is_tenant_slug(slug) {
+        return Err(ServiceError::invalid(
+            "slug",
+            format!(
+                "{slug:?} is not a tenant slug: use 1 to 63 lower-case letters, digits and \
+                 dashes, not starting or ending with a dash."
+            ),
+        ));
+    }
+    let name = name
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .unwrap_or_else(|| title_case(slug));
+    store.create_tenant(slug, &name).await.map_err(|e| match e {
+        StoreError::Conflict { .. } => {
+            ServiceError::invalid("slug", format!("A tenant {slug:?} already exists."))
+        }
+        other => other.into(),
+    })
+}
+
+pub async fn tenant(store: &dyn Store, slug: &str) -> ServiceResult<TenantRecord> {
+    store
+        .tenant_by_slug(slug.trim())
+        .await?
+        .ok_or_else(|| ServiceError::invalid("tenant", format!("There is no tenant {slug:?}.")))
+}
+
+pub struct NewMember<'a> {
+    pub tenant_slug: &'a str,
+    pub username: &'a str,
+    pub email: &'a str,
+    pub role: Role,
+    /// `None` generates one.
+    pub password: Option<String>,
+}
+
+/// Creates a user with a role in one tenant. Returns the password when it
+/// was generated, to be shown once.
+pub async fn create_user(
+    store: &dyn Store,
+    new: NewMember<'_>,
+) -> ServiceResult<(UserRecord, Option<String>)> {
+    let username = new.username.trim();
+    let email = new.email.trim().to_lowercase();
+    let mut errors = Vec::new();
+    let username_ok = !username.is_empty()
+        && username.chars().count() <= USERNAME_MAX
+        && username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@' | '+'));
+    if !username_ok {
+        errors.push(FieldError::new(
+            "username",
+            format!(
+                "Username must be 1 to {USERNAME_MAX} letters, digits or . _ - @ + (it appears in URLs)."
+            ),
+        ));
+    }
+    let email_ok = email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+    }) && !email.chars().any(char::is_whitespace);
+    if !email_ok {
+        errors.push(FieldError::new(
+            "email",
+            format!("{email:?} is not an email address."),
+        ));
+    }
+    if let Some(p) = &new.password
+        && p.chars().count() < PASSWORD_MIN
+    {
+        errors.push(FieldError::new(
+            "password",
+            format!("Password must be at least {PASSWORD_MIN} characters."),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let tenant = tenant(store, new.tenant_slug).await?;
+    let generated = new.password.is_none();
+    let pass = new.password.unwrap_or_else(password::generate);
+    let hash = tokio::task::spawn_blocking({
+        let pass = pass.clone();
+        move || password::hash(&pass)
+    })
+    .await
+    .map_err(|e| StoreError::Corrupt(format!("hashing failed: {e}")))?
+    .map_err(|e| StoreError::Corrupt(format!("hashing failed: {e}")))?;
+    let user = store
+        .create_user(&NewUserRecord {
+            username: username.to_owned(),
+            email: email.clone(),
+            password_hash: hash,
+        })
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { constraint } if constraint.contains("email") => {
+                ServiceError::invalid(
+                    "email",
+                    format!("A user with email {email:?} already exists."),
+                )
+            }
+            StoreError::Conflict { .. } => ServiceError::invalid(
+                "username",
+                format!("A user named {username:?} already exists."),
+            ),
+            other => other.into(),
+        })?;
+    store.add_membership(user.id, tenant.id, new.role).await?;
+    Ok((user, generated.then_some(pass)))
+}
+
+/// A member of the tenant, by username.
+pub async fn member(
+    store: &dyn Store,
+    tenant: &TenantRecord,
+    username: &str,
+) -> ServiceResult<UserRecord> {
+    let not_member = || {
+        ServiceError::invalid(
+            "user",
+            format!("{username:?} is not a member of tenant {:?}.", tenant.slug),
+        )
+    };
+    let user = store
+        .user_by_username(username.trim())
+        .await?
+        .ok_or_else(not_member)?;
+    store
+        .membership(user.id, tenant.id)
+        .await?
+        .ok_or_else(not_member)?;
+    Ok(user)
+}

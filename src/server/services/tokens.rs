@@ -1,0 +1,182 @@
+//! API tokens: create (shown once), list, revoke, and who a presented token is.
+//!
+//! A token is `sbt_` and 48 hex digits (192 random bits). Only its SHA-256 is
+//! stored: with that much entropy a slow hash buys nothing, and the lookup
+//! must be one indexed read per request.
+
+use chrono::{Duration, Utc};
+use rand::RngCore;
+
+use crate::domain::{ApiTokenView, AuditAction, CreatedToken, NewApiToken};
+use crate::server::auth::session::token_hash;
+use crate::server::auth::{Actor, rate_limit};
+use crate::server::error::{ServiceError, ServiceResult};
+use crate::server::services::accounts::actor_of;
+use crate::server::services::audit;
+use crate::server::state::AppState;
+use crate::server::store::{NewTokenRecord, Store, StoreError, TokenRecord};
+
+pub const TOKEN_PREFIX: &str = "sbt_";
+const SECRET_HEX_LEN: usize = 48;
+/// Characters of the token kept in the clear, to tell tokens apart.
+const SHOWN_PREFIX_LEN: usize = TOKEN_PREFIX.len() + 8;
+/// `last_used_at` is written at most this often per token.
+const TOUCH_EVERY: Duration = Duration::seconds(60);
+const DUPLICATE_NAME: &str = "You already have a token with this name.";
+
+fn generate() -> String {
+    let mut bytes = [0u8; SECRET_HEX_LEN / 2];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    format!("{TOKEN_PREFIX}{}", hex::encode(bytes))
+}
+
+/// Whether the text could be one of our tokens at all; anything else is
+/// refused without a database read.
+fn well_formed(token: &str) -> bool {
+    token.strip_prefix(TOKEN_PREFIX).is_some_and(|hex| {
+        hex.len() == SECRET_HEX_LEN && hex.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
+pub fn view(r: &TokenRecord) -> ApiTokenView {
+    ApiTokenView {
+        id: r.id,
+        name: r.name.clone(),
+        prefix: r.prefix.clone(),
+        created_at: r.created_at,
+        last_used_at: r.last_used_at,
+    }
+}
+
+/// Creates a token for a user in a tenant. Shared by the Settings page and
+/// the `tokens create` command; callers check who may do it.
+pub async fn issue(
+    store: &dyn Store,
+    tenant_id: i64,
+    user_id: i64,
+    mut new: NewApiToken,
+) -> ServiceResult<CreatedToken> {
+    new.validate()?;
+    let secret = generate();
+    let record = store
+        .create_token(&NewTokenRecord {
+            tenant_id,
+            user_id,
+            name: new.name,
+            prefix: secret[..SHOWN_PREFIX_LEN].to_owned(),
+            token_hash: token_hash(&secret),
+            created_at: Utc::now(),
+        })
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => ServiceError::invalid(NewApiToken::NAME, DUPLICATE_NAME),
+            other => other.into(),
+        })?;
+    Ok(CreatedToken {
+        token: view(&record),
+        secret,
+    })
+}
+
+/// Any member may hold tokens; a token acts with its owner's current role.
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    new: NewApiToken,
+) -> ServiceResult<CreatedToken> {
+    let created = issue(state.store.as_ref(), actor.tenant_id, actor.user_id, new).await?;
+    let target = format!("{} ({})", created.token.name, created.token.prefix);
+    audit::record(state, actor, AuditAction::TokenCreate, &target, Ok(())).await;
+    tracing::info!(tenant = %actor.tenant_slug, user = %actor.username, token = created.token.id, "api token created");
+    Ok(created)
+}
+
+pub async fn list(state: &AppState, actor: &Actor) -> ServiceResult<Vec<ApiTokenView>> {
+    let rows = state
+        .store
+        .list_tokens(actor.tenant_id, actor.user_id)
+        .await?;
+    Ok(rows.iter().map(view).collect())
+}
+
+/// Revokes one of the caller's own tokens; anyone else's answers 404.
+pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<()> {
+    let row = state
+        .store
+        .revoke_token(actor.tenant_id, actor.user_id, id, Utc::now())
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let target = format!("{} ({})", row.name, row.prefix);
+    audit::record(state, actor, AuditAction::TokenRevoke, &target, Ok(())).await;
+    tracing::info!(tenant = %actor.tenant_slug, user = %actor.username, token = id, "api token revoked");
+    Ok(())
+}
+
+/// The actor a presented token stands for. Malformed, unknown and revoked
+/// tokens all answer `Unauthorized` and count against the client address;
+/// past `limit` failures in the window every attempt answers `RateLimited`.
+pub async fn actor_for_token(
+    store: &dyn Store,
+    token: &str,
+    client_ip: &str,
+    limit: i64,
+) -> ServiceResult<Actor> {
+    let keys = [(format!("token-{}", rate_limit::ip_key(client_ip)), limit)];
+    if let Some(wait) = rate_limit::check(store, &keys).await? {
+        tracing::warn!(client_ip, "api token attempts rate limited");
+        return Err(ServiceError::RateLimited(wait));
+    }
+    let record = if well_formed(token) {
+        store.token_by_hash(&token_hash(token)).await?
+    } else {
+        None
+    };
+    let Some(record) = record.filter(|r| r.revoked_at.is_none()) else {
+        rate_limit::record(store, &keys).await?;
+        tracing::info!(client_ip, "api token refused");
+        return Err(ServiceError::Unauthorized);
+    };
+    let actor = match actor_of(store, record.user_id, record.tenant_id).await {
+        Ok(actor) => actor,
+        Err(e) => {
+            // The owner left the tenant: the token is dead, count it like one.
+            if matches!(e, ServiceError::Unauthorized) {
+                rate_limit::record(store, &keys).await?;
+            }
+            return Err(e);
+        }
+    };
+    if let Err(e) = store.touch_token(record.id, Utc::now(), TOUCH_EVERY).await {
+        // Bookkeeping only; the request itself is fine.
+        tracing::warn!(error = %e, token = record.id, "could not record token use");
+    }
+    Ok(actor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_tokens_are_well_formed_and_distinct() {
+        let a = generate();
+        let b = generate();
+        assert!(well_formed(&a), "{a}");
+        assert_ne!(a, b);
+        assert_eq!(a.len(), TOKEN_PREFIX.len() + SECRET_HEX_LEN);
+    }
+
+    #[test]
+    fn malformed_tokens_are_recognised() {
+        for bad in [
+            "",
+            "sbt_",
+            "Bearer sbt_00",
+            "sbt_zz3456789012345678901234567890123456789012345678",
+            &format!("sbx_{}", "0".repeat(SECRET_HEX_LEN)),
+            &format!("sbt_{}", "0".repeat(SECRET_HEX_LEN + 1)),
+        ] {
+            assert!(!well_formed(bad), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! Calling the REST surfaces as a script would: with an API token or not,
+//! any method, any headers.
+
+use super::{Reply, TestApp, reply};
+use crate::domain::NewApiToken;
+use crate::server::services::tokens;
+
+impl TestApp {
+    /// An API token for a user made by [`TestApp::user`], in that tenant.
+    pub async fn token(&self, tenant: &str, email: &str) -> String {
+        let store = self.state.store.as_ref();
+        let tenant = store
+            .tenant_by_slug(tenant)
+            .await
+            .expect("tenant query")
+            .expect("tenant");
+        let user = store
+            .user_by_email(email)
+            .await
+            .expect("user query")
+            .expect("user");
+        let name = format!("test {}", &crate::server::auth::session::new_token()[..16]);
+        tokens::issue(store, tenant.id, user.id, NewApiToken { name })
+            .await
+            .expect("token")
+            .secret
+    }
+
+    /// One REST request. `auth` is the whole `Authorization` value.
+    pub async fn rest(
+        &self,
+        method: &str,
+        path: &str,
+        auth: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<serde_json::Value>,
+    ) -> Reply {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(a) = auth {
+            req = req.header("authorization", a);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        reply(req.send().await.expect("REST request")).await
+    }
+}
+
+/// The username [`TestApp::user`] gives an email.
+pub fn username_of(email: &str) -> String {
+    email.replace(['@', '.'], "-")
+}
