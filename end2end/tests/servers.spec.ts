@@ -69,7 +69,7 @@ test.describe('MCP servers', () => {
     const dialog = await openRegisterDialog(page);
 
     const transport = dialog.getByLabel('Transport', { exact: true });
-    await expect(transport.getByRole('option')).toHaveText(['Streamable HTTP (recommended)', 'SSE']);
+    await expect(transport.getByRole('option')).toHaveText(['Streamable HTTP (recommended)', 'SSE', 'WebSocket']);
     const auth = dialog.getByLabel('Authentication', { exact: true });
     await expect(auth.getByRole('option')).toHaveText(['None', 'Tenant API Key', 'OAuth']);
 

@@ -47,12 +47,13 @@ mod edge {
         Ok((state, actor))
     }
 
-    /// The caller, by session cookie or API token, or 401.
+    /// The signed-in caller (by session cookie only: tokens are for the REST
+    /// APIs, so a leaked token cannot mint more tokens), or 401.
     pub async fn actor(state: &AppState) -> Result<Actor, AppError> {
         let headers: HeaderMap = leptos_axum::extract()
             .await
             .map_err(|_| fail(AppError::Internal))?;
-        Credentials::from_headers(&headers)
+        Credentials::session(&headers)
             .actor(state, &client_ip().await)
             .await
             .map_err(fail)

@@ -38,8 +38,18 @@ impl NewServer {
                     }
                 }
             }
-            // A key only makes sense with Tenant API Key auth; drop it rather than store it.
-            AuthType::None | AuthType::Oauth2 => self.api_key = None,
+            // A key only makes sense with Tenant API Key auth. The form may
+            // leave one behind after switching auth, so it is dropped there;
+            // an API client that sends one (seed 000) is told.
+            AuthType::None | AuthType::Oauth2 => {
+                if key_rule == KeyRule::MayFollow && self.api_key.is_some() {
+                    errors.push(FieldError::new(
+                        ServerField::API_KEY,
+                        "An API key only applies to Tenant API Key authentication.",
+                    ));
+                }
+                self.api_key = None;
+            }
         }
         if errors.is_empty() {
             Ok(())

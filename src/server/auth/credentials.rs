@@ -12,8 +12,7 @@ use crate::server::state::AppState;
 
 #[derive(PartialEq, Eq)]
 pub enum Credentials {
-    /// `Authorization: Token <t>` or `Authorization: Bearer <t>`; any other
-    /// `Authorization` value is kept here too and refused as a bad token.
+    /// `Authorization: Token <t>` or `Authorization: Bearer <t>`.
     Token(String),
     /// The browser's session cookie.
     Session(String),
@@ -32,22 +31,27 @@ impl std::fmt::Debug for Credentials {
 }
 
 impl Credentials {
-    /// An `Authorization` header wins over a cookie: a script that sends a
-    /// token means that token, whatever cookie jar it shares.
+    /// A token wins over a cookie: a script that sends a token means that
+    /// token, whatever cookie jar it shares. Other `Authorization` schemes
+    /// (a proxy's Basic auth) are not ours and are ignored.
     pub fn from_headers(headers: &HeaderMap) -> Self {
-        if let Some(value) = headers.get(header::AUTHORIZATION) {
-            let text = value.to_str().unwrap_or_default().trim();
-            let token = match text.split_once(' ') {
-                Some((scheme, rest))
-                    if scheme.eq_ignore_ascii_case("token")
-                        || scheme.eq_ignore_ascii_case("bearer") =>
-                {
-                    rest.trim()
-                }
-                _ => text,
-            };
-            return Credentials::Token(token.to_owned());
+        let token = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|text| text.trim().split_once(' '))
+            .filter(|(scheme, _)| {
+                scheme.eq_ignore_ascii_case("token") || scheme.eq_ignore_ascii_case("bearer")
+            })
+            .map(|(_, rest)| rest.trim().to_owned());
+        if let Some(token) = token {
+            return Credentials::Token(token);
         }
+        Self::session(headers)
+    }
+
+    /// The session cookie alone: server functions are the browser's API and
+    /// take no tokens, so a leaked token cannot mint more tokens.
+    pub fn session(headers: &HeaderMap) -> Self {
         match CookieJar::from_headers(headers).get(COOKIE_NAME) {
             Some(cookie) => Credentials::Session(cookie.value().to_owned()),
             None => Credentials::None,
@@ -101,7 +105,20 @@ mod tests {
         );
         assert_eq!(
             Credentials::from_headers(&headers(&[("authorization", "Basic Zm9vOmJhcg==")])),
-            token("Basic Zm9vOmJhcg==")
+            Credentials::None,
+            "a proxy's Basic auth is not a token"
+        );
+        assert_eq!(
+            Credentials::from_headers(&headers(&[
+                ("authorization", "Basic Zm9vOmJhcg=="),
+                ("cookie", "sb_session=xyz")
+            ])),
+            Credentials::Session("xyz".into())
+        );
+        assert_eq!(
+            Credentials::session(&headers(&[("authorization", "Token t")])),
+            Credentials::None,
+            "server functions take no tokens"
         );
         assert_eq!(
             Credentials::from_headers(&headers(&[("cookie", "a=1; sb_session=xyz")])),

@@ -1,9 +1,11 @@
 //! The tenant-isolation matrix. The routes come from the OpenAPI document
 //! (REST) and from the server-function registry, so a new route without an
 //! entry in [`spec`] fails this test instead of skipping it. Every route is
-//! called as: nobody (401), a malformed and a revoked token (401), a member
-//! on an admin-only route (403), and another tenant's admin (404 for
-//! anything of the first tenant's; its own lists show none of it). No
+//! called as: nobody (401), a malformed, an unknown and a revoked token (401;
+//! server functions refuse even a valid token), a member on an admin-only
+//! route (403), and another tenant's admin (404 for anything of the first
+//! tenant's; its own lists show none of it). REST calls carry tokens, server
+//! functions the browser's session cookie. No
 //! response may ever carry the first tenant's names, key or ids.
 
 use serde_json::{Value, json};
@@ -155,6 +157,9 @@ struct World {
     a_member: String,
     b_admin: String,
     revoked: String,
+    /// Server functions take sessions, not tokens.
+    a_member_cookie: String,
+    b_admin_cookie: String,
 }
 
 async fn seed(app: &TestApp) -> World {
@@ -211,6 +216,8 @@ async fn seed(app: &TestApp) -> World {
         a_member: app.token("acme", "max@acme.test").await,
         b_admin: app.token("globex", "bob@globex.test").await,
         revoked,
+        a_member_cookie: format!("cookie:{}", app.session("max@acme.test").await),
+        b_admin_cookie: format!("cookie:{}", app.session("bob@globex.test").await),
     }
 }
 
@@ -244,12 +251,21 @@ fn concrete(
     }
 }
 
+/// `auth` is an `Authorization` value, or `cookie:<Cookie header>`.
 async fn send(app: &TestApp, call: &Call, auth: Option<&str>) -> crate::server::testing::Reply {
-    let headers: Vec<(&str, &str)> = call
+    let mut headers: Vec<(&str, &str)> = call
         .tenant_header
         .map(|t| ("x-tenant-slug", t))
         .into_iter()
         .collect();
+    let auth = match auth.map(|a| a.strip_prefix("cookie:").ok_or(a)) {
+        Some(Ok(cookie)) => {
+            headers.push(("cookie", cookie));
+            None
+        }
+        Some(Err(value)) => Some(value),
+        None => None,
+    };
     app.rest(&call.method, &call.path, auth, &headers, call.body.clone())
         .await
 }
@@ -299,6 +315,9 @@ async fn run_matrix(app: &TestApp) {
             (call, auth, want, format!("{who}: {method} {template}"))
         };
         let own = concrete(&method, &template, &spec, "acme", &a_user, id);
+        let is_rest = !template.starts_with("/api/servers/")
+            && !template.starts_with("/api/audit/")
+            && !template.starts_with("/api/tokens/");
         let mut cases = vec![
             expect(
                 concrete(&method, &template, &spec, "acme", &a_user, id),
@@ -318,19 +337,38 @@ async fn run_matrix(app: &TestApp) {
                 401,
                 "revoked token",
             ),
+            expect(
+                concrete(&method, &template, &spec, "acme", &a_user, id),
+                Some(format!("Token sbt_{}", "0".repeat(48))),
+                401,
+                "unknown well-formed token",
+            ),
         ];
+        if !is_rest {
+            cases.push(expect(
+                concrete(&method, &template, &spec, "acme", &a_user, id),
+                Some(format!("Token {}", world.a_admin)),
+                401,
+                "an admin's valid token on a server function",
+            ));
+        }
+        let (member, b) = if is_rest {
+            (
+                format!("Bearer {}", world.a_member),
+                format!("Token {}", world.b_admin),
+            )
+        } else {
+            (world.a_member_cookie.clone(), world.b_admin_cookie.clone())
+        };
+        let b = Some(b);
         if spec.access == Access::Admin {
             cases.push(expect(
                 concrete(&method, &template, &spec, "acme", &member_user, id),
-                Some(format!("Bearer {}", world.a_member)),
+                Some(member),
                 403,
                 "member on an admin route",
             ));
         }
-        let b = Some(format!("Token {}", world.b_admin));
-        let is_rest = !template.starts_with("/api/servers/")
-            && !template.starts_with("/api/audit/")
-            && !template.starts_with("/api/tokens/");
         if is_rest {
             // Naming tenant A (by header or path) is answered as if it did not exist.
             cases.push(expect(

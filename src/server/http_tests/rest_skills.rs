@@ -136,6 +136,36 @@ async fn register_list_update_test_and_delete_as_the_contract_says() {
     assert!(error.starts_with("auth: "), "{error}");
     assert!(!error.contains("wrong"), "the key is scrubbed: {error}");
 
+    // A failed update (duplicate name) leaves the vault as it was: the key
+    // it carried was staged and discarded, never promoted.
+    c.send(
+        "POST",
+        BASE,
+        Some(json!({ "name": "Other", "url": "https://o.example" })),
+    )
+    .await;
+    let (status, _) = c
+        .send(
+            "PUT",
+            &item,
+            Some(json!({ "name": "Other", "apiKey": "rest-key-1" })),
+        )
+        .await;
+    assert_eq!(status, 400);
+    let (_, result) = c.send("POST", &format!("{item}/test"), None).await;
+    assert_eq!(result["ok"], false, "still the refused key: {result}");
+    let (status, _) = c
+        .send("PUT", &item, Some(json!({ "apiKey": "rest-key-1" })))
+        .await;
+    assert_eq!(status, 200);
+    let (_, result) = c.send("POST", &format!("{item}/test"), None).await;
+    assert_eq!(result["ok"], true, "{result}");
+    assert_eq!(
+        count_secrets(&app).await,
+        1,
+        "replacing a key adds no secret"
+    );
+
     let (status, body) = c.send("DELETE", &item, None).await;
     assert_eq!((status, body), (200, json!({ "ok": true })));
     assert_eq!(
@@ -208,6 +238,7 @@ async fn bad_input_gets_the_contract_error_and_changes_nothing() {
         "nothing changed"
     );
     assert_eq!(list[0]["enabled"], true);
+    assert_eq!(list[0]["authType"], "none");
 }
 
 #[tokio::test]

@@ -47,9 +47,40 @@ async fn a_token_is_shown_once_stored_hashed_and_revocable() {
             .await
             .expect("rows");
     assert_eq!(rows.len(), 1);
+    let (name, prefix, hash) = &rows[0];
+    assert_eq!((name.as_str(), prefix.as_str()), ("deploy", &secret[..12]));
+    assert_eq!(
+        hash,
+        &crate::server::auth::session::token_hash(&secret),
+        "the SHA-256 of the token"
+    );
+    let (whole_row,): (String,) = sqlx::query_as(
+        "SELECT id || '|' || tenant_id || '|' || user_id || '|' || name || '|' || prefix \
+         || '|' || token_hash || '|' || created_at || '|' || COALESCE(last_used_at, '') \
+         || '|' || COALESCE(revoked_at, '') FROM api_tokens",
+    )
+    .fetch_one(&mut db)
+    .await
+    .expect("row");
     assert!(
-        rows.iter()
-            .all(|(n, p, h)| !n.contains(&secret) && !p.contains(&secret) && !h.contains(&secret))
+        !whole_row.contains(&secret[4..]),
+        "no column holds the token"
+    );
+
+    // Server functions are the browser's API: a token opens none of them.
+    let minted = app
+        .rest(
+            "POST",
+            "/api/tokens/create",
+            Some(&format!("Token {secret}")),
+            &[("accept", "application/json")],
+            Some(json!({ "token": { "name": "from a token" } })),
+        )
+        .await;
+    assert_eq!(
+        minted.status, 401,
+        "a token cannot mint tokens: {}",
+        minted.body
     );
 
     for auth in [
@@ -226,7 +257,8 @@ async fn failed_token_attempts_are_rate_limited_per_address() {
         }
     };
     assert_eq!(get(Some(good.clone()), None).await.status, 200);
-    for bad in ["Token sbt_guess", "Bearer x", "Basic dXNlcjpwdw=="] {
+    let unknown = format!("Token sbt_{}", "0".repeat(48));
+    for bad in ["Token sbt_guess", "Bearer x", unknown.as_str()] {
         assert_eq!(get(Some(bad.into()), None).await.status, 401, "{bad}");
     }
     let limited = get(Some("Token another-guess".into()), None).await;
@@ -237,8 +269,15 @@ async fn failed_token_attempts_are_rate_limited_per_address() {
             .unwrap_or("")
             .contains("Too many attempts")
     );
-    // While limited, tokens are not even looked at, good ones included…
-    assert_eq!(get(Some(good), None).await.status, 429);
+    assert_eq!(get(Some(unknown.clone()), None).await.status, 429);
+    // A valid token is not refused for its neighbours' failures (clients
+    // behind one proxy share an address)…
+    assert_eq!(get(Some(good), None).await.status, 200);
+    // …a proxy's Basic auth is not a token attempt at all…
+    assert_eq!(
+        get(Some("Basic dXNlcjpwdw==".into()), None).await.status,
+        401
+    );
     // …but a browser session is not a token attempt and still works.
     assert_eq!(get(None, Some(cookie)).await.status, 200);
 }

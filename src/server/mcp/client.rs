@@ -153,10 +153,36 @@ impl McpClient {
 }
 
 /// A hostile server could echo our credential back in its error text.
+/// A credential stored as a full header value ("Bearer abc123") may come
+/// back as just its token, so both forms are removed.
 fn scrub(message: &str, secret: &str) -> String {
     let secret = secret.trim();
-    if secret.len() < 4 {
-        return message.to_owned();
+    let token = secret.split_once(' ').map(|(_, t)| t.trim());
+    let mut out = message.to_owned();
+    for needle in [Some(secret), token].into_iter().flatten() {
+        if needle.len() >= 4 {
+            out = out.replace(needle, "••••");
+        }
     }
-    message.replace(secret, "••••")
+    out
+}
+
+#[cfg(test)]
+mod scrub_tests {
+    use super::scrub;
+
+    #[test]
+    fn the_key_and_its_token_part_are_both_removed() {
+        let said = "refused Bearer abc123xyz; also saw abc123xyz";
+        assert_eq!(
+            scrub(said, "Bearer abc123xyz"),
+            "refused ••••; also saw ••••"
+        );
+        assert_eq!(scrub("got sk-live-1", " sk-live-1 "), "got ••••");
+        assert_eq!(
+            scrub("short abc", "abc"),
+            "short abc",
+            "too short to scrub safely"
+        );
+    }
 }

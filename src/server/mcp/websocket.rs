@@ -15,12 +15,15 @@ use std::pin::Pin;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::error::{ProtocolError, SubProtocolError};
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{self, Message};
 use url::{Host, Url};
 
 use super::ssrf::{OutboundPolicy, SsrfError};
 
 pub const SUBPROTOCOL: &str = "mcp";
+/// Largest message accepted from a server (a long tool list fits easily).
+const MAX_MESSAGE: usize = 8 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WsError {
@@ -117,7 +120,12 @@ async fn handshake(
         headers.insert("authorization", value.clone());
     }
     let stream = tcp(addrs).await?;
-    match tokio_tungstenite::client_async_tls_with_config(request, stream, None, None).await {
+    // The server is untrusted: bound what it may make us buffer.
+    let limits = WebSocketConfig::default()
+        .max_message_size(Some(MAX_MESSAGE))
+        .max_frame_size(Some(MAX_MESSAGE));
+    match tokio_tungstenite::client_async_tls_with_config(request, stream, Some(limits), None).await
+    {
         Ok((socket, _response)) => Ok(socket),
         Err(tungstenite::Error::Http(response)) => Err(WsError::Status {
             status: response.status().as_u16(),

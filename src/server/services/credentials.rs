@@ -36,8 +36,9 @@ pub(super) enum Change {
     Unchanged,
     /// A first key, in a new secret; reverting deletes it.
     Created(String),
-    /// The stored key replaced in place (promoted without a test), so the
-    /// old key stays as the previous version and Undo rotation can restore it.
+    /// A replacement key, staged as the secret's pending version; the row
+    /// write promotes it (untested), so the old key becomes the previous
+    /// version that Undo rotation restores. Reverting discards it.
     Replaced(String),
     /// The server no longer uses a key; the secret goes once the row is written.
     Removed(String),
@@ -58,12 +59,6 @@ pub(super) async fn apply(
                 .vault
                 .stage(secret_ref, &SecretString::from(key))
                 .await?;
-            if let Err(e) = state.vault.promote(secret_ref).await {
-                if let Err(e) = state.vault.discard_pending(secret_ref).await {
-                    tracing::warn!(error = %e, secret_ref, "could not discard a pending key");
-                }
-                return Err(e.into());
-            }
             Change::Replaced(secret_ref.clone())
         }
         (Some(key), None) => Change::Created(store_new(state, actor, &current.slug, key).await?),
@@ -72,6 +67,14 @@ pub(super) async fn apply(
         }
         (None, _) => Change::Unchanged,
     })
+}
+
+/// Harmless if it fails: a pending version is never read, and the next
+/// rotation replaces it.
+async fn discard_pending(state: &AppState, secret_ref: &str) {
+    if let Err(e) = state.vault.discard_pending(secret_ref).await {
+        tracing::warn!(error = %e, secret_ref, "could not discard a pending key");
+    }
 }
 
 impl Change {
@@ -88,17 +91,14 @@ impl Change {
     pub(super) async fn revert(&self, state: &AppState) {
         match self {
             Change::Created(r) => discard_secret(state.vault.as_ref(), r).await,
-            Change::Replaced(r) => {
-                if let Err(e) = state.vault.restore_previous(r).await {
-                    tracing::error!(error = %e, secret_ref = %r, "could not restore the previous key");
-                }
-            }
+            Change::Replaced(r) => discard_pending(state, r).await,
             Change::Unchanged | Change::Removed(_) => {}
         }
     }
 
-    /// The row is written: delete a secret no longer referenced, and record a
-    /// replaced key the way a rotation is recorded. True when the row changed.
+    /// The row is written: promote a replacement key (recorded the way a
+    /// rotation is), or delete a secret no longer referenced. True when the
+    /// answer must be re-read (a replaced key marks the row rotated).
     pub(super) async fn commit(
         &self,
         state: &AppState,
@@ -107,15 +107,27 @@ impl Change {
     ) -> ServiceResult<bool> {
         match self {
             Change::Removed(r) => discard_secret(state.vault.as_ref(), r).await,
-            Change::Replaced(_) => {
-                state
+            Change::Replaced(r) => {
+                let target = match state.store.server(actor.tenant_id, id).await {
+                    Ok(Some(row)) => server_target(id, &row.name),
+                    _ => format!("server {id}"),
+                };
+                if let Err(e) = state.vault.promote(r).await {
+                    // The other fields are saved; the old key is still current.
+                    discard_pending(state, r).await;
+                    let detail = format!("promoting the new key: {e}");
+                    audit::record(state, actor, AuditAction::KeyRotate, &target, Err(detail)).await;
+                    return Err(e.into());
+                }
+                // Bookkeeping after the fact: the key has changed either way.
+                if let Err(e) = state
                     .store
                     .mark_credential_rotated(actor.tenant_id, id, Utc::now())
-                    .await?;
-                if let Some(row) = state.store.server(actor.tenant_id, id).await? {
-                    let target = server_target(id, &row.name);
-                    audit::record(state, actor, AuditAction::KeyRotate, &target, Ok(())).await;
+                    .await
+                {
+                    tracing::error!(error = %e, server = id, "could not record a replaced key");
                 }
+                audit::record(state, actor, AuditAction::KeyRotate, &target, Ok(())).await;
                 return Ok(true);
             }
             Change::Unchanged | Change::Created(_) => {}

@@ -173,13 +173,25 @@ pub(super) async fn discard_secret(vault: &dyn Vault, secret_ref: &str) {
     }
 }
 
-/// Applies a partial update. A new key (or a change of auth type) goes to
-/// the vault first; if the row then cannot be written, the vault is put back.
+/// Applies a partial update from the admin page or seed 002: a server that
+/// ends up with Tenant API Key auth must have a key.
 pub async fn update(
     state: &AppState,
     actor: &Actor,
     id: i64,
+    patch: ServerPatch,
+) -> ServiceResult<ServerView> {
+    update_with(state, actor, id, patch, KeyRule::Required).await
+}
+
+/// Applies a partial update. A new key (or a change of auth type) goes to
+/// the vault first; if the row then cannot be written, the vault is put back.
+pub async fn update_with(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
     mut patch: ServerPatch,
+    key_rule: KeyRule,
 ) -> ServiceResult<ServerView> {
     actor.require_admin()?;
     patch.validate()?;
@@ -192,6 +204,13 @@ pub async fn update(
         return Err(ServiceError::invalid(
             ServerField::API_KEY,
             "An API key only applies to Tenant API Key authentication.",
+        ));
+    }
+    let keyless = patch.api_key.is_none() && current.secret_ref.is_none();
+    if key_rule == KeyRule::Required && auth_type == AuthType::Token && keyless {
+        return Err(ServiceError::invalid(
+            ServerField::API_KEY,
+            "An API key is required for Tenant API Key authentication.",
         ));
     }
     let target = server_target(current.id, &current.name);

@@ -114,41 +114,45 @@ pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<(
 
 /// The actor a presented token stands for. Malformed, unknown and revoked
 /// tokens all answer `Unauthorized` and count against the client address;
-/// past `limit` failures in the window every attempt answers `RateLimited`.
+/// past `limit` failures in the window, failing attempts answer
+/// `RateLimited`. A valid token is never refused for its neighbours'
+/// failures: behind a proxy many clients share one address, and guessing a
+/// 192-bit token is hopeless anyway, so the limit only caps the cost of
+/// failed attempts (and slows anyone probing with stolen prefixes).
 pub async fn actor_for_token(
     store: &dyn Store,
     token: &str,
     client_ip: &str,
     limit: i64,
 ) -> ServiceResult<Actor> {
-    let keys = [(format!("token-{}", rate_limit::ip_key(client_ip)), limit)];
-    if let Some(wait) = rate_limit::check(store, &keys).await? {
-        tracing::warn!(client_ip, "api token attempts rate limited");
-        return Err(ServiceError::RateLimited(wait));
-    }
     let record = if well_formed(token) {
         store.token_by_hash(&token_hash(token)).await?
     } else {
         None
     };
-    let Some(record) = record.filter(|r| r.revoked_at.is_none()) else {
+    let live = record.filter(|r| r.revoked_at.is_none());
+    let actor = match live {
+        Some(r) => match actor_of(store, r.user_id, r.tenant_id).await {
+            Ok(actor) => Some((actor, r.id)),
+            // The owner left the tenant: the token is dead, count it like one.
+            Err(ServiceError::Unauthorized) => None,
+            Err(e) => return Err(e),
+        },
+        None => None,
+    };
+    let Some((actor, id)) = actor else {
+        let keys = [(format!("token-{}", rate_limit::ip_key(client_ip)), limit)];
+        if let Some(wait) = rate_limit::check(store, &keys).await? {
+            tracing::warn!(client_ip, "api token attempts rate limited");
+            return Err(ServiceError::RateLimited(wait));
+        }
         rate_limit::record(store, &keys).await?;
         tracing::info!(client_ip, "api token refused");
         return Err(ServiceError::Unauthorized);
     };
-    let actor = match actor_of(store, record.user_id, record.tenant_id).await {
-        Ok(actor) => actor,
-        Err(e) => {
-            // The owner left the tenant: the token is dead, count it like one.
-            if matches!(e, ServiceError::Unauthorized) {
-                rate_limit::record(store, &keys).await?;
-            }
-            return Err(e);
-        }
-    };
-    if let Err(e) = store.touch_token(record.id, Utc::now(), TOUCH_EVERY).await {
+    if let Err(e) = store.touch_token(id, Utc::now(), TOUCH_EVERY).await {
         // Bookkeeping only; the request itself is fine.
-        tracing::warn!(error = %e, token = record.id, "could not record token use");
+        tracing::warn!(error = %e, token = id, "could not record token use");
     }
     Ok(actor)
 }
