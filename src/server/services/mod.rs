@@ -8,5 +8,6 @@ pub mod audit;
 mod credentials;
 pub mod directory;
 pub mod rotation;
+mod server_view;
 pub mod servers;
 pub mod tokens;

@@ -8,15 +8,17 @@ use crate::domain::server::slugify;
 use crate::domain::validation::validate_url;
 use crate::domain::{
     AuditAction, AuthType, KeyRule, ListQuery, NewServer, Page, ServerField, ServerPatch,
-    ServerSort, ServerSummary, ServerView, SortDir, TestError, TestOutcome, ToolInfo,
+    ServerSort, ServerSummary, ServerView, SortDir, TestOutcome,
 };
 use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::mcp::TestTarget;
 use crate::server::services::audit::{self, server_target};
 use crate::server::services::credentials;
+pub use crate::server::services::server_view::view;
+pub(super) use crate::server::services::server_view::{outcome_of, snapshot_of};
 use crate::server::state::AppState;
-use crate::server::store::{NewServerRecord, ServerRecord, ServerUpdate, StoreError, TestSnapshot};
+use crate::server::store::{NewServerRecord, ServerRecord, ServerUpdate, StoreError};
 use crate::server::vault::Vault;
 
 const DUPLICATE_NAME: &str = "A server with this name already exists in this tenant.";
@@ -330,79 +332,4 @@ pub async fn test(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<Tes
         class = outcome.error.as_ref().map(|e| e.class.as_str()), "test connection"
     );
     Ok(outcome)
-}
-
-pub(super) fn outcome_of(result: Result<Vec<ToolInfo>, TestError>) -> TestOutcome {
-    let tested_at = Utc::now();
-    match result {
-        Ok(tools) => TestOutcome {
-            ok: true,
-            tools,
-            error: None,
-            tested_at,
-        },
-        Err(error) => TestOutcome {
-            ok: false,
-            tools: Vec::new(),
-            error: Some(error),
-            tested_at,
-        },
-    }
-}
-
-pub(super) fn snapshot_of(outcome: &TestOutcome) -> TestSnapshot {
-    TestSnapshot {
-        ok: outcome.ok,
-        tools_json: outcome
-            .ok
-            .then(|| serde_json::to_string(&outcome.tools).unwrap_or_else(|_| "[]".into())),
-        tool_count: outcome
-            .ok
-            .then(|| i64::try_from(outcome.tools.len()).unwrap_or(i64::MAX)),
-        error_class: outcome.error.as_ref().map(|e| e.class),
-        error_message: outcome.error.as_ref().map(|e| e.message.clone()),
-        tested_at: outcome.tested_at,
-    }
-}
-
-/// The client-facing view; the credential is represented only by a flag.
-pub fn view(row: &ServerRecord) -> ServerView {
-    let last_test = row.test.as_ref().map(|t| TestOutcome {
-        ok: t.ok,
-        tools: t
-            .tools_json
-            .as_deref()
-            .and_then(|j| serde_json::from_str::<Vec<ToolInfo>>(j).ok())
-            .unwrap_or_default(),
-        error: match (t.error_class, &t.error_message) {
-            (Some(class), Some(message)) => Some(TestError {
-                class,
-                message: message.clone(),
-            }),
-            _ => None,
-        },
-        tested_at: t.tested_at,
-    });
-    ServerView {
-        id: row.id,
-        tenant_id: row.tenant_id,
-        name: row.name.clone(),
-        slug: row.slug.clone(),
-        description: row.description.clone(),
-        url: row.url.clone(),
-        transport: row.transport,
-        auth_type: row.auth_type,
-        enabled: row.enabled,
-        featured: row.featured,
-        has_credential: row.secret_ref.is_some(),
-        tool_count: row
-            .test
-            .as_ref()
-            .and_then(|t| t.tool_count)
-            .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
-        last_test,
-        credential_rotated_at: row.credential_rotated_at,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-    }
 }

@@ -1,0 +1,139 @@
+//! The routes the matrix calls, read from the OpenAPI document and the
+//! server-function registry, and what each one is: who may call it and what
+//! of tenant A's it addresses.
+
+use serde_json::{Value, json};
+
+use crate::domain::{AuditQuery, ListQuery, ServerSort};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Access {
+    /// Sign-in and friends: nothing to isolate.
+    Public,
+    Member,
+    Admin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Target {
+    /// A collection: a list, or a create.
+    Collection,
+    Server,
+    Token,
+}
+
+pub(super) struct Spec {
+    pub(super) access: Access,
+    pub(super) target: Target,
+    /// A server function's JSON arguments (the ids filled in).
+    pub(super) body: Option<Value>,
+}
+
+pub(super) fn spec(method: &str, path: &str, server: i64, token: i64) -> Option<Spec> {
+    use Access::*;
+    use Target::*;
+    let s = |access, target, body| {
+        Some(Spec {
+            access,
+            target,
+            body,
+        })
+    };
+    let id = json!({ "id": server });
+    Some(match (method, path) {
+        ("GET", "/api/skills/mcp-servers") => return s(Member, Collection, None),
+        ("POST", "/api/skills/mcp-servers") => return s(Admin, Collection, None),
+        ("PUT" | "DELETE", "/api/skills/mcp-servers/{id}") => return s(Admin, Server, None),
+        ("POST", "/api/skills/mcp-servers/{id}/test") => return s(Admin, Server, None),
+        ("GET", "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-servers/") => {
+            return s(Member, Collection, None);
+        }
+        ("POST", "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-servers/") => {
+            return s(Admin, Collection, None);
+        }
+        ("GET", "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-servers/{id}/") => {
+            return s(Member, Server, None);
+        }
+        (
+            "PUT" | "PATCH" | "DELETE",
+            "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-servers/{id}/",
+        ) => {
+            return s(Admin, Server, None);
+        }
+        ("POST", "/api/auth/sign-in" | "/api/auth/sign-out" | "/api/auth/me") => {
+            return s(Public, Collection, None);
+        }
+        ("POST", "/api/servers/list") => Spec {
+            access: Member,
+            target: Collection,
+            body: Some(json!({ "query": ListQuery::<ServerSort>::default() })),
+        },
+        ("POST", "/api/servers/get") => return s(Member, Server, Some(id)),
+        ("POST", "/api/servers/register") => Spec {
+            access: Admin,
+            target: Collection,
+            body: Some(
+                json!({ "server": { "name": "Matrix", "url": "https://m.example",
+                "transport": "StreamableHttp", "auth_type": "None", "api_key": null } }),
+            ),
+        },
+        ("POST", "/api/servers/update") => {
+            return s(
+                Admin,
+                Server,
+                Some(json!({ "id": server, "patch": { "name": null,
+                "url": null, "transport": null, "enabled": false } })),
+            );
+        }
+        ("POST", "/api/servers/delete" | "/api/servers/test" | "/api/servers/undo-rotation") => {
+            return s(Admin, Server, Some(id));
+        }
+        ("POST", "/api/servers/rotate-key") => {
+            return s(
+                Admin,
+                Server,
+                Some(json!({ "id": server, "rotation": { "api_key": "k2" } })),
+            );
+        }
+        ("POST", "/api/audit/list") => Spec {
+            access: Admin,
+            target: Collection,
+            body: Some(json!({ "query": AuditQuery::default() })),
+        },
+        ("POST", "/api/tokens/list") => return s(Member, Collection, Some(json!({}))),
+        ("POST", "/api/tokens/create") => {
+            return s(
+                Member,
+                Collection,
+                Some(json!({ "token": { "name": "matrix" } })),
+            );
+        }
+        ("POST", "/api/tokens/revoke") => return s(Member, Token, Some(json!({ "id": token }))),
+        _ => return None,
+    })
+}
+
+/// Every route the app serves under `/api`, as (method, path template).
+pub(super) fn routes() -> Vec<(String, String)> {
+    let (_, openapi) = crate::server::rest::routes();
+    let mut all = Vec::new();
+    for (path, item) in &openapi.paths.paths {
+        let ops = [
+            ("GET", item.get.is_some()),
+            ("POST", item.post.is_some()),
+            ("PUT", item.put.is_some()),
+            ("PATCH", item.patch.is_some()),
+            ("DELETE", item.delete.is_some()),
+        ];
+        for (method, present) in ops {
+            if present {
+                all.push((method.to_owned(), path.clone()));
+            }
+        }
+    }
+    for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+        all.push((method.to_string(), path.to_owned()));
+    }
+    all.sort();
+    all
+}
