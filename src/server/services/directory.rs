@@ -106,12 +106,13 @@ pub async fn create_user(
     .await
     .map_err(|e| StoreError::Corrupt(format!("hashing failed: {e}")))?
     .map_err(|e| StoreError::Corrupt(format!("hashing failed: {e}")))?;
+    let new_user = NewUserRecord {
+        username: username.to_owned(),
+        email: email.clone(),
+        password_hash: hash,
+    };
     let user = store
-        .create_user(&NewUserRecord {
-            username: username.to_owned(),
-            email: email.clone(),
-            password_hash: hash,
-        })
+        .create_member(&new_user, tenant.id, new.role)
         .await
         .map_err(|e| match e {
             StoreError::Conflict { constraint } if constraint.contains("email") => {
@@ -126,7 +127,6 @@ pub async fn create_user(
             ),
             other => other.into(),
         })?;
-    store.add_membership(user.id, tenant.id, new.role).await?;
     Ok((user, generated.then_some(pass)))
 }
 

@@ -4,7 +4,8 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{StoreResult, TenantRecord, UserRecord};
+use super::{NewUserRecord, StoreResult, TenantRecord, UserRecord};
+use crate::domain::Role;
 
 #[derive(Debug, Clone)]
 pub struct NewTokenRecord {
@@ -54,6 +55,14 @@ pub trait TokenStore: Send + Sync {
 
     async fn list_tenants(&self) -> StoreResult<Vec<TenantRecord>>;
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<UserRecord>>;
+    /// A new user and their membership, in one transaction: never a user
+    /// that belongs to no tenant.
+    async fn create_member(
+        &self,
+        new: &NewUserRecord,
+        tenant_id: i64,
+        role: Role,
+    ) -> StoreResult<UserRecord>;
 }
 
 macro_rules! token_columns {
@@ -170,6 +179,41 @@ macro_rules! impl_token_store {
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(map_err)
+            }
+
+            async fn create_member(
+                &self,
+                new: &NewUserRecord,
+                tenant_id: i64,
+                role: $crate::domain::Role,
+            ) -> StoreResult<UserRecord> {
+                let mut tx = self.pool.begin().await.map_err(map_err)?;
+                let now = Utc::now();
+                let user: UserRecord = sqlx::query_as(
+                    "INSERT INTO users (username, email, password_hash, created_at) \
+                     VALUES ($1, $2, $3, $4) \
+                     RETURNING id, username, email, password_hash, created_at",
+                )
+                .bind(&new.username)
+                .bind(new.email.to_lowercase())
+                .bind(&new.password_hash)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                sqlx::query(
+                    "INSERT INTO memberships (user_id, tenant_id, role, created_at) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(user.id)
+                .bind(tenant_id)
+                .bind(role.as_str())
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(user)
             }
         }
     };

@@ -58,6 +58,7 @@ contract!(
     tokens_are_found_by_hash_listed_live_and_revoked_once,
     token_names_are_unique_among_live_tokens_only,
     tenants_are_listed_and_users_found_by_username,
+    a_member_is_created_with_their_membership_or_not_at_all,
 );
 
 pub(super) async fn tenant(store: &dyn Store, slug: &str) -> TenantRecord {

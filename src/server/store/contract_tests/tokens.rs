@@ -4,8 +4,8 @@ use chrono::{Duration, Utc};
 use std::sync::Arc;
 
 use super::{new_server, tenant, user};
-use crate::domain::AuthType;
-use crate::server::store::{NewTokenRecord, ServerUpdate, Store, StoreError};
+use crate::domain::{AuthType, Role};
+use crate::server::store::{NewTokenRecord, NewUserRecord, ServerUpdate, Store, StoreError};
 
 pub(super) async fn seed_zero_fields_and_credential_changes_round_trip(store: Arc<dyn Store>) {
     let t = tenant(store.as_ref(), "sz").await;
@@ -175,6 +175,30 @@ pub(super) async fn token_names_are_unique_among_live_tokens_only(store: Arc<dyn
         .expect("name free again");
     let same_hash = store.create_token(&token(t.id, u.id, "other", "h3")).await;
     assert!(matches!(same_hash, Err(StoreError::Conflict { .. })));
+}
+
+pub(super) async fn a_member_is_created_with_their_membership_or_not_at_all(store: Arc<dyn Store>) {
+    let t = tenant(store.as_ref(), "members").await;
+    let new = |name: &str| NewUserRecord {
+        username: name.into(),
+        email: format!("{name}@x.test"),
+        password_hash: "hash".into(),
+    };
+    let ann = store
+        .create_member(&new("ann"), t.id, Role::Admin)
+        .await
+        .expect("member");
+    assert_eq!(
+        store.membership(ann.id, t.id).await.expect("q"),
+        Some(Role::Admin)
+    );
+    // No such tenant: the membership fails, and the user is rolled back with it.
+    let orphan = store
+        .create_member(&new("bob"), t.id + 1000, Role::Member)
+        .await;
+    assert!(orphan.is_err());
+    assert!(store.user_by_username("bob").await.expect("q").is_none());
+    assert_eq!(store.count_users().await.expect("count"), 1);
 }
 
 pub(super) async fn tenants_are_listed_and_users_found_by_username(store: Arc<dyn Store>) {
