@@ -12,7 +12,7 @@ use crate::server::error::ServiceResult;
 use crate::server::services::audit::{self, server_target};
 use crate::server::services::servers::discard_secret;
 use crate::server::state::AppState;
-use crate::server::store::ServerRecord;
+use crate::server::store::{SecretRefChange, ServerRecord};
 use crate::server::vault::{SecretKind, SecretOwner, VaultResult};
 
 /// Writes a new secret for a server's key; returns its reference.
@@ -78,13 +78,17 @@ async fn discard_pending(state: &AppState, secret_ref: &str) {
 }
 
 impl Change {
-    /// The row's new `secret_ref`, if it changes.
-    pub(super) fn new_ref(&self) -> Option<Option<String>> {
-        match self {
-            Change::Created(r) => Some(Some(r.clone())),
-            Change::Removed(_) => Some(None),
-            Change::Unchanged | Change::Replaced(_) => None,
-        }
+    /// The row's `secret_ref` change, if any, from the value read before.
+    pub(super) fn ref_change(&self, current: &ServerRecord) -> Option<SecretRefChange> {
+        let to = match self {
+            Change::Created(r) => Some(r.clone()),
+            Change::Removed(_) => None,
+            Change::Unchanged | Change::Replaced(_) => return None,
+        };
+        Some(SecretRefChange {
+            from: current.secret_ref.clone(),
+            to,
+        })
     }
 
     /// The row write failed: put the vault back as it was.

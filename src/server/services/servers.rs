@@ -22,6 +22,8 @@ use crate::server::store::{NewServerRecord, ServerRecord, ServerUpdate, StoreErr
 use crate::server::vault::Vault;
 
 const DUPLICATE_NAME: &str = "A server with this name already exists in this tenant.";
+const KEY_RACE: &str =
+    "Someone else changed this server's key while you were saving. Reload it and try again.";
 
 fn duplicate_or(e: StoreError) -> ServiceError {
     match e {
@@ -241,7 +243,7 @@ pub async fn update_with(
         auth_type: patch.auth_type,
         enabled: patch.enabled,
         featured: patch.featured,
-        secret_ref: change.new_ref(),
+        secret_ref: change.ref_change(&current),
         now: Utc::now(),
     };
     let written = state
@@ -252,7 +254,11 @@ pub async fn update_with(
         Ok(Some(row)) => row,
         Ok(None) => {
             change.revert(state).await;
-            return Err(ServiceError::NotFound);
+            // Deleted meanwhile, or another update changed the key first.
+            return Err(match state.store.server(actor.tenant_id, id).await? {
+                Some(_) => ServiceError::invalid(ServerField::API_KEY, KEY_RACE),
+                None => ServiceError::NotFound,
+            });
         }
         Err(e) => {
             change.revert(state).await;

@@ -83,11 +83,10 @@ macro_rules! impl_store {
             }
 
             async fn count_users(&self) -> StoreResult<i64> {
-                let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+                sqlx::query_scalar("SELECT COUNT(*) FROM users")
                     .fetch_one(&self.pool)
                     .await
-                    .map_err(map_err)?;
-                Ok(n)
+                    .map_err(map_err)
             }
 
             async fn add_membership(
@@ -208,14 +207,12 @@ macro_rules! impl_store {
                 key: &str,
                 since: DateTime<Utc>,
             ) -> StoreResult<i64> {
-                let (n,): (i64,) =
-                    sqlx::query_as("SELECT COUNT(*) FROM auth_failures WHERE key = $1 AND at > $2")
-                        .bind(key)
-                        .bind(since)
-                        .fetch_one(&self.pool)
-                        .await
-                        .map_err(map_err)?;
-                Ok(n)
+                sqlx::query_scalar("SELECT COUNT(*) FROM auth_failures WHERE key = $1 AND at > $2")
+                    .bind(key)
+                    .bind(since)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(map_err)
             }
 
             async fn clear_auth_failures(&self, key: &str) -> StoreResult<()> {
@@ -312,7 +309,8 @@ macro_rules! impl_store {
                        auth_type = COALESCE($10, auth_type), \
                        is_featured = COALESCE($11, is_featured), \
                        secret_ref = CASE WHEN $12 THEN $13 ELSE secret_ref END \
-                     WHERE tenant_id = $1 AND id = $2 RETURNING ",
+                     WHERE tenant_id = $1 AND id = $2 \
+                       AND (NOT $12 OR secret_ref IS NOT DISTINCT FROM $14) RETURNING ",
                     server_columns!()
                 ))
                 .bind(tenant_id)
@@ -327,7 +325,8 @@ macro_rules! impl_store {
                 .bind(u.auth_type.map(|a| a.as_str()))
                 .bind(u.featured)
                 .bind(u.secret_ref.is_some())
-                .bind(u.secret_ref.clone().flatten())
+                .bind(u.secret_ref.as_ref().and_then(|c| c.to.clone()))
+                .bind(u.secret_ref.as_ref().and_then(|c| c.from.clone()))
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(map_err)?;

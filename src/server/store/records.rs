@@ -74,9 +74,16 @@ pub struct ServerUpdate {
     pub auth_type: Option<AuthType>,
     pub enabled: Option<bool>,
     pub featured: Option<bool>,
-    /// `Some(new)` replaces the secret reference (`Some(None)` clears it).
-    pub secret_ref: Option<Option<String>>,
+    /// Replaces the secret reference, but only while it is still `from`: of
+    /// two concurrent key changes, the later one finds no row.
+    pub secret_ref: Option<SecretRefChange>,
     pub now: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretRefChange {
+    pub from: Option<String>,
+    pub to: Option<String>,
 }
 
 /// The last test connection's result as stored on the server row.

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use super::{new_server, tenant, user};
 use crate::domain::{AuthType, Role};
-use crate::server::store::{NewTokenRecord, NewUserRecord, ServerUpdate, Store, StoreError};
+use crate::server::store::{
+    NewTokenRecord, NewUserRecord, SecretRefChange, ServerUpdate, Store, StoreError,
+};
 
 pub(super) async fn seed_zero_fields_and_credential_changes_round_trip(store: Arc<dyn Store>) {
     let t = tenant(store.as_ref(), "sz").await;
@@ -23,7 +25,10 @@ pub(super) async fn seed_zero_fields_and_credential_changes_round_trip(store: Ar
     // Untouched fields stay; a new secret ref replaces the old one.
     let update = ServerUpdate {
         description: Some("Index Drive".into()),
-        secret_ref: Some(Some("ref-2".into())),
+        secret_ref: Some(SecretRefChange {
+            from: Some("ref-1".into()),
+            to: Some("ref-2".into()),
+        }),
         now: Utc::now(),
         ..Default::default()
     };
@@ -51,9 +56,23 @@ pub(super) async fn seed_zero_fields_and_credential_changes_round_trip(store: Ar
         (row.featured, row.secret_ref.as_deref()),
         (false, Some("ref-2"))
     );
+    // A change from a value that is no longer there matches no row.
+    let stale = ServerUpdate {
+        secret_ref: Some(SecretRefChange {
+            from: Some("ref-1".into()),
+            to: Some("ref-3".into()),
+        }),
+        now: Utc::now(),
+        ..Default::default()
+    };
+    let missed = store.update_server(t.id, row.id, &stale).await.expect("u");
+    assert_eq!(missed, None, "a stale key change writes nothing");
     let clear = ServerUpdate {
         auth_type: Some(AuthType::None),
-        secret_ref: Some(None),
+        secret_ref: Some(SecretRefChange {
+            from: Some("ref-2".into()),
+            to: None,
+        }),
         now: Utc::now(),
         ..Default::default()
     };
