@@ -236,8 +236,7 @@ fn UsageHint() -> impl IntoView {
                     let slug = user.0.await.map(|u| u.tenant_slug).unwrap_or_else(|| "<tenant>".into());
                     view! {
                         <pre class="mono">{format!(
-                            "curl -H 'Authorization: Token <token>' -H 'x-tenant-slug: {slug}' \\\n  {origin}/api/skills/mcp-servers",
-                            origin = "http://<host>"
+                            "curl -H 'Authorization: Token <token>' -H 'x-tenant-slug: {slug}' \\\n  http://<host>/api/skills/mcp-servers"
                         )}</pre>
                         <p>"The OpenAPI description of both REST APIs is at " <a href="/api/openapi.json">"/api/openapi.json"</a> "."</p>
                     }

@@ -46,25 +46,22 @@ macro_rules! impl_store {
             }
 
             async fn create_user(&self, new: &NewUserRecord) -> StoreResult<UserRecord> {
-                sqlx::query_as(
-                    "INSERT INTO users (username, email, password_hash, created_at) \
-                     VALUES ($1, $2, $3, $4) \
-                     RETURNING id, username, email, password_hash, created_at",
-                )
-                .bind(&new.username)
-                .bind(new.email.to_lowercase())
-                .bind(&new.password_hash)
-                .bind(Utc::now())
-                .fetch_one(&self.pool)
-                .await
-                .map_err(map_err)
+                sqlx::query_as(INSERT_USER)
+                    .bind(&new.username)
+                    .bind(new.email.to_lowercase())
+                    .bind(&new.password_hash)
+                    .bind(Utc::now())
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(map_err)
             }
 
             async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
-                sqlx::query_as(
-                    "SELECT id, username, email, password_hash, created_at \
-                     FROM users WHERE email = $1",
-                )
+                sqlx::query_as(concat!(
+                    "SELECT ",
+                    user_columns!(),
+                    " FROM users WHERE email = $1"
+                ))
                 .bind(email.to_lowercase())
                 .fetch_optional(&self.pool)
                 .await
@@ -72,10 +69,11 @@ macro_rules! impl_store {
             }
 
             async fn user_by_id(&self, id: i64) -> StoreResult<Option<UserRecord>> {
-                sqlx::query_as(
-                    "SELECT id, username, email, password_hash, created_at \
-                     FROM users WHERE id = $1",
-                )
+                sqlx::query_as(concat!(
+                    "SELECT ",
+                    user_columns!(),
+                    " FROM users WHERE id = $1"
+                ))
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await
@@ -97,8 +95,7 @@ macro_rules! impl_store {
             ) -> StoreResult<()> {
                 execute!(
                     &self.pool,
-                    "INSERT INTO memberships (user_id, tenant_id, role, created_at) \
-                     VALUES ($1, $2, $3, $4)",
+                    INSERT_MEMBERSHIP,
                     user_id,
                     tenant_id,
                     role.as_str(),

@@ -9,7 +9,8 @@ use super::impl_store::impl_store;
 use super::records::ServerRow;
 use super::secrets::{SecretRow, impl_secret_store, secret_columns};
 use super::sql::{
-    contains_pattern, count_servers_sql, execute, list_servers_sql, map_err, server_columns,
+    INSERT_MEMBERSHIP, INSERT_USER, contains_pattern, count_servers_sql, execute, list_servers_sql,
+    map_err, server_columns, user_columns,
 };
 use super::tokens::{impl_token_store, token_columns};
 use super::*;

@@ -17,6 +17,25 @@ macro_rules! server_columns {
 }
 pub(super) use server_columns;
 
+/// The user row's columns (see [`server_columns`] for why a macro).
+macro_rules! user_columns {
+    () => {
+        "id, username, email, password_hash, created_at"
+    };
+}
+pub(super) use user_columns;
+
+/// Binds: username, email (lower-cased by the caller), hash, created_at.
+pub(super) const INSERT_USER: &str = concat!(
+    "INSERT INTO users (username, email, password_hash, created_at) \
+     VALUES ($1, $2, $3, $4) RETURNING ",
+    user_columns!()
+);
+
+/// Binds: user, tenant, role, created_at.
+pub(super) const INSERT_MEMBERSHIP: &str =
+    "INSERT INTO memberships (user_id, tenant_id, role, created_at) VALUES ($1, $2, $3, $4)";
+
 /// Runs one statement with its binds, mapping errors; evaluates to the number
 /// of rows it affected. Used inside `impl_store!`, which expands per engine.
 macro_rules! execute {

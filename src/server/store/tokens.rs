@@ -171,10 +171,11 @@ macro_rules! impl_token_store {
             }
 
             async fn user_by_username(&self, username: &str) -> StoreResult<Option<UserRecord>> {
-                sqlx::query_as(
-                    "SELECT id, username, email, password_hash, created_at \
-                     FROM users WHERE username = $1",
-                )
+                sqlx::query_as(concat!(
+                    "SELECT ",
+                    user_columns!(),
+                    " FROM users WHERE username = $1"
+                ))
                 .bind(username)
                 .fetch_optional(&self.pool)
                 .await
@@ -189,29 +190,22 @@ macro_rules! impl_token_store {
             ) -> StoreResult<UserRecord> {
                 let mut tx = self.pool.begin().await.map_err(map_err)?;
                 let now = Utc::now();
-                let user: UserRecord = sqlx::query_as(
-                    "INSERT INTO users (username, email, password_hash, created_at) \
-                     VALUES ($1, $2, $3, $4) \
-                     RETURNING id, username, email, password_hash, created_at",
-                )
-                .bind(&new.username)
-                .bind(new.email.to_lowercase())
-                .bind(&new.password_hash)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(map_err)?;
-                sqlx::query(
-                    "INSERT INTO memberships (user_id, tenant_id, role, created_at) \
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(user.id)
-                .bind(tenant_id)
-                .bind(role.as_str())
-                .bind(now)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
+                let user: UserRecord = sqlx::query_as(INSERT_USER)
+                    .bind(&new.username)
+                    .bind(new.email.to_lowercase())
+                    .bind(&new.password_hash)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                sqlx::query(INSERT_MEMBERSHIP)
+                    .bind(user.id)
+                    .bind(tenant_id)
+                    .bind(role.as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
                 tx.commit().await.map_err(map_err)?;
                 Ok(user)
             }
