@@ -29,7 +29,7 @@ async fn measure(label: &str, vault: Option<Arc<dyn Vault>>) {
         .expect("q")
         .expect("tenant");
     let actor = Actor {
-        user_id: 1,
+        user_id: switchboard::domain::UserId::new(1),
         username: "admin-bench-test".into(),
         email: "admin@bench.test".into(),
         tenant_id: tenant.id,

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::domain::{
-    AppError, KeyRotation, ListQuery, NewServer, Page, ServerPatch, ServerSort, ServerSummary,
-    ServerView, TestOutcome,
+    AppError, KeyRotation, ListQuery, NewServer, Page, ServerId, ServerPatch, ServerSort,
+    ServerSummary, ServerView, TestOutcome,
 };
 
 #[server(input = Json, endpoint = "servers/list")]
@@ -18,7 +18,7 @@ pub async fn list_servers(query: ListQuery<ServerSort>) -> Result<Page<ServerSum
 }
 
 #[server(input = Json, endpoint = "servers/get")]
-pub async fn get_server(id: i64) -> Result<ServerView, AppError> {
+pub async fn get_server(id: ServerId) -> Result<ServerView, AppError> {
     use super::edge::{caller, fail};
     use crate::server::services::servers;
 
@@ -38,7 +38,7 @@ pub async fn register_server(server: NewServer) -> Result<ServerView, AppError> 
 }
 
 #[server(input = Json, endpoint = "servers/update")]
-pub async fn update_server(id: i64, patch: ServerPatch) -> Result<ServerView, AppError> {
+pub async fn update_server(id: ServerId, patch: ServerPatch) -> Result<ServerView, AppError> {
     use super::edge::{caller, fail};
     use crate::server::services::servers;
 
@@ -49,7 +49,7 @@ pub async fn update_server(id: i64, patch: ServerPatch) -> Result<ServerView, Ap
 }
 
 #[server(input = Json, endpoint = "servers/delete")]
-pub async fn delete_server(id: i64) -> Result<(), AppError> {
+pub async fn delete_server(id: ServerId) -> Result<(), AppError> {
     use super::edge::{caller, fail};
     use crate::server::services::servers;
 
@@ -58,7 +58,7 @@ pub async fn delete_server(id: i64) -> Result<(), AppError> {
 }
 
 #[server(input = Json, endpoint = "servers/test")]
-pub async fn test_server(id: i64) -> Result<TestOutcome, AppError> {
+pub async fn test_server(id: ServerId) -> Result<TestOutcome, AppError> {
     use super::edge::{caller, fail};
     use crate::server::services::servers;
 
@@ -68,7 +68,7 @@ pub async fn test_server(id: i64) -> Result<TestOutcome, AppError> {
 
 /// Stages the new key, tests it, and makes it current only if the test passes.
 #[server(input = Json, endpoint = "servers/rotate-key")]
-pub async fn rotate_key(id: i64, rotation: KeyRotation) -> Result<TestOutcome, AppError> {
+pub async fn rotate_key(id: ServerId, rotation: KeyRotation) -> Result<TestOutcome, AppError> {
     use super::edge::{caller, fail};
     use crate::server::services::rotation;
 
@@ -79,7 +79,7 @@ pub async fn rotate_key(id: i64, rotation: KeyRotation) -> Result<TestOutcome, A
 }
 
 #[server(input = Json, endpoint = "servers/undo-rotation")]
-pub async fn undo_rotation(id: i64) -> Result<ServerView, AppError> {
+pub async fn undo_rotation(id: ServerId) -> Result<ServerView, AppError> {
     use super::edge::{caller, fail};
     use crate::server::services::rotation;
 

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use crate::domain::{ApiTokenView, AppError, CreatedToken, NewApiToken};
+use crate::domain::{ApiTokenView, AppError, CreatedToken, NewApiToken, TokenId};
 
 #[server(input = Json, endpoint = "tokens/list")]
 pub async fn list_tokens() -> Result<Vec<ApiTokenView>, AppError> {
@@ -25,7 +25,7 @@ pub async fn create_token(token: NewApiToken) -> Result<CreatedToken, AppError> 
 }
 
 #[server(input = Json, endpoint = "tokens/revoke")]
-pub async fn revoke_token(id: i64) -> Result<(), AppError> {
+pub async fn revoke_token(id: TokenId) -> Result<(), AppError> {
     use super::edge::{caller, fail};
     use crate::server::services::tokens;
 

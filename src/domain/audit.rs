@@ -3,64 +3,55 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::ids::AuditEventId;
 use super::listing::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
 
-/// What was done. The string forms are stored, so they never change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuditAction {
-    ServerRegister,
-    ServerUpdate,
-    ServerDelete,
-    KeyRotate,
-    KeyRotateUndo,
+/// Declares [`AuditAction`] from one table, so the list of every action, the
+/// stored spelling and the page's label cannot fall out of step.
+macro_rules! audit_actions {
+    ($($(#[$doc:meta])* $variant:ident => $stored:literal, $label:literal;)+) => {
+        /// What was done. The string forms are stored, so they never change.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum AuditAction {
+            $($(#[$doc])* $variant,)+
+        }
+
+        impl AuditAction {
+            /// Every action, in declaration order (the Audit page's filter).
+            pub const ALL: &'static [AuditAction] = &[$(AuditAction::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(AuditAction::$variant => $stored,)+
+                }
+            }
+
+            /// What the Audit page shows.
+            pub fn label(self) -> &'static str {
+                match self {
+                    $(AuditAction::$variant => $label,)+
+                }
+            }
+        }
+    };
+}
+
+audit_actions! {
+    ServerRegister => "server.register", "Server registered";
+    ServerUpdate => "server.update", "Server updated";
+    ServerDelete => "server.delete", "Server deleted";
+    KeyRotate => "key.rotate", "Key rotated";
+    KeyRotateUndo => "key.rotate_undo", "Key rotation undone";
     /// A secret was read out of the vault (for a test connection).
-    SecretRead,
-    TokenCreate,
-    TokenRevoke,
+    SecretRead => "secret.read", "Secret read";
+    TokenCreate => "token.create", "API token created";
+    TokenRevoke => "token.revoke", "API token revoked";
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 8] = [
-        AuditAction::ServerRegister,
-        AuditAction::ServerUpdate,
-        AuditAction::ServerDelete,
-        AuditAction::KeyRotate,
-        AuditAction::KeyRotateUndo,
-        AuditAction::SecretRead,
-        AuditAction::TokenCreate,
-        AuditAction::TokenRevoke,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuditAction::ServerRegister => "server.register",
-            AuditAction::ServerUpdate => "server.update",
-            AuditAction::ServerDelete => "server.delete",
-            AuditAction::KeyRotate => "key.rotate",
-            AuditAction::KeyRotateUndo => "key.rotate_undo",
-            AuditAction::SecretRead => "secret.read",
-            AuditAction::TokenCreate => "token.create",
-            AuditAction::TokenRevoke => "token.revoke",
-        }
-    }
-
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == s)
-    }
-
-    /// What the Audit page shows.
-    pub fn label(self) -> &'static str {
-        match self {
-            AuditAction::ServerRegister => "Server registered",
-            AuditAction::ServerUpdate => "Server updated",
-            AuditAction::ServerDelete => "Server deleted",
-            AuditAction::KeyRotate => "Key rotated",
-            AuditAction::KeyRotateUndo => "Key rotation undone",
-            AuditAction::SecretRead => "Secret read",
-            AuditAction::TokenCreate => "API token created",
-            AuditAction::TokenRevoke => "API token revoked",
-        }
+        Self::ALL.iter().copied().find(|a| a.as_str() == s)
     }
 }
 
@@ -91,7 +82,7 @@ impl AuditOutcome {
 /// One row of the Audit page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEvent {
-    pub id: i64,
+    pub id: AuditEventId,
     pub actor: String,
     pub action: AuditAction,
     pub target: String,
@@ -137,9 +128,14 @@ mod tests {
 
     #[test]
     fn actions_round_trip_through_their_stored_names() {
-        for action in AuditAction::ALL {
+        for &action in AuditAction::ALL {
             assert_eq!(AuditAction::parse(action.as_str()), Some(action));
         }
+        // Stored spellings are unique, or a parse would pick the wrong one.
+        let mut stored: Vec<_> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
+        stored.sort_unstable();
+        stored.dedup();
+        assert_eq!(stored.len(), AuditAction::ALL.len());
         assert_eq!(AuditAction::parse("server.explode"), None);
     }
 

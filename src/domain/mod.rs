@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod error;
+pub mod ids;
 pub mod listing;
 pub mod server;
 pub mod session;
@@ -13,6 +14,7 @@ pub mod validation;
 
 pub use audit::{AuditAction, AuditEvent, AuditOutcome, AuditQuery};
 pub use error::{AppError, FieldError};
+pub use ids::{AuditEventId, SecretRef, ServerId, TenantId, TokenId, UserId};
 pub use listing::{ListQuery, Page, SortDir};
 pub use server::{
     AuthType, ErrorClass, KeyRotation, KeyRule, NewServer, ServerField, ServerPatch, ServerSort,

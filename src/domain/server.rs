@@ -1,5 +1,6 @@
 //! MCP server registrations: the vocabulary, the payloads and their validation.
 
+use super::ids::{ServerId, TenantId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -146,7 +147,7 @@ pub enum ServerSort {
 /// A row of the servers table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerSummary {
-    pub id: i64,
+    pub id: ServerId,
     pub name: String,
     pub transport: Transport,
     pub auth_type: AuthType,
@@ -158,9 +159,9 @@ pub struct ServerSummary {
 /// Everything the detail dialog shows. Never carries a credential.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerView {
-    pub id: i64,
+    pub id: ServerId,
     /// The tenant's id (seed 000 calls it `platform`).
-    pub tenant_id: i64,
+    pub tenant_id: TenantId,
     pub name: String,
     pub slug: String,
     pub description: String,

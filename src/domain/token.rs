@@ -5,13 +5,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::error::{AppError, FieldError};
+use super::ids::TokenId;
 
 pub const TOKEN_NAME_MAX: usize = 60;
 
 /// One token as listed: enough to recognise it, never enough to use it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiTokenView {
-    pub id: i64,
+    pub id: TokenId,
     pub name: String,
     /// The token's first characters, e.g. `sbt_3f9a1c`.
     pub prefix: String,

@@ -318,7 +318,7 @@ impl TestApp {
             .await
             .expect("user");
         store
-            .add_membership(user.id, tenant.id, role)
+            .add_membership(tenant.id, user.id, role)
             .await
             .expect("membership");
     }

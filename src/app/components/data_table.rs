@@ -16,23 +16,25 @@ pub struct Column<S> {
 }
 
 #[component]
-pub fn DataTable<S, T>(
+pub fn DataTable<S, T, K>(
     #[prop(into)] caption: String,
     columns: Vec<Column<S>>,
     #[prop(into)] sorted: Signal<(S, SortDir)>,
     #[prop(into)] on_sort: Callback<S>,
     rows: Vec<T>,
-    row_key: fn(&T) -> i64,
+    /// What activating the row passes on, e.g. the row's typed id.
+    row_key: fn(&T) -> K,
     /// The accessible name of a row ("Open …").
     row_label: fn(&T) -> String,
     /// Renders the row's `<td>` cells.
     cells: fn(&T) -> AnyView,
-    #[prop(into)] on_activate: Callback<i64>,
+    #[prop(into)] on_activate: Callback<K>,
     #[prop(into)] busy: Signal<bool>,
 ) -> impl IntoView
 where
     S: Copy + PartialEq + Send + Sync + 'static,
     T: Clone + Send + Sync + 'static,
+    K: Copy + std::fmt::Display + Send + Sync + 'static,
 {
     let headers = columns
         .into_iter()
@@ -81,7 +83,7 @@ where
                     class="clickable"
                     tabindex="0"
                     aria-label=row_label(&row)
-                    data-id=id
+                    data-id=id.to_string()
                     on:click=move |_| on_activate.run(id)
                     on:keydown=on_key
                 >

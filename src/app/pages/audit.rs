@@ -66,8 +66,8 @@ fn AuditView() -> impl IntoView {
                 >
                     <option value="">"All actions"</option>
                     {AuditAction::ALL
-                        .into_iter()
-                        .map(|a| view! { <option value=a.as_str()>{a.label()}</option> })
+                        .iter()
+                        .map(|&a| view! { <option value=a.as_str()>{a.label()}</option> })
                         .collect_view()}
                 </select>
             </div>

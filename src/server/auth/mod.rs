@@ -5,15 +5,15 @@ pub mod password;
 pub mod rate_limit;
 pub mod session;
 
-use crate::domain::Role;
+use crate::domain::{Role, TenantId, UserId};
 
 /// A verified caller, scoped to one tenant. Services take this, never raw headers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub username: String,
     pub email: String,
-    pub tenant_id: i64,
+    pub tenant_id: TenantId,
     pub tenant_slug: String,
     pub tenant_name: String,
     pub role: Role,

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{admin, list_body, register_body};
+use crate::domain::SecretRef;
 use crate::server::testing::{Moto, Peer, aws_vault_config, free_port, spawn_app_on};
 use crate::server::vault::sweep::sweep;
 use crate::server::vault::{AwsVault, SecretKind, SecretOwner, Vault};
@@ -17,7 +18,7 @@ async fn managed_refs(vault: &dyn Vault) -> Vec<String> {
         .await
         .expect("list through moto")
         .into_iter()
-        .map(|m| m.secret_ref)
+        .map(|m| m.secret_ref.to_string())
         .collect();
     refs.sort();
     refs
@@ -106,7 +107,7 @@ async fn the_sweeper_removes_a_secret_whose_row_never_appeared() {
     let orphan = vault
         .put(
             &SecretOwner {
-                tenant_id: 1,
+                tenant_id: crate::domain::TenantId::new(1),
                 tenant_slug: "acme",
                 kind: SecretKind::ServerCredential,
                 owner: "mcp-server/crashed",
@@ -182,7 +183,7 @@ async fn rekey_reencrypts_everything_and_a_wrong_old_key_changes_nothing() {
     let wrong = || VaultKey::from_hex(&hex::encode([9u8; 32])).expect("key");
     let vault = LocalVault::new(old(), store.clone());
     let owner = SecretOwner {
-        tenant_id: 1,
+        tenant_id: crate::domain::TenantId::new(1),
         tenant_slug: "acme",
         kind: SecretKind::ServerCredential,
         owner: "mcp-server/a",
@@ -221,7 +222,7 @@ async fn rekey_reencrypts_everything_and_a_wrong_old_key_changes_nothing() {
         2
     );
     let rekeyed = LocalVault::new(new(), store.clone());
-    let get = |r: String| {
+    let get = |r: SecretRef| {
         let v = &rekeyed;
         async move { v.get(&r).await.expect("get").expose_secret().to_owned() }
     };
@@ -248,7 +249,7 @@ async fn the_rekey_command_replaces_the_key_file_only_after_committing() {
     let secret_ref = LocalVault::new(first, store.clone())
         .put(
             &SecretOwner {
-                tenant_id: 1,
+                tenant_id: crate::domain::TenantId::new(1),
                 tenant_slug: "acme",
                 kind: SecretKind::ServerCredential,
                 owner: "mcp-server/a",

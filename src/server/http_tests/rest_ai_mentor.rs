@@ -102,7 +102,7 @@ async fn the_seed_example_round_trips() {
         .await
         .expect("q")
         .expect("tenant");
-    assert_eq!(server["platform"], tenant.id);
+    assert_eq!(server["platform"], tenant.id.get());
     assert_eq!(server["name"], "Google Drive MCP");
     assert_eq!(server["description"], "Search and index Drive documents");
     assert_eq!(server["transport"], "sse");

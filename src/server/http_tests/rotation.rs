@@ -4,14 +4,14 @@ use secrecy::ExposeSecret;
 use serde_json::json;
 
 use super::{admin, register_body};
-use crate::domain::Role;
+use crate::domain::{Role, ServerId, TenantId};
 use crate::server::testing::{Peer, TestApp, spawn_app};
 
 async fn current_key(app: &TestApp, id: i64) -> String {
     let row = app
         .state
         .store
-        .server(1, id)
+        .server(TenantId::new(1), ServerId::new(id))
         .await
         .expect("q")
         .expect("row");

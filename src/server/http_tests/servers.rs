@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{admin, count_secrets, list_body, register_body};
-use crate::domain::Role;
+use crate::domain::{Role, ServerId, TenantId};
 use crate::server::testing::{Peer, spawn_app};
 
 #[tokio::test]
@@ -124,7 +124,7 @@ async fn the_api_key_goes_to_the_vault_and_never_comes_back() {
     let row = app
         .state
         .store
-        .server(1, id)
+        .server(TenantId::new(1), ServerId::new(id))
         .await
         .expect("q")
         .expect("row");

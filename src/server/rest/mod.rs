@@ -20,7 +20,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::domain::Transport;
+use crate::domain::{ServerId, Transport};
 use crate::server::auth::Actor;
 use crate::server::auth::credentials::Credentials;
 use crate::server::error::ServiceResult;
@@ -124,8 +124,8 @@ const TRANSPORTS: [(&str, Transport); 3] = [
 ];
 
 /// A path id: anything but a positive integer matches no row.
-fn path_id(raw: &str) -> Option<i64> {
-    raw.parse::<i64>().ok().filter(|id| *id > 0)
+fn path_id(raw: &str) -> Option<ServerId> {
+    ServerId::parse(raw)
 }
 
 fn timestamp(at: DateTime<Utc>, precision: SecondsFormat) -> String {

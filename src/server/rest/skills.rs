@@ -17,7 +17,7 @@ use utoipa_axum::routes;
 use super::body::Body;
 use super::{TRANSPORTS, TransportName, authenticate, path_id, retry_after, timestamp};
 use crate::domain::{
-    AppError, AuthType, FieldError, NewServer, ServerPatch, ServerView, TestOutcome,
+    AppError, AuthType, FieldError, NewServer, ServerId, ServerPatch, ServerView, TestOutcome,
 };
 use crate::server::auth::Actor;
 use crate::server::error::ServiceError;
@@ -83,7 +83,7 @@ impl From<ServerView> for SkillsServer {
     fn from(v: ServerView) -> Self {
         let at = |t| timestamp(t, SecondsFormat::Millis);
         SkillsServer {
-            id: v.id,
+            id: v.id.get(),
             name: v.name,
             slug: v.slug,
             url: v.url,
@@ -258,7 +258,7 @@ async fn caller(
     Ok(actor)
 }
 
-fn id_of(raw: &str) -> Result<i64, SkillsError> {
+fn id_of(raw: &str) -> Result<ServerId, SkillsError> {
     path_id(raw).ok_or_else(|| ServiceError::NotFound.into())
 }
 

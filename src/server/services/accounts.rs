@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 
-use crate::domain::{FieldError, Role, SessionInfo};
+use crate::domain::{FieldError, Role, SessionInfo, TenantId, UserId};
 use crate::server::auth::session::{expires_at, new_token, token_hash};
 use crate::server::auth::{Actor, password, rate_limit};
 use crate::server::error::{ServiceError, ServiceResult};
@@ -101,36 +101,29 @@ pub async fn actor_for_session(store: &dyn Store, token: &str) -> ServiceResult<
         store.delete_session(&session.token_hash).await?;
         return Err(ServiceError::Unauthorized);
     }
-    actor_of(store, session.user_id, session.tenant_id).await
+    actor_of(store, session.tenant_id, session.user_id).await
 }
 
 /// The actor for a user in a tenant, with the role read now so a demotion or
 /// removal takes effect on the next request; `Unauthorized` if either is gone.
+/// One query, as it runs on every request.
 pub(super) async fn actor_of(
     store: &dyn Store,
-    user_id: i64,
-    tenant_id: i64,
+    tenant: TenantId,
+    user: UserId,
 ) -> ServiceResult<Actor> {
-    let user = store
-        .user_by_id(user_id)
-        .await?
-        .ok_or(ServiceError::Unauthorized)?;
-    let tenant = store
-        .tenant_by_id(tenant_id)
-        .await?
-        .ok_or(ServiceError::Unauthorized)?;
-    let role = store
-        .membership(user.id, tenant.id)
+    let record = store
+        .actor(tenant, user)
         .await?
         .ok_or(ServiceError::Unauthorized)?;
     Ok(Actor {
-        user_id: user.id,
-        username: user.username,
-        email: user.email,
-        tenant_id: tenant.id,
-        tenant_slug: tenant.slug,
-        tenant_name: tenant.name,
-        role,
+        user_id: record.user_id,
+        username: record.username,
+        email: record.email,
+        tenant_id: record.tenant_id,
+        tenant_slug: record.tenant_slug,
+        tenant_name: record.tenant_name,
+        role: record.role,
     })
 }
 
@@ -208,7 +201,7 @@ pub async fn bootstrap(
         Err(e) => return Err(e.into()),
     };
     store
-        .add_membership(user.id, tenant.id, Role::Admin)
+        .add_membership(tenant.id, user.id, Role::Admin)
         .await?;
     result.admin_email = Some(email);
     result.generated_password = generated.then_some(pass);

@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 
-use crate::domain::{AuditAction, AuditEvent, AuditOutcome, AuditQuery, Page};
+use crate::domain::{AuditAction, AuditEvent, AuditOutcome, AuditQuery, Page, ServerId};
 use crate::server::auth::Actor;
 use crate::server::error::ServiceResult;
 use crate::server::state::AppState;
@@ -37,7 +37,7 @@ pub async fn record(
 }
 
 /// The target of a server event, as the Audit page shows it.
-pub fn server_target(id: i64, name: &str) -> String {
+pub fn server_target(id: ServerId, name: &str) -> String {
     format!("{name} (server {id})")
 }
 

@@ -6,7 +6,7 @@
 use chrono::Utc;
 use secrecy::SecretString;
 
-use crate::domain::{AuditAction, AuthType};
+use crate::domain::{AuditAction, AuthType, SecretRef, ServerId};
 use crate::server::auth::Actor;
 use crate::server::error::ServiceResult;
 use crate::server::services::audit::{self, server_target};
@@ -21,7 +21,7 @@ pub(super) async fn store_new(
     actor: &Actor,
     server_slug: &str,
     key: String,
-) -> VaultResult<String> {
+) -> VaultResult<SecretRef> {
     let owner = SecretOwner {
         tenant_id: actor.tenant_id,
         tenant_slug: &actor.tenant_slug,
@@ -35,13 +35,13 @@ pub(super) async fn store_new(
 pub(super) enum Change {
     Unchanged,
     /// A first key, in a new secret; reverting deletes it.
-    Created(String),
+    Created(SecretRef),
     /// A replacement key, staged as the secret's pending version; the row
     /// write promotes it (untested), so the old key becomes the previous
     /// version that Undo rotation restores. Reverting discards it.
-    Replaced(String),
+    Replaced(SecretRef),
     /// The server no longer uses a key; the secret goes once the row is written.
-    Removed(String),
+    Removed(SecretRef),
 }
 
 /// Makes the vault side of an update. `auth_type` is the server's auth type
@@ -107,7 +107,7 @@ impl Change {
         &self,
         state: &AppState,
         actor: &Actor,
-        id: i64,
+        id: ServerId,
     ) -> ServiceResult<bool> {
         match self {
             Change::Removed(r) => discard_secret(state.vault.as_ref(), r).await,
@@ -129,7 +129,7 @@ impl Change {
                     .mark_credential_rotated(actor.tenant_id, id, Utc::now())
                     .await
                 {
-                    tracing::error!(error = %e, server = id, "could not record a replaced key");
+                    tracing::error!(error = %e, server = %id, "could not record a replaced key");
                 }
                 audit::record(state, actor, AuditAction::KeyRotate, &target, Ok(())).await;
                 return Ok(true);

@@ -112,7 +112,7 @@ pub async fn create_user(
         password_hash: hash,
     };
     let user = store
-        .create_member(&new_user, tenant.id, new.role)
+        .create_member(tenant.id, &new_user, new.role)
         .await
         .map_err(|e| match e {
             StoreError::Conflict { constraint } if constraint.contains("email") => {
@@ -147,7 +147,7 @@ pub async fn member(
         .await?
         .ok_or_else(not_member)?;
     store
-        .membership(user.id, tenant.id)
+        .membership(tenant.id, user.id)
         .await?
         .ok_or_else(not_member)?;
     Ok(user)

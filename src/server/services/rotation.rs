@@ -5,7 +5,7 @@
 use chrono::Utc;
 use secrecy::SecretString;
 
-use crate::domain::{AuditAction, KeyRotation, ServerField, ServerView, TestOutcome};
+use crate::domain::{AuditAction, KeyRotation, ServerField, ServerId, ServerView, TestOutcome};
 use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::mcp::TestTarget;
@@ -29,7 +29,7 @@ fn secret_ref_of(row: &ServerRecord) -> ServiceResult<&str> {
 pub async fn rotate(
     state: &AppState,
     actor: &Actor,
-    id: i64,
+    id: ServerId,
     mut rotation: KeyRotation,
 ) -> ServiceResult<TestOutcome> {
     actor.require_admin()?;
@@ -82,13 +82,13 @@ pub async fn rotate(
         .store
         .save_test_snapshot(actor.tenant_id, id, &snapshot_of(&outcome))
         .await?;
-    tracing::info!(tenant = %actor.tenant_slug, server = id, actor = %actor.username, "key rotated");
+    tracing::info!(tenant = %actor.tenant_slug, server = %id, actor = %actor.username, "key rotated");
     audit::record(state, actor, AuditAction::KeyRotate, &target, Ok(())).await;
     Ok(outcome)
 }
 
 /// Makes the previous key current again (and the rotated-away key previous).
-pub async fn undo(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<ServerView> {
+pub async fn undo(state: &AppState, actor: &Actor, id: ServerId) -> ServiceResult<ServerView> {
     actor.require_admin()?;
     let row = servers::row(state, actor, id).await?;
     let secret_ref = secret_ref_of(&row)?;
@@ -122,7 +122,7 @@ pub async fn undo(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<Ser
         .store
         .mark_credential_rotated(actor.tenant_id, id, Utc::now())
         .await?;
-    tracing::info!(tenant = %actor.tenant_slug, server = id, actor = %actor.username, "key rotation undone");
+    tracing::info!(tenant = %actor.tenant_slug, server = %id, actor = %actor.username, "key rotation undone");
     audit::record(state, actor, AuditAction::KeyRotateUndo, &target, Ok(())).await;
     Ok(view(&servers::row(state, actor, id).await?))
 }

@@ -7,7 +7,7 @@ use crate::domain::listing::MAX_PER_PAGE;
 use crate::domain::server::slugify;
 use crate::domain::validation::validate_url;
 use crate::domain::{
-    AuditAction, AuthType, KeyRule, ListQuery, NewServer, Page, ServerField, ServerPatch,
+    AuditAction, AuthType, KeyRule, ListQuery, NewServer, Page, ServerField, ServerId, ServerPatch,
     ServerSort, ServerSummary, ServerView, SortDir, TestOutcome,
 };
 use crate::server::auth::Actor;
@@ -70,12 +70,16 @@ pub async fn list_all(state: &AppState, actor: &Actor) -> ServiceResult<Vec<Serv
     }
 }
 
-pub async fn get(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<ServerView> {
+pub async fn get(state: &AppState, actor: &Actor, id: ServerId) -> ServiceResult<ServerView> {
     Ok(view(&row(state, actor, id).await?))
 }
 
 /// The actor's tenant's server, or 404.
-pub(super) async fn row(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<ServerRecord> {
+pub(super) async fn row(
+    state: &AppState,
+    actor: &Actor,
+    id: ServerId,
+) -> ServiceResult<ServerRecord> {
     state
         .store
         .server(actor.tenant_id, id)
@@ -143,7 +147,7 @@ pub async fn register_with(
         .await;
     match inserted {
         Ok(row) => {
-            tracing::info!(tenant = %actor.tenant_slug, server = row.id, actor = %actor.username, "server registered");
+            tracing::info!(tenant = %actor.tenant_slug, server = %row.id, actor = %actor.username, "server registered");
             let target = server_target(row.id, &row.name);
             audit::record(state, actor, AuditAction::ServerRegister, &target, Ok(())).await;
             Ok(view(&row))
@@ -182,7 +186,7 @@ pub(super) async fn discard_secret(vault: &dyn Vault, secret_ref: &str) {
 pub async fn update(
     state: &AppState,
     actor: &Actor,
-    id: i64,
+    id: ServerId,
     patch: ServerPatch,
 ) -> ServiceResult<ServerView> {
     update_with(state, actor, id, patch, KeyRule::Required).await
@@ -193,7 +197,7 @@ pub async fn update(
 pub async fn update_with(
     state: &AppState,
     actor: &Actor,
-    id: i64,
+    id: ServerId,
     mut patch: ServerPatch,
     key_rule: KeyRule,
 ) -> ServiceResult<ServerView> {
@@ -274,7 +278,7 @@ pub async fn update_with(
             return Err(e);
         }
     };
-    tracing::info!(tenant = %actor.tenant_slug, server = id, actor = %actor.username, "server updated");
+    tracing::info!(tenant = %actor.tenant_slug, server = %id, actor = %actor.username, "server updated");
     let target = server_target(row.id, &row.name);
     audit::record(state, actor, AuditAction::ServerUpdate, &target, Ok(())).await;
     if change.commit(state, actor, id).await? {
@@ -284,7 +288,7 @@ pub async fn update_with(
     Ok(view(&row))
 }
 
-pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<()> {
+pub async fn delete(state: &AppState, actor: &Actor, id: ServerId) -> ServiceResult<()> {
     actor.require_admin()?;
     let row = state
         .store
@@ -294,7 +298,7 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<(
     if let Some(secret_ref) = &row.secret_ref {
         discard_secret(state.vault.as_ref(), secret_ref).await;
     }
-    tracing::info!(tenant = %actor.tenant_slug, server = id, actor = %actor.username, "server deleted");
+    tracing::info!(tenant = %actor.tenant_slug, server = %id, actor = %actor.username, "server deleted");
     let target = server_target(row.id, &row.name);
     audit::record(state, actor, AuditAction::ServerDelete, &target, Ok(())).await;
     Ok(())
@@ -302,7 +306,7 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<(
 
 /// Connects, lists the tools, and stores the outcome as the server's snapshot.
 /// A vault failure is an error of its own and leaves the snapshot alone.
-pub async fn test(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<TestOutcome> {
+pub async fn test(state: &AppState, actor: &Actor, id: ServerId) -> ServiceResult<TestOutcome> {
     actor.require_admin()?;
     let row = row(state, actor, id).await?;
     let credential = match &row.secret_ref {
@@ -334,7 +338,7 @@ pub async fn test(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<Tes
         .save_test_snapshot(actor.tenant_id, id, &snapshot_of(&outcome))
         .await?;
     tracing::info!(
-        tenant = %actor.tenant_slug, server = id, ok = outcome.ok,
+        tenant = %actor.tenant_slug, server = %id, ok = outcome.ok,
         class = outcome.error.as_ref().map(|e| e.class.as_str()), "test connection"
     );
     Ok(outcome)

@@ -7,7 +7,9 @@
 use chrono::{Duration, Utc};
 use rand::RngCore;
 
-use crate::domain::{ApiTokenView, AuditAction, CreatedToken, NewApiToken};
+use crate::domain::{
+    ApiTokenView, AuditAction, CreatedToken, NewApiToken, TenantId, TokenId, UserId,
+};
 use crate::server::auth::session::token_hash;
 use crate::server::auth::{Actor, rate_limit};
 use crate::server::error::{ServiceError, ServiceResult};
@@ -52,8 +54,8 @@ pub fn view(r: &TokenRecord) -> ApiTokenView {
 /// the `tokens create` command; callers check who may do it.
 pub async fn issue(
     store: &dyn Store,
-    tenant_id: i64,
-    user_id: i64,
+    tenant_id: TenantId,
+    user_id: UserId,
     mut new: NewApiToken,
 ) -> ServiceResult<CreatedToken> {
     new.validate()?;
@@ -87,7 +89,7 @@ pub async fn create(
     let created = issue(state.store.as_ref(), actor.tenant_id, actor.user_id, new).await?;
     let target = format!("{} ({})", created.token.name, created.token.prefix);
     audit::record(state, actor, AuditAction::TokenCreate, &target, Ok(())).await;
-    tracing::info!(tenant = %actor.tenant_slug, user = %actor.username, token = created.token.id, "api token created");
+    tracing::info!(tenant = %actor.tenant_slug, user = %actor.username, token = %created.token.id, "api token created");
     Ok(created)
 }
 
@@ -100,7 +102,7 @@ pub async fn list(state: &AppState, actor: &Actor) -> ServiceResult<Vec<ApiToken
 }
 
 /// Revokes one of the caller's own tokens; anyone else's answers 404.
-pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<()> {
+pub async fn revoke(state: &AppState, actor: &Actor, id: TokenId) -> ServiceResult<()> {
     let row = state
         .store
         .revoke_token(actor.tenant_id, actor.user_id, id, Utc::now())
@@ -108,7 +110,7 @@ pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<(
         .ok_or(ServiceError::NotFound)?;
     let target = format!("{} ({})", row.name, row.prefix);
     audit::record(state, actor, AuditAction::TokenRevoke, &target, Ok(())).await;
-    tracing::info!(tenant = %actor.tenant_slug, user = %actor.username, token = id, "api token revoked");
+    tracing::info!(tenant = %actor.tenant_slug, user = %actor.username, token = %id, "api token revoked");
     Ok(())
 }
 
@@ -132,7 +134,7 @@ pub async fn actor_for_token(
     };
     let live = record.filter(|r| r.revoked_at.is_none());
     let actor = match live {
-        Some(r) => match actor_of(store, r.user_id, r.tenant_id).await {
+        Some(r) => match actor_of(store, r.tenant_id, r.user_id).await {
             Ok(actor) => Some((actor, r)),
             // The owner left the tenant: the token is dead, count it like one.
             Err(ServiceError::Unauthorized) => None,
@@ -157,7 +159,7 @@ pub async fn actor_for_token(
         && let Err(e) = store.touch_token(record.id, now, TOUCH_EVERY).await
     {
         // Bookkeeping only; the request itself is fine.
-        tracing::warn!(error = %e, token = record.id, "could not record token use");
+        tracing::warn!(error = %e, token = %record.id, "could not record token use");
     }
     Ok(actor)
 }

@@ -3,13 +3,16 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use super::db::{Db, on_pool};
 use super::{StoreError, StoreResult};
-use crate::domain::{AuditAction, AuditEvent, AuditOutcome, AuditQuery};
+use crate::domain::{
+    AuditAction, AuditEvent, AuditEventId, AuditOutcome, AuditQuery, TenantId, UserId,
+};
 
 #[derive(Debug, Clone)]
 pub struct NewAuditRecord {
-    pub tenant_id: i64,
-    pub actor_id: Option<i64>,
+    pub tenant_id: TenantId,
+    pub actor_id: Option<UserId>,
     pub actor: String,
     pub action: AuditAction,
     pub target: String,
@@ -20,7 +23,7 @@ pub struct NewAuditRecord {
 
 #[derive(sqlx::FromRow)]
 pub(super) struct AuditRow {
-    id: i64,
+    id: AuditEventId,
     actor: String,
     action: String,
     target: String,
@@ -53,93 +56,83 @@ pub trait AuditStore: Send + Sync {
     /// One page of the tenant's log, newest first, and the matching total.
     async fn audit_events(
         &self,
-        tenant_id: i64,
+        tenant: TenantId,
         query: &AuditQuery,
     ) -> StoreResult<(Vec<AuditEvent>, u64)>;
 }
 
-macro_rules! impl_audit_store {
-    ($store:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::server::store::AuditStore for $store {
-            async fn record_audit(&self, e: &NewAuditRecord) -> StoreResult<()> {
-                execute!(
-                    &self.pool,
-                    "INSERT INTO audit_events \
-                       (tenant_id, actor_id, actor, action, target, outcome, detail, at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    e.tenant_id,
-                    e.actor_id,
-                    &e.actor,
-                    e.action.as_str(),
-                    &e.target,
-                    e.outcome.as_str(),
-                    &e.detail,
-                    e.at,
-                );
-                Ok(())
-            }
+#[async_trait]
+impl AuditStore for Db {
+    async fn record_audit(&self, e: &NewAuditRecord) -> StoreResult<()> {
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO audit_events \
+               (tenant_id, actor_id, actor, action, target, outcome, detail, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(e.tenant_id)
+        .bind(e.actor_id)
+        .bind(&e.actor)
+        .bind(e.action.as_str())
+        .bind(&e.target)
+        .bind(e.outcome.as_str())
+        .bind(&e.detail)
+        .bind(e.at)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
 
-            async fn audit_events(
-                &self,
-                tenant_id: i64,
-                query: &$crate::domain::AuditQuery,
-            ) -> StoreResult<(Vec<$crate::domain::AuditEvent>, u64)> {
-                let limit = i64::from(query.per_page);
-                let offset = i64::try_from(query.offset()).unwrap_or(i64::MAX);
-                // Two texts rather than `$2 IS NULL OR …`, so each can use its index.
-                let (rows, total): (Vec<AuditRow>, i64) = match query.action {
-                    None => (
-                        sqlx::query_as(
-                            "SELECT id, actor, action, target, outcome, detail, at \
-                             FROM audit_events WHERE tenant_id = $1 \
-                             ORDER BY id DESC LIMIT $2 OFFSET $3",
-                        )
-                        .bind(tenant_id)
-                        .bind(limit)
-                        .bind(offset)
-                        .fetch_all(&self.pool)
-                        .await
-                        .map_err(map_err)?,
-                        sqlx::query_scalar(
-                            "SELECT COUNT(*) FROM audit_events WHERE tenant_id = $1",
-                        )
-                        .bind(tenant_id)
-                        .fetch_one(&self.pool)
-                        .await
-                        .map_err(map_err)?,
-                    ),
-                    Some(action) => (
-                        sqlx::query_as(
-                            "SELECT id, actor, action, target, outcome, detail, at \
-                             FROM audit_events WHERE tenant_id = $1 AND action = $2 \
-                             ORDER BY id DESC LIMIT $3 OFFSET $4",
-                        )
-                        .bind(tenant_id)
-                        .bind(action.as_str())
-                        .bind(limit)
-                        .bind(offset)
-                        .fetch_all(&self.pool)
-                        .await
-                        .map_err(map_err)?,
-                        sqlx::query_scalar(
-                            "SELECT COUNT(*) FROM audit_events \
-                             WHERE tenant_id = $1 AND action = $2",
-                        )
-                        .bind(tenant_id)
-                        .bind(action.as_str())
-                        .fetch_one(&self.pool)
-                        .await
-                        .map_err(map_err)?,
-                    ),
-                };
-                let events = rows
-                    .into_iter()
-                    .map(TryInto::try_into)
-                    .collect::<StoreResult<Vec<$crate::domain::AuditEvent>>>()?;
-                Ok((events, u64::try_from(total).unwrap_or(0)))
-            }
-        }
-    };
+    async fn audit_events(
+        &self,
+        tenant: TenantId,
+        query: &AuditQuery,
+    ) -> StoreResult<(Vec<AuditEvent>, u64)> {
+        let limit = i64::from(query.per_page);
+        let offset = i64::try_from(query.offset()).unwrap_or(i64::MAX);
+        // Two texts rather than `$2 IS NULL OR …`, so each can use its index.
+        let (rows, total): (Vec<AuditRow>, i64) = on_pool!(self, pool => match query.action {
+            None => (
+                sqlx::query_as(
+                    "SELECT id, actor, action, target, outcome, detail, at \
+                     FROM audit_events WHERE tenant_id = $1 \
+                     ORDER BY id DESC LIMIT $2 OFFSET $3",
+                )
+                .bind(tenant)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(pool)
+                .await?,
+                sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE tenant_id = $1")
+                    .bind(tenant)
+                    .fetch_one(pool)
+                    .await?,
+            ),
+            Some(action) => (
+                sqlx::query_as(
+                    "SELECT id, actor, action, target, outcome, detail, at \
+                     FROM audit_events WHERE tenant_id = $1 AND action = $2 \
+                     ORDER BY id DESC LIMIT $3 OFFSET $4",
+                )
+                .bind(tenant)
+                .bind(action.as_str())
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(pool)
+                .await?,
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM audit_events WHERE tenant_id = $1 AND action = $2",
+                )
+                .bind(tenant)
+                .bind(action.as_str())
+                .fetch_one(pool)
+                .await?,
+            ),
+        });
+        let events = rows
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<StoreResult<Vec<AuditEvent>>>()?;
+        Ok((events, u64::try_from(total).unwrap_or(0)))
+    }
 }
-pub(super) use impl_audit_store;

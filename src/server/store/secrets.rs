@@ -4,7 +4,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::StoreResult;
+use super::db::{Db, Pool, on_pool};
+use super::{StoreError, StoreResult};
+use crate::domain::{SecretRef, TenantId};
 
 /// One AES-GCM ciphertext and its nonce.
 #[derive(Clone, PartialEq, Eq)]
@@ -21,8 +23,8 @@ impl std::fmt::Debug for Sealed {
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretRecord {
-    pub secret_ref: String,
-    pub tenant_id: i64,
+    pub secret_ref: SecretRef,
+    pub tenant_id: TenantId,
     pub kind: String,
     pub owner: String,
     pub current: Sealed,
@@ -48,8 +50,8 @@ impl std::fmt::Debug for SecretRecord {
 /// The row as stored: the three versions flattened into column pairs.
 #[derive(sqlx::FromRow)]
 pub(super) struct SecretRow {
-    secret_ref: String,
-    tenant_id: i64,
+    secret_ref: SecretRef,
+    tenant_id: TenantId,
     kind: String,
     owner: String,
     nonce: Vec<u8>,
@@ -106,135 +108,135 @@ pub trait SecretStore: Send + Sync {
     async fn secret_in_use(&self, secret_ref: &str) -> StoreResult<bool>;
 }
 
+/// The columns of `vault_secrets`, in the order every query here uses.
 macro_rules! secret_columns {
     () => {
         "secret_ref, tenant_id, kind, owner, nonce, ciphertext, pending_nonce, \
          pending_ciphertext, previous_nonce, previous_ciphertext, created_at, updated_at"
     };
 }
-pub(super) use secret_columns;
 
-/// Implements [`SecretStore`] for a struct with a `pool` field. `$lock` is
-/// the engine's row-lock clause for a read that precedes a write.
-macro_rules! impl_secret_store {
-    ($store:ty, $lock:literal) => {
-        #[async_trait::async_trait]
-        impl $crate::server::store::SecretStore for $store {
-            async fn put_secret(&self, s: &SecretRecord) -> StoreResult<()> {
-                let pending = s.pending.as_ref();
-                let previous = s.previous.as_ref();
-                execute!(
-                    &self.pool,
-                    concat!(
-                        "INSERT INTO vault_secrets (",
-                        secret_columns!(),
-                        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-                         ON CONFLICT (secret_ref) DO UPDATE SET \
-                           nonce = excluded.nonce, ciphertext = excluded.ciphertext, \
-                           pending_nonce = excluded.pending_nonce, \
-                           pending_ciphertext = excluded.pending_ciphertext, \
-                           previous_nonce = excluded.previous_nonce, \
-                           previous_ciphertext = excluded.previous_ciphertext, \
-                           updated_at = excluded.updated_at"
-                    ),
-                    &s.secret_ref,
-                    s.tenant_id,
-                    &s.kind,
-                    &s.owner,
-                    &s.current.nonce,
-                    &s.current.ciphertext,
-                    pending.map(|p| &p.nonce),
-                    pending.map(|p| &p.ciphertext),
-                    previous.map(|p| &p.nonce),
-                    previous.map(|p| &p.ciphertext),
-                    s.created_at,
-                    s.updated_at,
-                );
-                Ok(())
-            }
+#[async_trait]
+impl SecretStore for Db {
+    async fn put_secret(&self, s: &SecretRecord) -> StoreResult<()> {
+        let pending = s.pending.as_ref();
+        let previous = s.previous.as_ref();
+        on_pool!(self, pool => sqlx::query(concat!(
+            "INSERT INTO vault_secrets (",
+            secret_columns!(),
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (secret_ref) DO UPDATE SET \
+               nonce = excluded.nonce, ciphertext = excluded.ciphertext, \
+               pending_nonce = excluded.pending_nonce, \
+               pending_ciphertext = excluded.pending_ciphertext, \
+               previous_nonce = excluded.previous_nonce, \
+               previous_ciphertext = excluded.previous_ciphertext, \
+               updated_at = excluded.updated_at"
+        ))
+        .bind(&s.secret_ref)
+        .bind(s.tenant_id)
+        .bind(&s.kind)
+        .bind(&s.owner)
+        .bind(&s.current.nonce)
+        .bind(&s.current.ciphertext)
+        .bind(pending.map(|p| &p.nonce))
+        .bind(pending.map(|p| &p.ciphertext))
+        .bind(previous.map(|p| &p.nonce))
+        .bind(previous.map(|p| &p.ciphertext))
+        .bind(s.created_at)
+        .bind(s.updated_at)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
 
-            async fn secret(&self, secret_ref: &str) -> StoreResult<Option<SecretRecord>> {
-                let row: Option<SecretRow> = sqlx::query_as(concat!(
-                    "SELECT ",
-                    secret_columns!(),
-                    " FROM vault_secrets WHERE secret_ref = $1"
-                ))
-                .bind(secret_ref)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(map_err)?;
-                Ok(row.map(Into::into))
-            }
+    async fn secret(&self, secret_ref: &str) -> StoreResult<Option<SecretRecord>> {
+        let row: Option<SecretRow> = on_pool!(self, pool => sqlx::query_as(concat!(
+            "SELECT ",
+            secret_columns!(),
+            " FROM vault_secrets WHERE secret_ref = $1"
+        ))
+        .bind(secret_ref)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.map(Into::into))
+    }
 
-            async fn delete_secret(&self, secret_ref: &str) -> StoreResult<bool> {
-                let done = execute!(
-                    &self.pool,
-                    "DELETE FROM vault_secrets WHERE secret_ref = $1",
-                    secret_ref,
-                );
-                Ok(done > 0)
-            }
+    async fn delete_secret(&self, secret_ref: &str) -> StoreResult<bool> {
+        let done = on_pool!(self, pool => sqlx::query("DELETE FROM vault_secrets WHERE secret_ref = $1")
+            .bind(secret_ref)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(done > 0)
+    }
 
-            async fn secrets(&self) -> StoreResult<Vec<SecretRecord>> {
-                let rows: Vec<SecretRow> = sqlx::query_as(concat!(
-                    "SELECT ",
-                    secret_columns!(),
-                    " FROM vault_secrets ORDER BY created_at, secret_ref"
-                ))
-                .fetch_all(&self.pool)
-                .await
-                .map_err(map_err)?;
-                Ok(rows.into_iter().map(Into::into).collect())
-            }
+    async fn secrets(&self) -> StoreResult<Vec<SecretRecord>> {
+        let rows: Vec<SecretRow> = on_pool!(self, pool => sqlx::query_as(concat!(
+            "SELECT ",
+            secret_columns!(),
+            " FROM vault_secrets ORDER BY created_at, secret_ref"
+        ))
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
 
-            async fn rewrite_secrets(&self, rewrite: Rewrite<'_>) -> StoreResult<u64> {
-                let mut tx = self.pool.begin().await.map_err(map_err)?;
-                // On SQLite a concurrent writer makes our first write fail
-                // (WAL snapshot), which rolls everything back: still safe.
-                let rows: Vec<SecretRow> = sqlx::query_as(concat!(
-                    "SELECT ",
-                    secret_columns!(),
-                    " FROM vault_secrets ORDER BY secret_ref",
-                    $lock
-                ))
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(map_err)?;
-                let mut count = 0;
-                for row in rows {
-                    let new = rewrite(row.into()).map_err(StoreError::Aborted)?;
-                    let pending = new.pending.as_ref();
-                    let previous = new.previous.as_ref();
-                    count += execute!(
-                        &mut *tx,
-                        "UPDATE vault_secrets SET nonce = $2, ciphertext = $3, \
-                           pending_nonce = $4, pending_ciphertext = $5, \
-                           previous_nonce = $6, previous_ciphertext = $7, updated_at = $8 \
-                         WHERE secret_ref = $1",
-                        &new.secret_ref,
-                        &new.current.nonce,
-                        &new.current.ciphertext,
-                        pending.map(|p| &p.nonce),
-                        pending.map(|p| &p.ciphertext),
-                        previous.map(|p| &p.nonce),
-                        previous.map(|p| &p.ciphertext),
-                        new.updated_at,
-                    );
-                }
-                tx.commit().await.map_err(map_err)?;
-                Ok(count)
+    async fn rewrite_secrets(&self, rewrite: Rewrite<'_>) -> StoreResult<u64> {
+        // PostgreSQL locks the rows read; on SQLite a concurrent writer makes
+        // our first write fail (WAL snapshot), which rolls everything back:
+        // still safe.
+        let select = match self.pool {
+            Pool::Sqlite(_) => concat!(
+                "SELECT ",
+                secret_columns!(),
+                " FROM vault_secrets ORDER BY secret_ref"
+            ),
+            Pool::Postgres(_) => concat!(
+                "SELECT ",
+                secret_columns!(),
+                " FROM vault_secrets ORDER BY secret_ref FOR UPDATE"
+            ),
+        };
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let rows: Vec<SecretRow> = sqlx::query_as(select).fetch_all(&mut *tx).await?;
+            let mut count = 0;
+            for row in rows {
+                let new = rewrite(row.into()).map_err(StoreError::Aborted)?;
+                let pending = new.pending.as_ref();
+                let previous = new.previous.as_ref();
+                count += sqlx::query(
+                    "UPDATE vault_secrets SET nonce = $2, ciphertext = $3, \
+                       pending_nonce = $4, pending_ciphertext = $5, \
+                       previous_nonce = $6, previous_ciphertext = $7, updated_at = $8 \
+                     WHERE secret_ref = $1",
+                )
+                .bind(&new.secret_ref)
+                .bind(&new.current.nonce)
+                .bind(&new.current.ciphertext)
+                .bind(pending.map(|p| &p.nonce))
+                .bind(pending.map(|p| &p.ciphertext))
+                .bind(previous.map(|p| &p.nonce))
+                .bind(previous.map(|p| &p.ciphertext))
+                .bind(new.updated_at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
             }
+            tx.commit().await?;
+            Ok(count)
+        })
+    }
 
-            async fn secret_in_use(&self, secret_ref: &str) -> StoreResult<bool> {
-                let found: Option<i64> =
-                    sqlx::query_scalar("SELECT id FROM mcp_servers WHERE secret_ref = $1 LIMIT 1")
-                        .bind(secret_ref)
-                        .fetch_optional(&self.pool)
-                        .await
-                        .map_err(map_err)?;
-                Ok(found.is_some())
-            }
-        }
-    };
+    async fn secret_in_use(&self, secret_ref: &str) -> StoreResult<bool> {
+        let found: Option<i64> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT id FROM mcp_servers WHERE secret_ref = $1 LIMIT 1",
+        )
+        .bind(secret_ref)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(found.is_some())
+    }
 }
-pub(super) use impl_secret_store;

@@ -18,6 +18,7 @@ use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
 
 use super::{ManagedSecret, SecretOwner, Vault, VaultError, VaultResult};
+use crate::domain::SecretRef;
 
 const CURRENT: &str = "AWSCURRENT";
 const PENDING: &str = "AWSPENDING";
@@ -205,7 +206,7 @@ impl Vault for AwsVault {
         "aws"
     }
 
-    async fn put(&self, owner: &SecretOwner<'_>, secret: &SecretString) -> VaultResult<String> {
+    async fn put(&self, owner: &SecretOwner<'_>, secret: &SecretString) -> VaultResult<SecretRef> {
         // One token per logical create: the name and the version id both come
         // from it, and the SDK's retries resend it, so a retry cannot make a
         // second secret.
@@ -236,11 +237,11 @@ impl Vault for AwsVault {
             .send()
             .await;
         match created {
-            Ok(_) => Ok(name),
+            Ok(_) => Ok(SecretRef::new(name)),
             // A retried create whose first attempt landed: the name is ours alone.
             Err(e) if e.code() == Some("ResourceExistsException") => {
                 match self.version_with(&name, CURRENT).await {
-                    Ok(version) if version == token => Ok(name),
+                    Ok(version) if version == token => Ok(SecretRef::new(name)),
                     _ => Err(classify(&name, e)),
                 }
             }
@@ -354,7 +355,7 @@ impl Vault for AwsVault {
                     continue;
                 };
                 found.push(ManagedSecret {
-                    secret_ref: name.to_owned(),
+                    secret_ref: SecretRef::new(name),
                     owner: tag_value(TAG_OWNER).unwrap_or_default().to_owned(),
                     created_at: to_chrono(entry.created_date()),
                 });

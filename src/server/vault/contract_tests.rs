@@ -44,7 +44,7 @@ contract!(
 
 fn owner(slug: &'static str) -> SecretOwner<'static> {
     SecretOwner {
-        tenant_id: 1,
+        tenant_id: TenantId::new(1),
         tenant_slug: "acme",
         kind: SecretKind::ServerCredential,
         owner: slug,

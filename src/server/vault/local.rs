@@ -9,6 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
 
 use super::{ManagedSecret, SecretOwner, Vault, VaultError, VaultKey, VaultResult};
+use crate::domain::{SecretRef, TenantId};
 use crate::server::store::{Sealed, SecretRecord, Store};
 
 pub struct LocalVault {
@@ -26,14 +27,14 @@ impl Cipher {
 
     /// The associated data binds a ciphertext to its reference and tenant, so
     /// a row copied under another reference fails to decrypt.
-    fn aad(secret_ref: &str, tenant_id: i64) -> Vec<u8> {
+    fn aad(secret_ref: &str, tenant_id: TenantId) -> Vec<u8> {
         format!("switchboard/v1/{tenant_id}/{secret_ref}").into_bytes()
     }
 
     pub(super) fn seal(
         &self,
         secret_ref: &str,
-        tenant_id: i64,
+        tenant_id: TenantId,
         plain: &[u8],
     ) -> VaultResult<Sealed> {
         let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
@@ -58,7 +59,7 @@ impl Cipher {
     pub(super) fn open(
         &self,
         secret_ref: &str,
-        tenant_id: i64,
+        tenant_id: TenantId,
         sealed: &Sealed,
     ) -> VaultResult<Vec<u8>> {
         let nonce: [u8; 12] = sealed
@@ -118,7 +119,7 @@ impl Vault for LocalVault {
         "local"
     }
 
-    async fn put(&self, owner: &SecretOwner<'_>, secret: &SecretString) -> VaultResult<String> {
+    async fn put(&self, owner: &SecretOwner<'_>, secret: &SecretString) -> VaultResult<SecretRef> {
         let mut id = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut id);
         let secret_ref = format!(
@@ -135,7 +136,7 @@ impl Vault for LocalVault {
         let now = Utc::now();
         self.store
             .put_secret(&SecretRecord {
-                secret_ref: secret_ref.clone(),
+                secret_ref: SecretRef::new(secret_ref.clone()),
                 tenant_id: owner.tenant_id,
                 kind: owner.kind.as_str().to_owned(),
                 owner: owner.owner.to_owned(),
@@ -147,7 +148,7 @@ impl Vault for LocalVault {
             })
             .await
             .map_err(unavailable)?;
-        Ok(secret_ref)
+        Ok(SecretRef::new(secret_ref))
     }
 
     async fn get(&self, secret_ref: &str) -> VaultResult<SecretString> {

@@ -20,6 +20,8 @@ use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 use std::sync::Arc;
 
+use crate::domain::{SecretRef, TenantId};
+
 pub use aws::{AwsVault, AwsVaultConfig};
 pub use key::{VaultKey, write_key_file};
 pub use local::LocalVault;
@@ -66,7 +68,7 @@ impl SecretKind {
 /// operator (and the sweeper) can tell what it is for without our database.
 #[derive(Debug, Clone, Copy)]
 pub struct SecretOwner<'a> {
-    pub tenant_id: i64,
+    pub tenant_id: TenantId,
     pub tenant_slug: &'a str,
     pub kind: SecretKind,
     /// The owning object, e.g. `mcp-server/github`.
@@ -76,7 +78,7 @@ pub struct SecretOwner<'a> {
 /// A secret this deployment created, as listed for the sweeper.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ManagedSecret {
-    pub secret_ref: String,
+    pub secret_ref: SecretRef,
     pub owner: String,
     pub created_at: DateTime<Utc>,
 }
@@ -85,7 +87,7 @@ pub struct ManagedSecret {
 pub trait Vault: Send + Sync + 'static {
     fn backend(&self) -> &'static str;
     /// Stores a new secret and returns its reference.
-    async fn put(&self, owner: &SecretOwner<'_>, secret: &SecretString) -> VaultResult<String>;
+    async fn put(&self, owner: &SecretOwner<'_>, secret: &SecretString) -> VaultResult<SecretRef>;
     /// The current version.
     async fn get(&self, secret_ref: &str) -> VaultResult<SecretString>;
     /// Deletes every version at once, without a recovery window. Deleting a

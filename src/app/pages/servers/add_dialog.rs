@@ -6,12 +6,12 @@ use crate::api::servers::RegisterServer;
 use crate::app::components::dialog::Dialog;
 use crate::app::components::form::{FieldErrorText, aria_bool};
 use crate::app::components::toasts::use_toasts;
-use crate::domain::{AppError, AuthType, NewServer, ServerField, Transport};
+use crate::domain::{AppError, AuthType, NewServer, ServerField, ServerId, Transport};
 
 #[component]
 pub fn AddServerDialog(
     #[prop(into)] on_close: Callback<()>,
-    #[prop(into)] on_saved: Callback<i64>,
+    #[prop(into)] on_saved: Callback<ServerId>,
 ) -> impl IntoView {
     let toasts = use_toasts();
     let name = RwSignal::new(String::new());

@@ -9,7 +9,7 @@ use crate::app::components::form::aria_bool;
 use crate::app::components::time::when;
 use crate::app::components::toasts::use_toasts;
 use crate::app::pages::layout::AdminOnly;
-use crate::domain::{ErrorClass, ServerPatch, ServerView, TestOutcome};
+use crate::domain::{ErrorClass, ServerId, ServerPatch, ServerView, TestOutcome};
 
 use super::rotate_key::KeyRotationPanel;
 
@@ -23,7 +23,7 @@ pub(super) fn class_label(class: ErrorClass) -> &'static str {
 
 #[component]
 pub fn ServerDetailDialog(
-    id: i64,
+    id: ServerId,
     #[prop(into)] on_close: Callback<()>,
     /// Called after any change, so the list can refresh.
     #[prop(into)]

@@ -10,7 +10,7 @@ use leptos_meta::Title;
 use super::layout::{AdminOnly, Layout};
 use crate::api::servers::list_servers;
 use crate::app::components::data_table::{Column, DataTable, Pager};
-use crate::domain::{ListQuery, ServerSort, ServerSummary, SortDir};
+use crate::domain::{ListQuery, ServerId, ServerSort, ServerSummary, SortDir};
 use add_dialog::AddServerDialog;
 use detail_dialog::ServerDetailDialog;
 
@@ -69,7 +69,7 @@ fn ServersView() -> impl IntoView {
         |(q, _)| list_servers(q),
     );
     let adding = RwSignal::new(false);
-    let selected = RwSignal::new(None::<i64>);
+    let selected = RwSignal::new(None::<ServerId>);
     let refresh = Callback::new(move |_: ()| version.update(|v| *v += 1));
 
     let sorted = Signal::derive(move || query.with(|q| (q.sort, q.dir)));
@@ -177,7 +177,7 @@ fn ServersView() -> impl IntoView {
         <Show when=move || adding.get()>
             <AddServerDialog
                 on_close=move |_| adding.set(false)
-                on_saved=move |_id: i64| {
+                on_saved=move |_id: ServerId| {
                     adding.set(false);
                     refresh.run(());
                 }

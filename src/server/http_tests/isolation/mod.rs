@@ -83,7 +83,7 @@ async fn seed(app: &TestApp) -> World {
         .expect("revoke");
     World {
         a_server: created.json()["id"].as_i64().expect("id"),
-        a_token_id: named.token.id,
+        a_token_id: named.token.id.get(),
         a_admin,
         a_member: app.token("acme", "max@acme.test").await,
         b_admin: app.token("globex", "bob@globex.test").await,

@@ -19,7 +19,7 @@ pub use model::{CREDENTIALS_MASK, Detail, FieldErrors, MentorError, MentorServer
 
 use super::body::Body;
 use super::{TRANSPORTS, authenticate, path_id};
-use crate::domain::{AppError, KeyRule, NewServer, ServerPatch};
+use crate::domain::{AppError, KeyRule, NewServer, ServerId, ServerPatch};
 use crate::server::auth::Actor;
 use crate::server::error::ServiceError;
 use crate::server::services::servers;
@@ -57,7 +57,7 @@ fn parse(bytes: &[u8]) -> Result<Body, MentorError> {
         .map_err(|_| AppError::invalid("body", "Invalid data. Expected a JSON object.").into())
 }
 
-fn id_of(raw: &str) -> Result<i64, MentorError> {
+fn id_of(raw: &str) -> Result<ServerId, MentorError> {
     path_id(raw).ok_or_else(|| ServiceError::NotFound.into())
 }
 

@@ -66,8 +66,8 @@ impl From<ServerView> for MentorServer {
     fn from(v: ServerView) -> Self {
         let at = |t| timestamp(t, SecondsFormat::Secs);
         MentorServer {
-            id: v.id,
-            platform: v.tenant_id,
+            id: v.id.get(),
+            platform: v.tenant_id.get(),
             name: v.name,
             description: v.description,
             url: v.url,

@@ -63,19 +63,19 @@ pub(super) async fn memberships_carry_roles(store: Arc<dyn Store>) {
         .await
         .expect("user");
     store
-        .add_membership(user.id, a.id, Role::Admin)
+        .add_membership(a.id, user.id, Role::Admin)
         .await
         .expect("m");
     store
-        .add_membership(user.id, b.id, Role::Member)
+        .add_membership(b.id, user.id, Role::Member)
         .await
         .expect("m");
     assert_eq!(
-        store.membership(user.id, a.id).await.expect("q"),
+        store.membership(a.id, user.id).await.expect("q"),
         Some(Role::Admin)
     );
     assert_eq!(
-        store.membership(user.id, b.id).await.expect("q"),
+        store.membership(b.id, user.id).await.expect("q"),
         Some(Role::Member)
     );
     let all = store.memberships_of(user.id).await.expect("q");
@@ -152,7 +152,7 @@ pub(super) async fn secrets_round_trip(store: Arc<dyn Store>) {
     let now = Utc::now().trunc_subsecs(6);
     let secret = SecretRecord {
         secret_ref: "local:1/server-credential/x".into(),
-        tenant_id: 1,
+        tenant_id: crate::domain::TenantId::new(1),
         kind: "server-credential".into(),
         owner: "mcp-server/x".into(),
         current: Sealed {

@@ -8,7 +8,7 @@ mod vault_audit;
 use chrono::Utc;
 
 use super::*;
-use crate::domain::{AuthType, Transport};
+use crate::domain::{AuthType, TenantId, Transport};
 use accounts::*;
 use servers::*;
 use tokens::*;
@@ -77,7 +77,7 @@ pub(super) async fn user(store: &dyn Store, email: &str) -> UserRecord {
         .expect("user")
 }
 
-pub(super) fn new_server(tenant_id: i64, name: &str) -> NewServerRecord {
+pub(super) fn new_server(tenant_id: TenantId, name: &str) -> NewServerRecord {
     NewServerRecord {
         tenant_id,
         name: name.to_owned(),

@@ -4,7 +4,7 @@ use chrono::{Duration, Utc};
 use std::sync::Arc;
 
 use super::{new_server, tenant, user};
-use crate::domain::{AuthType, Role};
+use crate::domain::{AuthType, Role, TenantId, UserId};
 use crate::server::store::{
     NewTokenRecord, NewUserRecord, SecretRefChange, ServerUpdate, Store, StoreError,
 };
@@ -84,7 +84,7 @@ pub(super) async fn seed_zero_fields_and_credential_changes_round_trip(store: Ar
     assert_eq!((row.auth_type, row.secret_ref), (AuthType::None, None));
 }
 
-fn token(tenant_id: i64, user_id: i64, name: &str, hash: &str) -> NewTokenRecord {
+fn token(tenant_id: TenantId, user_id: UserId, name: &str, hash: &str) -> NewTokenRecord {
     NewTokenRecord {
         tenant_id,
         user_id,
@@ -204,16 +204,16 @@ pub(super) async fn a_member_is_created_with_their_membership_or_not_at_all(stor
         password_hash: "hash".into(),
     };
     let ann = store
-        .create_member(&new("ann"), t.id, Role::Admin)
+        .create_member(t.id, &new("ann"), Role::Admin)
         .await
         .expect("member");
     assert_eq!(
-        store.membership(ann.id, t.id).await.expect("q"),
+        store.membership(t.id, ann.id).await.expect("q"),
         Some(Role::Admin)
     );
     // No such tenant: the membership fails, and the user is rolled back with it.
     let orphan = store
-        .create_member(&new("bob"), t.id + 1000, Role::Member)
+        .create_member(TenantId::new(t.id.get() + 1000), &new("bob"), Role::Member)
         .await;
     assert!(orphan.is_err());
     assert!(store.user_by_username("bob").await.expect("q").is_none());

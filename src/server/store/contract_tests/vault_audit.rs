@@ -5,7 +5,7 @@ use chrono::{SubsecRound, Utc};
 use std::sync::Arc;
 
 use super::{new_server, tenant};
-use crate::domain::{AuditAction, AuditOutcome, AuditQuery};
+use crate::domain::{AuditAction, AuditOutcome, AuditQuery, TenantId};
 use crate::server::store::*;
 
 fn sealed(byte: u8) -> Sealed {
@@ -18,8 +18,8 @@ fn sealed(byte: u8) -> Sealed {
 fn secret(secret_ref: &str, byte: u8) -> SecretRecord {
     let now = Utc::now().trunc_subsecs(6);
     SecretRecord {
-        secret_ref: secret_ref.to_owned(),
-        tenant_id: 1,
+        secret_ref: secret_ref.into(),
+        tenant_id: TenantId::new(1),
         kind: "server-credential".into(),
         owner: "mcp-server/x".into(),
         current: sealed(byte),
@@ -37,7 +37,7 @@ pub(super) async fn secret_rewrites_are_all_or_nothing(store: Arc<dyn Store>) {
     let before = store.secrets().await.expect("all");
     assert_eq!(before.len(), 3);
     let failing = |mut s: SecretRecord| -> Result<SecretRecord, String> {
-        if s.secret_ref == "c" {
+        if &*s.secret_ref == "c" {
             return Err("c does not decrypt".into());
         }
         s.current = sealed(9);
@@ -71,7 +71,7 @@ pub(super) async fn secrets_in_use_follow_server_rows(store: Arc<dyn Store>) {
     assert!(!store.secret_in_use("local:1/x").await.expect("q"));
 }
 
-fn event(tenant_id: i64, action: AuditAction, target: &str) -> NewAuditRecord {
+fn event(tenant_id: TenantId, action: AuditAction, target: &str) -> NewAuditRecord {
     NewAuditRecord {
         tenant_id,
         actor_id: None,

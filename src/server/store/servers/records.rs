@@ -1,56 +1,12 @@
-//! Rows as the store reads and writes them.
+//! A server's rows as the store reads and writes them.
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{AuthType, ErrorClass, Transport};
-
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct TenantRecord {
-    pub id: i64,
-    pub slug: String,
-    pub name: String,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone)]
-pub struct NewUserRecord {
-    pub username: String,
-    pub email: String,
-    pub password_hash: String,
-}
-
-#[derive(Clone, sqlx::FromRow)]
-pub struct UserRecord {
-    pub id: i64,
-    pub username: String,
-    pub email: String,
-    pub password_hash: String,
-    pub created_at: DateTime<Utc>,
-}
-
-// The hash is not a secret in the vault sense, but it has no business in logs.
-impl std::fmt::Debug for UserRecord {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserRecord")
-            .field("id", &self.id)
-            .field("username", &self.username)
-            .field("email", &self.email)
-            .finish_non_exhaustive()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct SessionRecord {
-    pub token_hash: String,
-    pub user_id: i64,
-    pub tenant_id: i64,
-    pub created_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-}
+use crate::domain::{AuthType, ErrorClass, SecretRef, ServerId, TenantId, Transport};
 
 #[derive(Debug, Clone)]
 pub struct NewServerRecord {
-    pub tenant_id: i64,
+    pub tenant_id: TenantId,
     pub name: String,
     pub slug: String,
     pub description: String,
@@ -59,7 +15,7 @@ pub struct NewServerRecord {
     pub auth_type: AuthType,
     pub enabled: bool,
     pub featured: bool,
-    pub secret_ref: Option<String>,
+    pub secret_ref: Option<SecretRef>,
     pub now: DateTime<Utc>,
 }
 
@@ -82,8 +38,8 @@ pub struct ServerUpdate {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretRefChange {
-    pub from: Option<String>,
-    pub to: Option<String>,
+    pub from: Option<SecretRef>,
+    pub to: Option<SecretRef>,
 }
 
 /// The last test connection's result as stored on the server row.
@@ -100,8 +56,8 @@ pub struct TestSnapshot {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerRecord {
-    pub id: i64,
-    pub tenant_id: i64,
+    pub id: ServerId,
+    pub tenant_id: TenantId,
     pub name: String,
     pub slug: String,
     pub description: String,
@@ -110,7 +66,7 @@ pub struct ServerRecord {
     pub auth_type: AuthType,
     pub enabled: bool,
     pub featured: bool,
-    pub secret_ref: Option<String>,
+    pub secret_ref: Option<SecretRef>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub test: Option<TestSnapshot>,
@@ -120,8 +76,8 @@ pub struct ServerRecord {
 /// The raw row; turned into a [`ServerRecord`] with its enums checked.
 #[derive(sqlx::FromRow)]
 pub(super) struct ServerRow {
-    pub id: i64,
-    pub tenant_id: i64,
+    pub id: ServerId,
+    pub tenant_id: TenantId,
     pub name: String,
     pub slug: String,
     pub description: String,
@@ -130,7 +86,7 @@ pub(super) struct ServerRow {
     pub auth_type: String,
     pub enabled: bool,
     pub is_featured: bool,
-    pub secret_ref: Option<String>,
+    pub secret_ref: Option<SecretRef>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub test_ok: Option<bool>,
@@ -143,11 +99,14 @@ pub(super) struct ServerRow {
 }
 
 impl TryFrom<ServerRow> for ServerRecord {
-    type Error = super::StoreError;
+    type Error = crate::server::store::StoreError;
 
     fn try_from(row: ServerRow) -> Result<Self, Self::Error> {
         let corrupt = |what: &str, value: &str| {
-            super::StoreError::Corrupt(format!("server {}: bad {what} {value:?}", row.id))
+            crate::server::store::StoreError::Corrupt(format!(
+                "server {}: bad {what} {value:?}",
+                row.id
+            ))
         };
         let transport =
             Transport::parse(&row.transport).ok_or_else(|| corrupt("transport", &row.transport))?;
