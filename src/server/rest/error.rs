@@ -108,3 +108,103 @@ impl<C: ErrorShape> IntoResponse for RestError<C> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::http::header;
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::server::rest::ai_mentor::MentorError;
+    use crate::server::rest::skills::SkillsError;
+
+    async fn answer(error: impl IntoResponse) -> (u16, Option<String>, Option<String>, Value) {
+        let response = error.into_response();
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v: &header::HeaderValue| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let (retry, challenge) = (
+            header(header::RETRY_AFTER),
+            header(header::WWW_AUTHENTICATE),
+        );
+        let status = response.status().as_u16();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        let body = serde_json::from_slice(&bytes).expect("JSON");
+        (status, retry, challenge, body)
+    }
+
+    #[tokio::test]
+    async fn skills_failures_are_one_error_message() {
+        let limited = SkillsError::from(ServiceError::RateLimited(60));
+        assert_eq!(
+            answer(limited).await,
+            (
+                429,
+                Some("60".into()),
+                None,
+                json!({ "error": "Too many attempts. Try again in 60 seconds." })
+            )
+        );
+        let refused = SkillsError::unauthenticated(ServiceError::Unauthorized, true);
+        assert_eq!(
+            answer(refused).await,
+            (
+                401,
+                None,
+                None,
+                json!({ "error": "Please sign in to continue." })
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn mentor_failures_are_worded_as_django_rest_framework_does() {
+        let challenge = Some("Token".to_owned());
+        let refused = MentorError::unauthenticated(ServiceError::Unauthorized, true);
+        assert_eq!(
+            answer(refused).await,
+            (
+                401,
+                None,
+                challenge.clone(),
+                json!({ "detail": "Invalid token." })
+            )
+        );
+        let anonymous = MentorError::unauthenticated(ServiceError::Unauthorized, false);
+        assert_eq!(
+            answer(anonymous).await,
+            (
+                401,
+                None,
+                challenge,
+                json!({ "detail": "Authentication credentials were not provided." })
+            )
+        );
+        let limited = MentorError::unauthenticated(ServiceError::RateLimited(9), true);
+        assert_eq!(
+            answer(limited).await,
+            (
+                429,
+                Some("9".into()),
+                None,
+                json!({ "detail": "Request was throttled. Expected available in 9 seconds." })
+            )
+        );
+        let invalid = MentorError::from(AppError::invalid("body", "Invalid data."));
+        assert_eq!(
+            answer(invalid).await,
+            (
+                400,
+                None,
+                None,
+                json!({ "non_field_errors": ["Invalid data."] })
+            )
+        );
+    }
+}
