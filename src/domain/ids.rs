@@ -6,6 +6,13 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// An id that a request names in its path or form, so an edge can parse any
+/// of them the same way.
+pub trait RowId: Copy + Send + Sync + 'static {
+    /// `None` for anything that cannot name a row.
+    fn parse(raw: &str) -> Option<Self>;
+}
+
 /// Declares an integer id: transparent on the wire and (on the server) in
 /// the database, `Display`s as the number, parsed only when positive.
 macro_rules! int_id {
@@ -29,6 +36,12 @@ macro_rules! int_id {
             /// integer names no row, so it is `None`, not an error.
             pub fn parse(raw: &str) -> Option<Self> {
                 raw.parse::<i64>().ok().filter(|id| *id > 0).map(Self)
+            }
+        }
+
+        impl RowId for $name {
+            fn parse(raw: &str) -> Option<Self> {
+                $name::parse(raw)
             }
         }
 

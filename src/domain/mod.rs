@@ -14,7 +14,7 @@ pub mod validation;
 
 pub use audit::{AuditAction, AuditEvent, AuditOutcome, AuditQuery};
 pub use error::{AppError, FieldError};
-pub use ids::{AuditEventId, SecretRef, ServerId, TenantId, TokenId, UserId};
+pub use ids::{AuditEventId, RowId, SecretRef, ServerId, TenantId, TokenId, UserId};
 pub use listing::{ListQuery, Page, SortDir};
 pub use server::{
     AuthType, ErrorClass, KeyRotation, KeyRule, NewServer, ServerField, ServerPatch, ServerSort,

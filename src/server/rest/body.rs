@@ -2,9 +2,14 @@
 //! choice becomes an error under that field's own (contract) name instead of
 //! one serde message about the whole body. Both REST surfaces use it.
 
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
 use serde_json::{Map, Value};
+use std::marker::PhantomData;
+use std::ops::{Deref, DerefMut};
 
-use crate::domain::FieldError;
+use super::error::{ErrorShape, RestError};
+use crate::domain::{AppError, FieldError};
 
 pub struct Body {
     fields: Map<String, Value>,
@@ -96,6 +101,54 @@ impl Body {
         } else {
             Err(self.errors)
         }
+    }
+}
+
+/// A request body that is a JSON object, as an extractor; anything else is
+/// contract `C`'s 400. Read it through `Body`'s methods, then `finish` it.
+pub struct JsonObject<C> {
+    body: Body,
+    contract: PhantomData<fn() -> C>,
+}
+
+impl<C: ErrorShape> JsonObject<C> {
+    /// `Ok` when every field read had the right type; otherwise the
+    /// contract's 400, worded its way.
+    pub fn finish(self) -> Result<(), RestError<C>> {
+        self.body
+            .finish()
+            .map_err(|fields| AppError::Invalid(C::type_errors(fields)).into())
+    }
+}
+
+impl<C> Deref for JsonObject<C> {
+    type Target = Body;
+
+    fn deref(&self) -> &Body {
+        &self.body
+    }
+}
+
+impl<C> DerefMut for JsonObject<C> {
+    fn deref_mut(&mut self) -> &mut Body {
+        &mut self.body
+    }
+}
+
+impl<C: ErrorShape, S: Send + Sync> FromRequest<S> for JsonObject<C> {
+    type Rejection = RestError<C>;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // A body axum cannot read (over the limit, cut off) keeps axum's answer.
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(RestError::rejected)?;
+        let body = Body::parse(&bytes)
+            .map_err(|NotAnObject| AppError::invalid("body", C::NOT_AN_OBJECT))?;
+        Ok(JsonObject {
+            body,
+            contract: PhantomData,
+        })
     }
 }
 

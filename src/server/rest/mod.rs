@@ -6,24 +6,23 @@
 
 pub mod ai_mentor;
 mod body;
+pub mod caller;
+pub mod error;
+mod item_id;
 pub mod skills;
 
 use axum::Router;
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::routing::get;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::domain::{ServerId, Transport};
-use crate::server::auth::Actor;
-use crate::server::auth::credentials::Credentials;
-use crate::server::error::ServiceResult;
+use crate::domain::Transport;
 use crate::server::state::AppState;
 
 pub const OPENAPI_PATH: &str = "/api/openapi.json";
@@ -86,17 +85,6 @@ pub fn routes() -> (Router<AppState>, OpenApiDoc) {
     (router, api)
 }
 
-/// The verified caller, by API token or session cookie.
-async fn authenticate(
-    state: &AppState,
-    headers: &HeaderMap,
-    peer: SocketAddr,
-) -> ServiceResult<Actor> {
-    Credentials::from_headers(headers)
-        .actor(state, &peer.ip().to_string())
-        .await
-}
-
 /// Transport names: the same spelling in both contracts.
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -122,11 +110,6 @@ const TRANSPORTS: [(&str, Transport); 3] = [
     ("sse", Transport::Sse),
     ("websocket", Transport::WebSocket),
 ];
-
-/// A path id: anything but a positive integer matches no row.
-fn path_id(raw: &str) -> Option<ServerId> {
-    ServerId::parse(raw)
-}
 
 fn timestamp(at: DateTime<Utc>, precision: SecondsFormat) -> String {
     at.to_rfc3339_opts(precision, true)

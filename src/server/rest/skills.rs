@@ -3,24 +3,24 @@
 //! errors as `{ "error": "<message>" }`.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::SecondsFormat;
 use serde::Serialize;
-use std::net::SocketAddr;
 use utoipa::{IntoResponses, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::body::Body;
-use super::{TRANSPORTS, TransportName, authenticate, path_id, retry_after, timestamp};
+use super::body::JsonObject;
+use super::caller::{Caller, TenantRule};
+use super::error::{ErrorShape, RestError};
+use super::item_id::ItemId;
+use super::{TRANSPORTS, TransportName, retry_after, timestamp};
 use crate::domain::{
-    AppError, AuthType, FieldError, NewServer, ServerId, ServerPatch, ServerView, TestOutcome,
+    AppError, AuthType, FieldError, NewServer, ServerPatch, ServerView, TestOutcome,
 };
 use crate::server::auth::Actor;
-use crate::server::error::ServiceError;
 use crate::server::services::servers;
 use crate::server::state::AppState;
 
@@ -205,27 +205,39 @@ enum SkillsFailures {
     Unavailable(SkillsErrorBody),
 }
 
+/// Seed 002's contract, as a type: how it answers failures and where it
+/// names the tenant.
+pub enum SkillsApi {}
+
 /// Any failure, answered as `{ "error": … }`.
-#[derive(Debug)]
-pub struct SkillsError(AppError);
+pub type SkillsError = RestError<SkillsApi>;
+/// The caller, in the tenant `x-tenant-slug` names.
+pub type SkillsCaller = Caller<SkillsApi>;
+type SkillsId = ItemId<SkillsApi>;
+type SkillsBody = JsonObject<SkillsApi>;
 
-impl From<ServiceError> for SkillsError {
-    fn from(e: ServiceError) -> Self {
-        SkillsError(e.into())
+impl ErrorShape for SkillsApi {
+    const NOT_AN_OBJECT: &'static str = "The request body must be a JSON object.";
+
+    /// Type errors name their (camelCase) field: the contract's one message
+    /// has no other place to say which field was wrong.
+    fn type_errors(fields: Vec<FieldError>) -> Vec<FieldError> {
+        fields
+            .into_iter()
+            .map(|f| FieldError::new(f.field.clone(), format!("{}: {}", f.field, f.message)))
+            .collect()
     }
-}
 
-impl IntoResponse for SkillsError {
-    fn into_response(self) -> Response {
-        let status = match &self.0 {
+    fn respond(error: AppError, _token_refused: bool) -> Response {
+        let status = match &error {
             AppError::Invalid(_) => StatusCode::BAD_REQUEST,
             other => StatusCode::from_u16(other.status_code())
                 .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         };
         let body = Json(SkillsErrorBody {
-            error: self.0.to_string(),
+            error: error.to_string(),
         });
-        match self.0 {
+        match error {
             AppError::RateLimited { retry_after_secs } => {
                 (status, retry_after(retry_after_secs), body).into_response()
             }
@@ -234,48 +246,27 @@ impl IntoResponse for SkillsError {
     }
 }
 
-fn bad_request(message: &str) -> SkillsError {
-    SkillsError(AppError::invalid("body", message))
-}
-
-/// The caller, in the tenant the header names: a tenant that is not the
-/// caller's answers 404, exactly as a missing one does.
-async fn caller(
-    state: &AppState,
-    headers: &HeaderMap,
-    peer: SocketAddr,
-) -> Result<Actor, SkillsError> {
-    let actor = authenticate(state, headers, peer).await?;
-    let named = headers
-        .get(TENANT_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| bad_request("The x-tenant-slug header is required."))?;
-    if named != actor.tenant_slug {
-        return Err(ServiceError::NotFound.into());
+impl TenantRule for SkillsApi {
+    /// The header must name the caller's own tenant: any other answers 404,
+    /// exactly as a missing one does.
+    fn admit(
+        actor: &Actor,
+        headers: &HeaderMap,
+        _path: &[(String, String)],
+    ) -> Result<(), AppError> {
+        let named = headers
+            .get(TENANT_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| {
+                AppError::invalid(TENANT_HEADER, "The x-tenant-slug header is required.")
+            })?;
+        if named != actor.tenant_slug {
+            return Err(AppError::NotFound);
+        }
+        Ok(())
     }
-    Ok(actor)
-}
-
-fn id_of(raw: &str) -> Result<ServerId, SkillsError> {
-    path_id(raw).ok_or_else(|| ServiceError::NotFound.into())
-}
-
-fn parse(bytes: &[u8]) -> Result<Body, SkillsError> {
-    Body::parse(bytes).map_err(|_| bad_request("The request body must be a JSON object."))
-}
-
-/// Type errors name their (camelCase) field: the contract's one message has
-/// no other place to say which field was wrong.
-fn type_errors(body: Body) -> Result<(), SkillsError> {
-    body.finish().map_err(|fields| {
-        let named = fields
-            .into_iter()
-            .map(|f| FieldError::new(f.field.clone(), format!("{}: {}", f.field, f.message)))
-            .collect();
-        SkillsError(AppError::Invalid(named))
-    })
 }
 
 /// List the tenant's servers.
@@ -283,12 +274,10 @@ fn type_errors(body: Body) -> Result<(), SkillsError> {
     params(("x-tenant-slug" = String, Header, description = "The caller's tenant; any other answers 404.")),
     responses((status = 200, description = "The tenant's servers", body = [SkillsServer]), SkillsFailures))]
 async fn list(
+    caller: SkillsCaller,
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
 ) -> Result<Json<Vec<SkillsServer>>, SkillsError> {
-    let actor = caller(&state, &headers, peer).await?;
-    let servers = servers::list_all(&state, &actor).await?;
+    let servers = servers::list_all(&state, &caller).await?;
     Ok(Json(servers.into_iter().map(Into::into).collect()))
 }
 
@@ -298,13 +287,10 @@ async fn list(
     request_body = SkillsServerCreate,
     responses((status = 201, description = "Registered", body = SkillsServer), SkillsFailures))]
 async fn create(
+    caller: SkillsCaller,
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    bytes: Bytes,
+    mut body: SkillsBody,
 ) -> Result<(StatusCode, Json<SkillsServer>), SkillsError> {
-    let actor = caller(&state, &headers, peer).await?;
-    let mut body = parse(&bytes)?;
     let new = NewServer {
         name: body.required_string("name"),
         url: body.required_string("url"),
@@ -313,8 +299,8 @@ async fn create(
         api_key: body.string("apiKey"),
         ..Default::default()
     };
-    type_errors(body)?;
-    let view = servers::register(&state, &actor, new).await?;
+    body.finish()?;
+    let view = servers::register(&state, &caller, new).await?;
     Ok((StatusCode::CREATED, Json(view.into())))
 }
 
@@ -324,15 +310,11 @@ async fn create(
     request_body = SkillsServerUpdate,
     responses((status = 200, description = "Updated", body = SkillsServer), SkillsFailures))]
 async fn update(
+    caller: SkillsCaller,
+    id: SkillsId,
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    bytes: Bytes,
+    mut body: SkillsBody,
 ) -> Result<Json<SkillsServer>, SkillsError> {
-    let actor = caller(&state, &headers, peer).await?;
-    let id = id_of(&id)?;
-    let mut body = parse(&bytes)?;
     let patch = ServerPatch {
         name: body.string("name"),
         url: body.string("url"),
@@ -342,9 +324,9 @@ async fn update(
         enabled: body.boolean("enabled"),
         ..Default::default()
     };
-    type_errors(body)?;
+    body.finish()?;
     Ok(Json(
-        servers::update(&state, &actor, id, patch).await?.into(),
+        servers::update(&state, &caller, *id, patch).await?.into(),
     ))
 }
 
@@ -353,13 +335,11 @@ async fn update(
     params(("id" = i64, Path), ("x-tenant-slug" = String, Header, description = "The caller's tenant; any other answers 404.")),
     responses((status = 200, description = "Deleted", body = SkillsDeleted), SkillsFailures))]
 async fn delete(
+    caller: SkillsCaller,
+    id: SkillsId,
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Json<SkillsDeleted>, SkillsError> {
-    let actor = caller(&state, &headers, peer).await?;
-    servers::delete(&state, &actor, id_of(&id)?).await?;
+    servers::delete(&state, &caller, *id).await?;
     Ok(Json(SkillsDeleted { ok: true }))
 }
 
@@ -369,12 +349,10 @@ async fn delete(
     params(("id" = i64, Path), ("x-tenant-slug" = String, Header, description = "The caller's tenant; any other answers 404.")),
     responses((status = 200, description = "The test's outcome", body = SkillsTestResult), SkillsFailures))]
 async fn test(
+    caller: SkillsCaller,
+    id: SkillsId,
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Json<SkillsTestResult>, SkillsError> {
-    let actor = caller(&state, &headers, peer).await?;
-    let outcome = servers::test(&state, &actor, id_of(&id)?).await?;
+    let outcome = servers::test(&state, &caller, *id).await?;
     Ok(Json(outcome.into()))
 }

@@ -7,23 +7,25 @@
 mod model;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use std::net::SocketAddr;
+use axum::extract::State;
+use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use model::{AUTH_TYPES, ItemScope, MentorFailures, MentorServerPatch, MentorServerWrite, Scope};
-pub use model::{CREDENTIALS_MASK, Detail, FieldErrors, MentorError, MentorServer};
+pub use model::{
+    CREDENTIALS_MASK, Detail, FieldErrors, MentorApi, MentorCaller, MentorError, MentorServer,
+};
 
-use super::body::Body;
-use super::{TRANSPORTS, authenticate, path_id};
-use crate::domain::{AppError, KeyRule, NewServer, ServerId, ServerPatch};
-use crate::server::auth::Actor;
-use crate::server::error::ServiceError;
+use super::TRANSPORTS;
+use super::body::JsonObject;
+use super::item_id::ItemId;
+use crate::domain::{KeyRule, NewServer, ServerPatch};
 use crate::server::services::servers;
 use crate::server::state::AppState;
+
+type MentorId = ItemId<MentorApi>;
+type MentorBody = JsonObject<MentorApi>;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -31,39 +33,8 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(retrieve, replace, patch, destroy))
 }
 
-/// The caller, who must be `{user_id}` in `{org}`; anyone else gets 404.
-async fn caller(
-    state: &AppState,
-    headers: &HeaderMap,
-    peer: SocketAddr,
-    org: &str,
-    user_id: &str,
-) -> Result<Actor, MentorError> {
-    let actor = authenticate(state, headers, peer)
-        .await
-        .map_err(|e| MentorError {
-            token_refused: matches!(e, ServiceError::Unauthorized)
-                && headers.contains_key(header::AUTHORIZATION),
-            error: e.into(),
-        })?;
-    if org != actor.tenant_slug || user_id != actor.username {
-        return Err(ServiceError::NotFound.into());
-    }
-    Ok(actor)
-}
-
-fn parse(bytes: &[u8]) -> Result<Body, MentorError> {
-    Body::parse(bytes)
-        .map_err(|_| AppError::invalid("body", "Invalid data. Expected a JSON object.").into())
-}
-
-fn id_of(raw: &str) -> Result<ServerId, MentorError> {
-    path_id(raw).ok_or_else(|| ServiceError::NotFound.into())
-}
-
 /// Reads a body into a patch; `whole` (PUT) makes `name` and `url` required.
-fn read_patch(bytes: &[u8], whole: bool) -> Result<ServerPatch, MentorError> {
-    let mut body = parse(bytes)?;
+fn read_patch(mut body: MentorBody, whole: bool) -> Result<ServerPatch, MentorError> {
     let (name, url) = if whole {
         (
             Some(body.required_string("name")),
@@ -82,7 +53,7 @@ fn read_patch(bytes: &[u8], whole: bool) -> Result<ServerPatch, MentorError> {
         enabled: body.boolean("is_enabled"),
         featured: body.boolean("is_featured"),
     };
-    body.finish().map_err(AppError::Invalid)?;
+    body.finish()?;
     Ok(patch)
 }
 
@@ -91,13 +62,10 @@ fn read_patch(bytes: &[u8], whole: bool) -> Result<ServerPatch, MentorError> {
     tag = "ai-mentor", params(Scope),
     responses((status = 200, description = "The org's servers", body = [MentorServer]), MentorFailures))]
 async fn list(
+    caller: MentorCaller,
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path((org, user_id)): Path<(String, String)>,
-    headers: HeaderMap,
 ) -> Result<Json<Vec<MentorServer>>, MentorError> {
-    let actor = caller(&state, &headers, peer, &org, &user_id).await?;
-    let servers = servers::list_all(&state, &actor).await?;
+    let servers = servers::list_all(&state, &caller).await?;
     Ok(Json(servers.into_iter().map(Into::into).collect()))
 }
 
@@ -107,14 +75,10 @@ async fn list(
     tag = "ai-mentor", params(Scope), request_body = MentorServerWrite,
     responses((status = 201, description = "Created", body = MentorServer), MentorFailures))]
 async fn create(
+    caller: MentorCaller,
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path((org, user_id)): Path<(String, String)>,
-    headers: HeaderMap,
-    bytes: Bytes,
+    mut body: MentorBody,
 ) -> Result<(StatusCode, Json<MentorServer>), MentorError> {
-    let actor = caller(&state, &headers, peer, &org, &user_id).await?;
-    let mut body = parse(&bytes)?;
     let new = NewServer {
         name: body.required_string("name"),
         description: body.string("description").unwrap_or_default(),
@@ -125,8 +89,8 @@ async fn create(
         enabled: body.boolean("is_enabled"),
         featured: body.boolean("is_featured").unwrap_or(false),
     };
-    body.finish().map_err(AppError::Invalid)?;
-    let view = servers::register_with(&state, &actor, new, KeyRule::MayFollow).await?;
+    body.finish()?;
+    let view = servers::register_with(&state, &caller, new, KeyRule::MayFollow).await?;
     Ok((StatusCode::CREATED, Json(view.into())))
 }
 
@@ -135,15 +99,11 @@ async fn create(
     tag = "ai-mentor", params(ItemScope),
     responses((status = 200, description = "The server", body = MentorServer), MentorFailures))]
 async fn retrieve(
+    caller: MentorCaller,
+    id: MentorId,
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path((org, user_id, id)): Path<(String, String, String)>,
-    headers: HeaderMap,
 ) -> Result<Json<MentorServer>, MentorError> {
-    let actor = caller(&state, &headers, peer, &org, &user_id).await?;
-    Ok(Json(
-        servers::get(&state, &actor, id_of(&id)?).await?.into(),
-    ))
+    Ok(Json(servers::get(&state, &caller, *id).await?.into()))
 }
 
 /// Update a server record: `name` and `url` required, the rest as given.
@@ -151,13 +111,15 @@ async fn retrieve(
     tag = "ai-mentor", params(ItemScope), request_body = MentorServerWrite,
     responses((status = 200, description = "Updated", body = MentorServer), MentorFailures))]
 async fn replace(
-    state: State<AppState>,
-    peer: ConnectInfo<SocketAddr>,
-    path: Path<(String, String, String)>,
-    headers: HeaderMap,
-    bytes: Bytes,
+    caller: MentorCaller,
+    id: MentorId,
+    State(state): State<AppState>,
+    body: MentorBody,
 ) -> Result<Json<MentorServer>, MentorError> {
-    write(state, peer, path, headers, bytes, true).await
+    let patch = read_patch(body, true)?;
+    Ok(Json(
+        servers::update(&state, &caller, *id, patch).await?.into(),
+    ))
 }
 
 /// Update some fields of a server record, e.g. set `credentials` later.
@@ -165,29 +127,14 @@ async fn replace(
     tag = "ai-mentor", params(ItemScope), request_body = MentorServerPatch,
     responses((status = 200, description = "Updated", body = MentorServer), MentorFailures))]
 async fn patch(
-    state: State<AppState>,
-    peer: ConnectInfo<SocketAddr>,
-    path: Path<(String, String, String)>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Result<Json<MentorServer>, MentorError> {
-    write(state, peer, path, headers, bytes, false).await
-}
-
-/// PUT (`whole`) and PATCH differ only in which fields are required.
-async fn write(
+    caller: MentorCaller,
+    id: MentorId,
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path((org, user_id, id)): Path<(String, String, String)>,
-    headers: HeaderMap,
-    bytes: Bytes,
-    whole: bool,
+    body: MentorBody,
 ) -> Result<Json<MentorServer>, MentorError> {
-    let actor = caller(&state, &headers, peer, &org, &user_id).await?;
-    let id = id_of(&id)?;
-    let patch = read_patch(&bytes, whole)?;
+    let patch = read_patch(body, false)?;
     Ok(Json(
-        servers::update(&state, &actor, id, patch).await?.into(),
+        servers::update(&state, &caller, *id, patch).await?.into(),
     ))
 }
 
@@ -196,12 +143,10 @@ async fn write(
     tag = "ai-mentor", params(ItemScope),
     responses((status = 204, description = "Deleted"), MentorFailures))]
 async fn destroy(
+    caller: MentorCaller,
+    id: MentorId,
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path((org, user_id, id)): Path<(String, String, String)>,
-    headers: HeaderMap,
 ) -> Result<StatusCode, MentorError> {
-    let actor = caller(&state, &headers, peer, &org, &user_id).await?;
-    servers::delete(&state, &actor, id_of(&id)?).await?;
+    servers::delete(&state, &caller, *id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

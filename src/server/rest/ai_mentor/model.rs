@@ -2,16 +2,18 @@
 //! scopes, and failures in Django REST framework's shapes.
 
 use axum::Json;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::SecondsFormat;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 
+use super::super::caller::{Caller, TenantRule, path_param};
+use super::super::error::{ErrorShape, RestError};
 use super::super::{TransportName, retry_after, timestamp};
 use crate::domain::{AppError, AuthType, ServerField, ServerView};
-use crate::server::error::ServiceError;
+use crate::server::auth::Actor;
 
 /// What `credentials` reads as once a key is stored: never the key itself.
 pub const CREDENTIALS_MASK: &str = "••••••••";
@@ -171,29 +173,29 @@ pub(super) struct ItemScope {
     id: i64,
 }
 
+/// Seed 000's contract, as a type: how it answers failures (Django REST
+/// framework's shapes) and where it names the tenant (the path).
+pub enum MentorApi {}
+
 /// Any failure, in DRF's shapes.
-#[derive(Debug)]
-pub struct MentorError {
-    pub(super) error: AppError,
-    /// A token was presented (and refused), which DRF words differently.
-    pub(super) token_refused: bool,
-}
+pub type MentorError = RestError<MentorApi>;
+/// The caller, who must be `{user_id}` in `{org}`.
+pub type MentorCaller = Caller<MentorApi>;
 
-impl From<ServiceError> for MentorError {
-    fn from(e: ServiceError) -> Self {
-        MentorError {
-            error: e.into(),
-            token_refused: false,
+impl TenantRule for MentorApi {
+    /// `{org}` must be the caller's tenant and `{user_id}` the caller's
+    /// username; anyone else gets 404, as for a missing org.
+    fn admit(
+        actor: &Actor,
+        _headers: &HeaderMap,
+        path: &[(String, String)],
+    ) -> Result<(), AppError> {
+        if path_param(path, "org") != Some(actor.tenant_slug.as_str())
+            || path_param(path, "user_id") != Some(actor.username.as_str())
+        {
+            return Err(AppError::NotFound);
         }
-    }
-}
-
-impl From<AppError> for MentorError {
-    fn from(error: AppError) -> Self {
-        MentorError {
-            error,
-            token_refused: false,
-        }
+        Ok(())
     }
 }
 
@@ -208,12 +210,14 @@ fn contract_field(field: &str) -> &str {
     }
 }
 
-impl IntoResponse for MentorError {
-    fn into_response(self) -> Response {
+impl ErrorShape for MentorApi {
+    const NOT_AN_OBJECT: &'static str = "Invalid data. Expected a JSON object.";
+
+    fn respond(error: AppError, token_refused: bool) -> Response {
         let detail = |status: StatusCode, text: String| {
             (status, Json(json!({ "detail": text }))).into_response()
         };
-        match self.error {
+        match error {
             AppError::Invalid(fields) => {
                 let mut body = Map::new();
                 for f in fields {
@@ -227,7 +231,8 @@ impl IntoResponse for MentorError {
                 (StatusCode::BAD_REQUEST, Json(Value::Object(body))).into_response()
             }
             AppError::Unauthorized => {
-                let text = if self.token_refused {
+                // DRF words a refused token differently from no credentials.
+                let text = if token_refused {
                     "Invalid token."
                 } else {
                     "Authentication credentials were not provided."
