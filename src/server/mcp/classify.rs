@@ -8,9 +8,9 @@ use rmcp::transport::streamable_http_client::StreamableHttpError;
 use std::error::Error as StdError;
 
 use super::sse::LegacySseError;
-use super::ssrf::SsrfError;
 use super::websocket::WsError;
 use crate::domain::{ErrorClass, TestError};
+use crate::server::outbound::SsrfError;
 
 type HttpError = StreamableHttpError<reqwest::Error>;
 

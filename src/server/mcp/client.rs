@@ -16,9 +16,9 @@ use url::Url;
 
 use super::classify;
 use super::headers::authorization_value;
-use super::ssrf::OutboundPolicy;
 use super::{sse, websocket};
 use crate::domain::{ErrorClass, TestError, ToolInfo, Transport};
+use crate::server::outbound::Outbound;
 
 /// What to connect to, with the credential already read from the vault.
 pub struct TestTarget<'a> {
@@ -29,40 +29,27 @@ pub struct TestTarget<'a> {
 
 #[derive(Clone)]
 pub struct McpClient {
-    http: reqwest::Client,
-    policy: Arc<OutboundPolicy>,
-    timeout: Duration,
+    outbound: Outbound,
 }
 
 impl McpClient {
-    pub fn new(policy: OutboundPolicy, timeout: Duration) -> Result<Self, reqwest::Error> {
-        let policy = Arc::new(policy);
-        let http = reqwest::Client::builder()
-            .dns_resolver(policy.resolver())
-            .redirect(policy.redirect_policy())
-            .connect_timeout(timeout)
-            .read_timeout(timeout)
-            // Idle keep-alive connections stall on delayed ACKs (rmcp does the same).
-            .pool_max_idle_per_host(0)
-            .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
-            .build()?;
-        Ok(Self {
-            http,
-            policy,
-            timeout,
-        })
+    /// Every MCP transport goes through `outbound`; its timeout is also the
+    /// deadline of a whole test connection.
+    pub fn new(outbound: Outbound) -> Self {
+        Self { outbound }
     }
 
     pub fn timeout(&self) -> Duration {
-        self.timeout
+        self.outbound.timeout()
     }
 
     /// Runs the whole test under one deadline. Never fails: every problem is
     /// a classified [`TestError`] whose text has the credential scrubbed out.
     pub async fn test(&self, target: &TestTarget<'_>) -> Result<Vec<ToolInfo>, TestError> {
-        let outcome = match tokio::time::timeout(self.timeout, self.run(target)).await {
+        let timeout = self.timeout();
+        let outcome = match tokio::time::timeout(timeout, self.run(target)).await {
             Ok(result) => result,
-            Err(_) => Err(classify::timeout(self.timeout)),
+            Err(_) => Err(classify::timeout(timeout)),
         };
         outcome.map_err(|mut e| {
             if let Some(secret) = target.credential {
@@ -77,7 +64,7 @@ impl McpClient {
             class: ErrorClass::Transport,
             message: format!("The URL cannot be parsed: {e}"),
         })?;
-        self.policy.check_url(&url).map_err(|e| TestError {
+        self.outbound.check_url(&url).map_err(|e| TestError {
             class: ErrorClass::Transport,
             message: e.to_string(),
         })?;
@@ -112,13 +99,13 @@ impl McpClient {
                 backoff.max_times = Some(1);
                 config.retry_config = Arc::new(backoff);
                 let transport =
-                    StreamableHttpClientTransport::with_client(self.http.clone(), config);
+                    StreamableHttpClientTransport::with_client(self.outbound.http_client(), config);
                 info.serve(transport)
                     .await
                     .map_err(|e| classify::from_init(&e))?
             }
             Transport::Sse => {
-                let (tx, rx) = sse::connect(self.http.clone(), url, auth)
+                let (tx, rx) = sse::connect(self.outbound.http_client(), url, auth)
                     .await
                     .map_err(|e| classify::from_sse(&e))?;
                 info.serve(SinkStreamTransport::new(tx, rx))
@@ -126,7 +113,7 @@ impl McpClient {
                     .map_err(|e| classify::from_init(&e))?
             }
             Transport::WebSocket => {
-                let (tx, rx) = websocket::connect(&self.policy, url, auth)
+                let (tx, rx) = websocket::connect(&self.outbound, url, auth)
                     .await
                     .map_err(|e| classify::from_ws(&e))?;
                 info.serve(SinkStreamTransport::new(tx, rx))

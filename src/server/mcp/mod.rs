@@ -4,7 +4,6 @@ mod classify;
 mod client;
 mod headers;
 mod sse;
-pub mod ssrf;
 mod websocket;
 
 pub use client::{McpClient, TestTarget};

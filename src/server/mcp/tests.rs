@@ -3,9 +3,9 @@
 use secrecy::SecretString;
 use std::time::Duration;
 
-use super::ssrf::OutboundPolicy;
 use super::{McpClient, TestTarget};
 use crate::domain::{ErrorClass, TestError, ToolInfo, Transport};
+use crate::server::outbound::{Outbound, OutboundPolicy};
 use crate::server::testing::Peer;
 
 pub(super) fn client(allow_loopback: bool, timeout: Duration) -> McpClient {
@@ -14,7 +14,7 @@ pub(super) fn client(allow_loopback: bool, timeout: Duration) -> McpClient {
     } else {
         Vec::new()
     };
-    McpClient::new(OutboundPolicy::new(allow), timeout).expect("client")
+    McpClient::new(Outbound::new(OutboundPolicy::new(allow), timeout).expect("outbound client"))
 }
 
 pub(super) async fn test(
