@@ -8,7 +8,7 @@
 //! [`Outbound::resolve`], and the TCP connection goes to a checked address.
 
 use futures::{SinkExt, StreamExt};
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderMap, HeaderValue};
 use rmcp::model::{ClientJsonRpcMessage, ServerJsonRpcMessage};
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -90,7 +90,7 @@ type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStre
 async fn handshake(
     addrs: &[SocketAddr],
     url: &Url,
-    auth: Option<&HeaderValue>,
+    extra: &HeaderMap,
     subprotocol: bool,
 ) -> Result<Socket, WsError> {
     let mut request = url.as_str().into_client_request()?;
@@ -101,8 +101,8 @@ async fn handshake(
             HeaderValue::from_static(SUBPROTOCOL),
         );
     }
-    if let Some(value) = auth {
-        headers.insert("authorization", value.clone());
+    for (name, value) in extra {
+        headers.append(name, value.clone());
     }
     let stream = tcp(addrs).await?;
     // The server is untrusted: bound what it may make us buffer.
@@ -127,16 +127,16 @@ async fn handshake(
 pub async fn connect(
     outbound: &Outbound,
     url: Url,
-    auth: Option<HeaderValue>,
+    headers: HeaderMap,
 ) -> Result<(TxSink, RxStream), WsError> {
     let url = websocket_url(url)?;
     let addrs = checked_addrs(outbound, &url).await?;
     // Offer `mcp`; a server that accepts without naming it (supergateway
     // does) is still an MCP server, so try once more without the offer.
-    let socket = match handshake(&addrs, &url, auth.as_ref(), true).await {
+    let socket = match handshake(&addrs, &url, &headers, true).await {
         Err(WsError::Socket(tungstenite::Error::Protocol(
             ProtocolError::SecWebSocketSubProtocolError(SubProtocolError::NoSubProtocol),
-        ))) => handshake(&addrs, &url, auth.as_ref(), false).await?,
+        ))) => handshake(&addrs, &url, &headers, false).await?,
         other => other?,
     };
     let (sink, stream) = socket.split();
