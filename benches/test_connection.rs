@@ -8,18 +8,14 @@ mod stats;
 
 use std::time::{Duration, Instant};
 use switchboard::domain::Transport;
-use switchboard::server::mcp::ssrf::OutboundPolicy;
-use switchboard::server::mcp::{McpClient, TestTarget};
+use switchboard::server::mcp::{McpClient, McpTarget};
+use switchboard::server::outbound::{Outbound, OutboundPolicy};
 use switchboard::server::testing::Peer;
 
 const RUNS: usize = 50;
 
 async fn measure(client: &McpClient, url: &str, transport: Transport) -> stats::Summary {
-    let target = TestTarget {
-        url,
-        transport,
-        credential: None,
-    };
+    let target = McpTarget::with_server_key(url, transport, None);
     for _ in 0..5 {
         client.test(&target).await.expect("warm-up test connection");
     }
@@ -36,7 +32,8 @@ async fn measure(client: &McpClient, url: &str, transport: Transport) -> stats::
 #[tokio::main]
 async fn main() {
     let policy = OutboundPolicy::new(vec!["127.0.0.0/8".parse().expect("cidr")]);
-    let client = McpClient::new(policy, Duration::from_secs(10)).expect("client");
+    let client =
+        McpClient::new(Outbound::new(policy, Duration::from_secs(10)).expect("outbound client"));
 
     let http = Peer::everything("streamableHttp").await;
     let s = measure(&client, &http.url("/mcp"), Transport::StreamableHttp).await;

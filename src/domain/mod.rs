@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod error;
+pub mod headers;
 pub mod ids;
 pub mod listing;
 pub mod server;

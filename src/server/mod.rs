@@ -6,6 +6,7 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod mcp;
+pub mod outbound;
 pub mod rest;
 pub mod services;
 pub mod startup;

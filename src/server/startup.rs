@@ -8,7 +8,7 @@ use tokio::net::TcpListener;
 
 use crate::server::config::{Cli, Command, Config};
 use crate::server::mcp::McpClient;
-use crate::server::mcp::ssrf::OutboundPolicy;
+use crate::server::outbound::{Outbound, OutboundPolicy};
 use crate::server::services::accounts;
 use crate::server::state::AppState;
 use crate::server::store;
@@ -67,10 +67,11 @@ pub async fn build_state(
     }
     let store = store::connect(&database_url).await?;
     let vault = vault::open(&config, store.clone()).await?;
-    let mcp = McpClient::new(
+    let outbound = Outbound::new(
         OutboundPolicy::new(config.outbound_allow()?),
         config.mcp_timeout,
     )?;
+    let mcp = McpClient::new(outbound);
     Ok(AppState {
         store,
         vault,

@@ -7,17 +7,18 @@ use rmcp::transport::DynamicTransportError;
 use rmcp::transport::streamable_http_client::StreamableHttpError;
 use std::error::Error as StdError;
 
+use super::McpError;
 use super::sse::LegacySseError;
-use super::ssrf::SsrfError;
 use super::websocket::WsError;
-use crate::domain::{ErrorClass, TestError};
+use crate::domain::ErrorClass;
+use crate::server::outbound::SsrfError;
 
 type HttpError = StreamableHttpError<reqwest::Error>;
 
 /// Longest server-provided text we keep; error pages can be large.
 const MESSAGE_MAX: usize = 500;
 
-fn err(class: ErrorClass, message: impl Into<String>) -> TestError {
+fn err(class: ErrorClass, message: impl Into<String>) -> McpError {
     let mut message: String = message.into();
     if message.len() > MESSAGE_MAX {
         let cut = (0..=MESSAGE_MAX)
@@ -27,10 +28,10 @@ fn err(class: ErrorClass, message: impl Into<String>) -> TestError {
         message.truncate(cut);
         message.push('…');
     }
-    TestError { class, message }
+    McpError { class, message }
 }
 
-pub(super) fn timeout(after: std::time::Duration) -> TestError {
+pub(super) fn timeout(after: std::time::Duration) -> McpError {
     err(
         ErrorClass::Transport,
         format!(
@@ -40,7 +41,7 @@ pub(super) fn timeout(after: std::time::Duration) -> TestError {
     )
 }
 
-pub(super) fn from_init(e: &ClientInitializeError) -> TestError {
+pub(super) fn from_init(e: &ClientInitializeError) -> McpError {
     match e {
         ClientInitializeError::TransportError { error, .. } => from_dyn(error),
         ClientInitializeError::JsonRpcError(data) => err(
@@ -63,18 +64,19 @@ pub(super) fn from_init(e: &ClientInitializeError) -> TestError {
     }
 }
 
-pub(super) fn from_service(e: &ServiceError) -> TestError {
+/// `method` names the request in the message ("tools/list").
+pub(super) fn from_service(e: &ServiceError, method: &str) -> McpError {
     match e {
         ServiceError::McpError(data) => err(
             ErrorClass::Downstream,
             format!(
-                "The server answered tools/list with an error ({}): {}",
+                "The server answered {method} with an error ({}): {}",
                 data.code.0, data.message
             ),
         ),
         ServiceError::UnexpectedResponse => err(
             ErrorClass::Downstream,
-            "The server sent an unexpected response to tools/list.",
+            format!("The server sent an unexpected response to {method}."),
         ),
         ServiceError::TransportSend(error) => from_dyn(error),
         other => err(
@@ -84,7 +86,7 @@ pub(super) fn from_service(e: &ServiceError) -> TestError {
     }
 }
 
-fn from_dyn(e: &DynamicTransportError) -> TestError {
+fn from_dyn(e: &DynamicTransportError) -> McpError {
     if let Some(http) = e.error.downcast_ref::<HttpError>() {
         return from_http(http);
     }
@@ -100,7 +102,7 @@ fn from_dyn(e: &DynamicTransportError) -> TestError {
     )
 }
 
-fn from_http(e: &HttpError) -> TestError {
+fn from_http(e: &HttpError) -> McpError {
     match e {
         StreamableHttpError::AuthRequired(_) => err(
             ErrorClass::Auth,
@@ -141,7 +143,7 @@ fn parse_status(text: &str) -> Option<(u16, &str)> {
     Some((code, body))
 }
 
-fn status_error(code: u16, body: Option<&str>) -> TestError {
+fn status_error(code: u16, body: Option<&str>) -> McpError {
     let reason = reqwest::StatusCode::from_u16(code)
         .ok()
         .and_then(|s| s.canonical_reason())
@@ -174,7 +176,7 @@ fn status_error(code: u16, body: Option<&str>) -> TestError {
     }
 }
 
-pub(super) fn from_sse(e: &LegacySseError) -> TestError {
+pub(super) fn from_sse(e: &LegacySseError) -> McpError {
     match e {
         LegacySseError::Http(re) => from_reqwest(re),
         LegacySseError::Status(status) => status_error(status.as_u16(), None),
@@ -186,7 +188,7 @@ pub(super) fn from_sse(e: &LegacySseError) -> TestError {
     }
 }
 
-pub(super) fn from_ws(e: &WsError) -> TestError {
+pub(super) fn from_ws(e: &WsError) -> McpError {
     match e {
         WsError::Ssrf(ssrf) => err(ErrorClass::Transport, ssrf.to_string()),
         WsError::Connect { addr, reason } => err(
@@ -206,7 +208,7 @@ pub(super) fn from_ws(e: &WsError) -> TestError {
 }
 
 /// Connection-level failures; the SSRF guard's refusal is found in the chain.
-pub(super) fn from_reqwest(e: &reqwest::Error) -> TestError {
+pub(super) fn from_reqwest(e: &reqwest::Error) -> McpError {
     let mut source: Option<&(dyn StdError + 'static)> = Some(e);
     let mut root = String::new();
     while let Some(s) = source {

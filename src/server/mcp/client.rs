@@ -1,124 +1,146 @@
-//! Test connection: connect, negotiate, `tools/list` across all pages, close.
+//! Connecting to an MCP server over any of its transports, and the test
+//! connection built on it: connect, negotiate, `tools/list` (all pages), close.
 
-use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
+use reqwest::header::HeaderMap;
 use rmcp::ServiceExt;
 use rmcp::model::{ClientCapabilities, ClientConfig, Implementation, ProtocolVersion};
+use rmcp::service::{RoleClient, RunningService};
 use rmcp::transport::common::client_side_sse::ExponentialBackoff;
 use rmcp::transport::sink_stream::SinkStreamTransport;
 use rmcp::transport::streamable_http_client::{
     StreamableHttpClientTransport, StreamableHttpClientTransportConfig,
 };
 use secrecy::{ExposeSecret, SecretString};
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
-use super::classify;
-use super::headers::authorization_value;
-use super::ssrf::OutboundPolicy;
-use super::{sse, websocket};
+use super::headers::header_map;
+use super::{McpError, McpSession, classify, sse, websocket};
+use crate::domain::headers::{DEFAULT_SCHEME, Header, render_headers};
 use crate::domain::{ErrorClass, TestError, ToolInfo, Transport};
+use crate::server::outbound::Outbound;
 
-/// What to connect to, with the credential already read from the vault.
-pub struct TestTarget<'a> {
-    pub url: &'a str,
+/// What to connect to, with the headers already rendered (credential included).
+pub struct McpTarget {
+    pub url: String,
     pub transport: Transport,
-    pub credential: Option<&'a SecretString>,
+    /// Sent in order; every value is treated as a secret.
+    pub headers: Vec<(String, SecretString)>,
+}
+
+impl McpTarget {
+    pub fn new(url: impl Into<String>, transport: Transport, headers: Vec<Header>) -> Self {
+        Self {
+            url: url.into(),
+            transport,
+            headers: headers
+                .into_iter()
+                .map(|(name, value)| (name, SecretString::from(value)))
+                .collect(),
+        }
+    }
+
+    /// A server's own key, sent as it always has been: a bare key as
+    /// `Bearer <key>`, a key that names its scheme as it is.
+    pub fn with_server_key(
+        url: impl Into<String>,
+        transport: Transport,
+        key: Option<&SecretString>,
+    ) -> Self {
+        let key = key.map(ExposeSecret::expose_secret);
+        Self::new(
+            url,
+            transport,
+            render_headers(&[], key, Some(DEFAULT_SCHEME)),
+        )
+    }
+
+    fn secrets(&self) -> Vec<SecretString> {
+        self.headers
+            .iter()
+            .map(|(_, value)| SecretString::from(value.expose_secret().to_owned()))
+            .collect()
+    }
 }
 
 #[derive(Clone)]
 pub struct McpClient {
-    http: reqwest::Client,
-    policy: Arc<OutboundPolicy>,
-    timeout: Duration,
+    outbound: Outbound,
 }
 
 impl McpClient {
-    pub fn new(policy: OutboundPolicy, timeout: Duration) -> Result<Self, reqwest::Error> {
-        let policy = Arc::new(policy);
-        let http = reqwest::Client::builder()
-            .dns_resolver(policy.resolver())
-            .redirect(policy.redirect_policy())
-            .connect_timeout(timeout)
-            .read_timeout(timeout)
-            // Idle keep-alive connections stall on delayed ACKs (rmcp does the same).
-            .pool_max_idle_per_host(0)
-            .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
-            .build()?;
-        Ok(Self {
-            http,
-            policy,
-            timeout,
-        })
+    /// Every MCP transport goes through `outbound`; its timeout is the
+    /// deadline of each call and of a whole test connection.
+    pub fn new(outbound: Outbound) -> Self {
+        Self { outbound }
     }
 
     pub fn timeout(&self) -> Duration {
-        self.timeout
+        self.outbound.timeout()
     }
 
-    /// Runs the whole test under one deadline. Never fails: every problem is
-    /// a classified [`TestError`] whose text has the credential scrubbed out.
-    pub async fn test(&self, target: &TestTarget<'_>) -> Result<Vec<ToolInfo>, TestError> {
-        let outcome = match tokio::time::timeout(self.timeout, self.run(target)).await {
+    /// Connects and negotiates, under one deadline. Errors are classified and
+    /// have every sent header value scrubbed out.
+    pub async fn connect(&self, target: &McpTarget) -> Result<McpSession, McpError> {
+        let timeout = self.timeout();
+        let secrets = target.secrets();
+        let opened = match tokio::time::timeout(timeout, self.open(target)).await {
             Ok(result) => result,
-            Err(_) => Err(classify::timeout(self.timeout)),
+            Err(_) => Err(classify::timeout(timeout)),
         };
-        outcome.map_err(|mut e| {
-            if let Some(secret) = target.credential {
-                e.message = scrub(&e.message, secret.expose_secret());
-            }
-            e
-        })
+        match opened {
+            Ok(service) => Ok(McpSession::new(service, timeout, secrets)),
+            Err(e) => Err(e.scrubbed(&secrets)),
+        }
     }
 
-    async fn run(&self, target: &TestTarget<'_>) -> Result<Vec<ToolInfo>, TestError> {
-        let url = Url::parse(target.url).map_err(|e| TestError {
+    /// Test connection: the whole exchange runs under one deadline.
+    pub async fn test(&self, target: &McpTarget) -> Result<Vec<ToolInfo>, TestError> {
+        let timeout = self.timeout();
+        let run = async {
+            let session = self.connect(target).await?;
+            let tools = session.list_tools().await;
+            // Closing ends the session (a DELETE for streamable HTTP); it need
+            // not hold up the answer, so it finishes in the background, bounded.
+            tokio::spawn(session.close());
+            tools
+        };
+        let outcome = match tokio::time::timeout(timeout, run).await {
+            Ok(result) => result,
+            Err(_) => Err(classify::timeout(timeout)),
+        };
+        outcome.map_err(TestError::from)
+    }
+
+    async fn open(
+        &self,
+        target: &McpTarget,
+    ) -> Result<RunningService<RoleClient, ClientConfig>, McpError> {
+        let url = Url::parse(&target.url).map_err(|e| McpError {
             class: ErrorClass::Transport,
             message: format!("The URL cannot be parsed: {e}"),
         })?;
-        self.policy.check_url(&url).map_err(|e| TestError {
+        self.outbound.check_url(&url).map_err(|e| McpError {
             class: ErrorClass::Transport,
             message: e.to_string(),
         })?;
-        let auth = target
-            .credential
-            .map(|secret| {
-                let mut value = HeaderValue::from_str(&authorization_value(secret.expose_secret()))
-                    .map_err(|_| TestError {
-                        class: ErrorClass::Auth,
-                        message: "The stored credential is not a valid HTTP header value.".into(),
-                    })?;
-                value.set_sensitive(true);
-                Ok::<_, TestError>(value)
-            })
-            .transpose()?;
+        let headers = header_map(&target.headers)?;
         let info = ClientConfig::new(
             ClientCapabilities::default(),
             Implementation::new("switchboard", env!("CARGO_PKG_VERSION")),
         )
         .with_protocol_version(ProtocolVersion::LATEST_WITH_INITIALIZE);
 
-        let client = match target.transport {
+        let service = match target.transport {
             Transport::StreamableHttp => {
-                let mut headers: HashMap<HeaderName, HeaderValue> = HashMap::new();
-                if let Some(value) = auth {
-                    headers.insert(AUTHORIZATION, value);
-                }
-                let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str())
-                    .custom_headers(headers)
-                    .reinit_on_expired_session(false);
-                let mut backoff = ExponentialBackoff::default();
-                backoff.max_times = Some(1);
-                config.retry_config = Arc::new(backoff);
-                let transport =
-                    StreamableHttpClientTransport::with_client(self.http.clone(), config);
+                let transport = self.streamable_http(url, &headers);
                 info.serve(transport)
                     .await
                     .map_err(|e| classify::from_init(&e))?
             }
             Transport::Sse => {
-                let (tx, rx) = sse::connect(self.http.clone(), url, auth)
+                let (tx, rx) = sse::connect(self.outbound.http_client(), url, headers)
                     .await
                     .map_err(|e| classify::from_sse(&e))?;
                 info.serve(SinkStreamTransport::new(tx, rx))
@@ -126,7 +148,7 @@ impl McpClient {
                     .map_err(|e| classify::from_init(&e))?
             }
             Transport::WebSocket => {
-                let (tx, rx) = websocket::connect(&self.policy, url, auth)
+                let (tx, rx) = websocket::connect(&self.outbound, url, headers)
                     .await
                     .map_err(|e| classify::from_ws(&e))?;
                 info.serve(SinkStreamTransport::new(tx, rx))
@@ -134,55 +156,25 @@ impl McpClient {
                     .map_err(|e| classify::from_init(&e))?
             }
         };
-        let tools = client.list_all_tools().await;
-        // Closing ends the session (a DELETE for streamable HTTP); it need not
-        // hold up the answer, so it finishes in the background, bounded.
-        tokio::spawn(async move {
-            let mut client = client;
-            let _ = client.close_with_timeout(Duration::from_secs(5)).await;
-        });
-        let tools = tools.map_err(|e| classify::from_service(&e))?;
-        Ok(tools
-            .into_iter()
-            .map(|t| ToolInfo {
-                name: t.name.into_owned(),
-                description: t.description.map(|d| d.into_owned()),
-            })
-            .collect())
+        Ok(service)
     }
-}
 
-/// A hostile server could echo our credential back in its error text.
-/// A credential stored as a full header value ("Bearer abc123") may come
-/// back as just its token, so both forms are removed.
-fn scrub(message: &str, secret: &str) -> String {
-    let secret = secret.trim();
-    let token = secret.split_once(' ').map(|(_, t)| t.trim());
-    let mut out = message.to_owned();
-    for needle in [Some(secret), token].into_iter().flatten() {
-        if needle.len() >= 4 {
-            out = out.replace(needle, "••••");
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod scrub_tests {
-    use super::scrub;
-
-    #[test]
-    fn the_key_and_its_token_part_are_both_removed() {
-        let said = "refused Bearer abc123xyz; also saw abc123xyz";
-        assert_eq!(
-            scrub(said, "Bearer abc123xyz"),
-            "refused ••••; also saw ••••"
-        );
-        assert_eq!(scrub("got sk-live-1", " sk-live-1 "), "got ••••");
-        assert_eq!(
-            scrub("short abc", "abc"),
-            "short abc",
-            "too short to scrub safely"
-        );
+    fn streamable_http(
+        &self,
+        url: Url,
+        headers: &HeaderMap,
+    ) -> StreamableHttpClientTransport<reqwest::Client> {
+        // rmcp takes a map, so a repeated header name keeps its last value.
+        let custom = headers
+            .iter()
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str())
+            .custom_headers(custom)
+            .reinit_on_expired_session(false);
+        let mut backoff = ExponentialBackoff::default();
+        backoff.max_times = Some(1);
+        config.retry_config = Arc::new(backoff);
+        StreamableHttpClientTransport::with_client(self.outbound.http_client(), config)
     }
 }

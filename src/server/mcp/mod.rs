@@ -1,15 +1,20 @@
-//! The MCP client: test connections to admin-registered servers.
+//! The MCP client: connect to an admin-registered server, list or call its
+//! tools, close; and the test connection built on those steps.
 
 mod classify;
 mod client;
+mod error;
 mod headers;
+mod session;
 mod sse;
-pub mod ssrf;
 mod websocket;
 
-pub use client::{McpClient, TestTarget};
-pub use headers::authorization_value;
+pub use client::{McpClient, McpTarget};
+pub use error::McpError;
+pub use session::McpSession;
 
+#[cfg(test)]
+mod session_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use futures::future::ready;
 use futures::{Sink, StreamExt};
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap};
 use rmcp::model::{ClientJsonRpcMessage, ServerJsonRpcMessage};
 use sse_stream::{Sse, SseStream};
 use std::pin::Pin;
@@ -31,20 +31,15 @@ pub enum LegacySseError {
 pub type TxSink = Pin<Box<dyn Sink<ClientJsonRpcMessage, Error = LegacySseError> + Send>>;
 pub type RxStream = futures::stream::BoxStream<'static, ServerJsonRpcMessage>;
 
-fn with_auth(req: reqwest::RequestBuilder, auth: Option<&HeaderValue>) -> reqwest::RequestBuilder {
-    match auth {
-        Some(value) => req.header(AUTHORIZATION, value.clone()),
-        None => req,
-    }
-}
-
 /// Opens the stream and waits for the endpoint; returns an rmcp sink/stream pair.
 pub async fn connect(
     http: reqwest::Client,
     sse_url: Url,
-    auth: Option<HeaderValue>,
+    headers: HeaderMap,
 ) -> Result<(TxSink, RxStream), LegacySseError> {
-    let response = with_auth(http.get(sse_url.clone()), auth.as_ref())
+    let response = http
+        .get(sse_url.clone())
+        .headers(headers.clone())
         .header(ACCEPT, "text/event-stream")
         .send()
         .await?;
@@ -97,16 +92,18 @@ pub async fn connect(
         })
         .boxed();
     let tx = futures::sink::unfold(
-        (http, post_url, auth),
-        |(http, url, auth), message: ClientJsonRpcMessage| async move {
-            let response = with_auth(http.post(url.clone()), auth.as_ref())
+        (http, post_url, headers),
+        |(http, url, headers), message: ClientJsonRpcMessage| async move {
+            let response = http
+                .post(url.clone())
+                .headers(headers.clone())
                 .json(&message)
                 .send()
                 .await?;
             if !response.status().is_success() {
                 return Err(LegacySseError::Status(response.status()));
             }
-            Ok::<_, LegacySseError>((http, url, auth))
+            Ok::<_, LegacySseError>((http, url, headers))
         },
     );
     Ok((Box::pin(tx), rx))

@@ -3,9 +3,9 @@
 use secrecy::SecretString;
 use std::time::Duration;
 
-use super::ssrf::OutboundPolicy;
-use super::{McpClient, TestTarget};
+use super::{McpClient, McpTarget};
 use crate::domain::{ErrorClass, TestError, ToolInfo, Transport};
+use crate::server::outbound::{Outbound, OutboundPolicy};
 use crate::server::testing::Peer;
 
 pub(super) fn client(allow_loopback: bool, timeout: Duration) -> McpClient {
@@ -14,7 +14,7 @@ pub(super) fn client(allow_loopback: bool, timeout: Duration) -> McpClient {
     } else {
         Vec::new()
     };
-    McpClient::new(OutboundPolicy::new(allow), timeout).expect("client")
+    McpClient::new(Outbound::new(OutboundPolicy::new(allow), timeout).expect("outbound client"))
 }
 
 pub(super) async fn test(
@@ -24,11 +24,7 @@ pub(super) async fn test(
 ) -> Result<Vec<ToolInfo>, TestError> {
     let key = key.map(|k| SecretString::from(k.to_owned()));
     client(true, Duration::from_secs(10))
-        .test(&TestTarget {
-            url,
-            transport,
-            credential: key.as_ref(),
-        })
+        .test(&McpTarget::with_server_key(url, transport, key.as_ref()))
         .await
 }
 
@@ -181,11 +177,11 @@ async fn loopback_is_refused_without_the_allow_list() {
         format!("http://localhost:{}/mcp", peer.port),
     ] {
         let e = strict
-            .test(&TestTarget {
-                url: &url,
-                transport: Transport::StreamableHttp,
-                credential: None,
-            })
+            .test(&McpTarget::with_server_key(
+                &url,
+                Transport::StreamableHttp,
+                None,
+            ))
             .await
             .expect_err("must be refused");
         assert_eq!(e.class, ErrorClass::Transport);
@@ -213,11 +209,11 @@ async fn a_silent_server_times_out() {
     let quick = client(true, Duration::from_millis(500));
     let url = format!("http://127.0.0.1:{port}/mcp");
     let e = quick
-        .test(&TestTarget {
-            url: &url,
-            transport: Transport::StreamableHttp,
-            credential: None,
-        })
+        .test(&McpTarget::with_server_key(
+            &url,
+            Transport::StreamableHttp,
+            None,
+        ))
         .await
         .expect_err("must time out");
     assert_eq!(e.class, ErrorClass::Transport);

@@ -4,11 +4,11 @@
 //! to requests by id, so a notification sent ahead of a reply is fine); this
 //! module only moves frames.
 //!
-//! The SSRF guard applies as for HTTP: the host is resolved here, every
-//! address is checked, and the TCP connection goes to a checked address.
+//! The SSRF guard applies as for HTTP: the host is resolved through
+//! [`Outbound::resolve`], and the TCP connection goes to a checked address.
 
 use futures::{SinkExt, StreamExt};
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderMap, HeaderValue};
 use rmcp::model::{ClientJsonRpcMessage, ServerJsonRpcMessage};
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -19,7 +19,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{self, Message};
 use url::{Host, Url};
 
-use super::ssrf::{OutboundPolicy, SsrfError};
+use crate::server::outbound::{Outbound, SsrfError};
 
 pub const SUBPROTOCOL: &str = "mcp";
 /// Largest message accepted from a server (a long tool list fits easily).
@@ -59,7 +59,8 @@ fn websocket_url(mut url: Url) -> Result<Url, SsrfError> {
 }
 
 /// Resolves the host and checks every address, as the HTTP resolver does.
-async fn checked_addrs(policy: &OutboundPolicy, url: &Url) -> Result<Vec<SocketAddr>, SsrfError> {
+async fn checked_addrs(outbound: &Outbound, url: &Url) -> Result<Vec<SocketAddr>, SsrfError> {
+    // Unbracketed, so an IPv6 literal resolves to itself.
     let host = match url.host() {
         Some(Host::Domain(d)) => d.to_owned(),
         Some(Host::Ipv4(ip)) => ip.to_string(),
@@ -67,23 +68,7 @@ async fn checked_addrs(policy: &OutboundPolicy, url: &Url) -> Result<Vec<SocketA
         None => return Err(SsrfError::NoHost),
     };
     let port = url.port_or_known_default().unwrap_or(80);
-    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
-        .await
-        .map_err(|e| SsrfError::Dns {
-            host: host.clone(),
-            reason: e.to_string(),
-        })?
-        .collect();
-    if addrs.is_empty() {
-        return Err(SsrfError::Dns {
-            host,
-            reason: "no addresses".into(),
-        });
-    }
-    for addr in &addrs {
-        policy.check_ip(&host, addr.ip())?;
-    }
-    Ok(addrs)
+    outbound.resolve(&host, port).await
 }
 
 async fn tcp(addrs: &[SocketAddr]) -> Result<TcpStream, WsError> {
@@ -105,7 +90,7 @@ type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStre
 async fn handshake(
     addrs: &[SocketAddr],
     url: &Url,
-    auth: Option<&HeaderValue>,
+    extra: &HeaderMap,
     subprotocol: bool,
 ) -> Result<Socket, WsError> {
     let mut request = url.as_str().into_client_request()?;
@@ -116,8 +101,8 @@ async fn handshake(
             HeaderValue::from_static(SUBPROTOCOL),
         );
     }
-    if let Some(value) = auth {
-        headers.insert("authorization", value.clone());
+    for (name, value) in extra {
+        headers.append(name, value.clone());
     }
     let stream = tcp(addrs).await?;
     // The server is untrusted: bound what it may make us buffer.
@@ -140,18 +125,18 @@ async fn handshake(
 
 /// Connects and returns an rmcp sink/stream pair.
 pub async fn connect(
-    policy: &OutboundPolicy,
+    outbound: &Outbound,
     url: Url,
-    auth: Option<HeaderValue>,
+    headers: HeaderMap,
 ) -> Result<(TxSink, RxStream), WsError> {
     let url = websocket_url(url)?;
-    let addrs = checked_addrs(policy, &url).await?;
+    let addrs = checked_addrs(outbound, &url).await?;
     // Offer `mcp`; a server that accepts without naming it (supergateway
     // does) is still an MCP server, so try once more without the offer.
-    let socket = match handshake(&addrs, &url, auth.as_ref(), true).await {
+    let socket = match handshake(&addrs, &url, &headers, true).await {
         Err(WsError::Socket(tungstenite::Error::Protocol(
             ProtocolError::SecWebSocketSubProtocolError(SubProtocolError::NoSubProtocol),
-        ))) => handshake(&addrs, &url, auth.as_ref(), false).await?,
+        ))) => handshake(&addrs, &url, &headers, false).await?,
         other => other?,
     };
     let (sink, stream) = socket.split();

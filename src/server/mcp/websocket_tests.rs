@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::TestTarget;
+use super::McpTarget;
 use super::tests::{assert_class, client, names, test};
 use crate::domain::{ErrorClass, Transport};
 use crate::server::testing::Peer;
@@ -71,11 +71,11 @@ async fn transport_failures_are_classified() {
 
     // The SSRF guard applies: loopback is refused unless allowed.
     let guarded = client(false, Duration::from_secs(5))
-        .test(&TestTarget {
-            url: "ws://127.0.0.1:9/ws",
-            transport: Transport::WebSocket,
-            credential: None,
-        })
+        .test(&McpTarget::with_server_key(
+            "ws://127.0.0.1:9/ws",
+            Transport::WebSocket,
+            None,
+        ))
         .await;
     let e = assert_class(guarded, ErrorClass::Transport);
     assert!(

@@ -8,7 +8,7 @@ use secrecy::SecretString;
 use crate::domain::{AuditAction, KeyRotation, ServerField, ServerId, ServerView, TestOutcome};
 use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
-use crate::server::mcp::TestTarget;
+use crate::server::mcp::McpTarget;
 use crate::server::services::audit::{self, server_target};
 use crate::server::services::servers::{self, outcome_of, snapshot_of, view};
 use crate::server::state::AppState;
@@ -48,11 +48,11 @@ pub async fn rotate(
     let outcome = outcome_of(
         state
             .mcp
-            .test(&TestTarget {
-                url: &row.url,
-                transport: row.transport,
-                credential: Some(&key),
-            })
+            .test(&McpTarget::with_server_key(
+                &row.url,
+                row.transport,
+                Some(&key),
+            ))
             .await,
     );
     if let Some(error) = &outcome.error {

@@ -12,7 +12,7 @@ use crate::domain::{
 };
 use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
-use crate::server::mcp::TestTarget;
+use crate::server::mcp::McpTarget;
 use crate::server::services::audit::{self, server_target};
 use crate::server::services::credentials;
 pub use crate::server::services::server_view::view;
@@ -325,11 +325,11 @@ pub async fn test(state: &AppState, actor: &Actor, id: ServerId) -> ServiceResul
     let outcome = outcome_of(
         state
             .mcp
-            .test(&TestTarget {
-                url: &row.url,
-                transport: row.transport,
-                credential: credential.as_ref(),
-            })
+            .test(&McpTarget::with_server_key(
+                &row.url,
+                row.transport,
+                credential.as_ref(),
+            ))
             .await,
     );
     // A concurrent delete makes this a no-op; the caller still sees the outcome.

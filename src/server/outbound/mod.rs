@@ -1,0 +1,90 @@
+//! SSRF-guarded outbound HTTP for every admin-supplied URL (MCP servers
+//! today, OAuth endpoints next): the policy, a resolver that checks what it
+//! resolves, redirects re-checked hop by hop, and a deadline.
+//!
+//! `Outbound::http_client()` is the one way to get a `reqwest::Client` for
+//! such URLs; a transport that opens its own sockets (WebSocket) uses
+//! [`Outbound::check_url`] and [`Outbound::resolve`] and connects only to
+//! the addresses `resolve` returned.
+
+mod policy;
+mod resolver;
+
+pub use policy::{OutboundPolicy, SsrfError, forbidden_kind};
+pub use resolver::GuardedResolver;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+
+/// Most redirect hops followed before giving up.
+const MAX_REDIRECTS: usize = 5;
+
+/// The policy plus a client built to obey it. Cheap to clone.
+#[derive(Clone)]
+pub struct Outbound {
+    policy: Arc<OutboundPolicy>,
+    http: reqwest::Client,
+    timeout: Duration,
+}
+
+impl Outbound {
+    /// `timeout` bounds connecting and each read; callers that need one
+    /// deadline for a whole exchange wrap it in [`Outbound::timeout`].
+    pub fn new(policy: OutboundPolicy, timeout: Duration) -> Result<Self, reqwest::Error> {
+        let policy = Arc::new(policy);
+        let http = reqwest::Client::builder()
+            .dns_resolver(Arc::new(GuardedResolver::new(Arc::clone(&policy))))
+            .redirect(redirect_policy(Arc::clone(&policy)))
+            // A proxy would resolve the name itself, out of the guard's sight.
+            .no_proxy()
+            .connect_timeout(timeout)
+            .read_timeout(timeout)
+            // Idle keep-alive connections stall on delayed ACKs (rmcp does the same).
+            .pool_max_idle_per_host(0)
+            .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Self {
+            policy,
+            http,
+            timeout,
+        })
+    }
+
+    /// The guarded client (a handle: clones share one connection pool).
+    pub fn http_client(&self) -> reqwest::Client {
+        self.http.clone()
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    pub fn policy(&self) -> &OutboundPolicy {
+        &self.policy
+    }
+
+    /// The scheme and an IP-literal host; names are checked by [`Self::resolve`].
+    pub fn check_url(&self, url: &Url) -> Result<(), SsrfError> {
+        self.policy.check_url(url)
+    }
+
+    /// Resolves `host` and checks every address; connect only to these.
+    pub async fn resolve(&self, host: &str, port: u16) -> Result<Vec<SocketAddr>, SsrfError> {
+        resolver::resolve_checked(&self.policy, host, port).await
+    }
+}
+
+/// Follows at most [`MAX_REDIRECTS`] hops, each checked like the first URL.
+fn redirect_policy(policy: Arc<OutboundPolicy>) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= MAX_REDIRECTS {
+            return attempt.error("too many redirects");
+        }
+        match policy.check_url(attempt.url()) {
+            Ok(()) => attempt.follow(),
+            Err(e) => attempt.error(e),
+        }
+    })
+}
