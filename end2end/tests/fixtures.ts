@@ -105,7 +105,7 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${counter}`;
 }
 
-/** Uncaught errors and Rust panics seen in each page (filled by the auto fixture below). */
+/** Uncaught errors, Rust panics and failed page assets seen in each page (filled by the auto fixture below). */
 const pageProblems = new WeakMap<Page, string[]>();
 
 function watchPage(page: Page): string[] {
@@ -113,6 +113,16 @@ function watchPage(page: Page): string[] {
   if (!problems) {
     const list: string[] = [];
     page.on('pageerror', (error) => list.push(`uncaught ${error.name}: ${error.message} (at ${page.url()})`));
+    // A page asset that fails (e.g. a binary built without the pinned
+    // LEPTOS_OUTPUT_NAME asking for a wasm file the site does not have) would
+    // leave the page unhydrated while its server-rendered HTML still passes.
+    page.on('response', (response) => {
+      const url = new URL(response.url());
+      const asset = url.pathname.startsWith('/pkg/') || /\.(css|js|wasm|ico|png|svg|woff2?)$/.test(url.pathname);
+      if (asset && response.status() >= 400) {
+        list.push(`asset ${url.pathname} answered ${response.status()} (at ${page.url()})`);
+      }
+    });
     page.on('console', (message) => {
       // A Rust panic in the WASM bundle is logged by console_error_panic_hook.
       if (message.type() === 'error' && message.text().startsWith('panicked at')) {
