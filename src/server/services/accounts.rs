@@ -112,19 +112,10 @@ pub(super) async fn actor_of(
     tenant: TenantId,
     user: UserId,
 ) -> ServiceResult<Actor> {
-    let record = store
+    store
         .actor(tenant, user)
         .await?
-        .ok_or(ServiceError::Unauthorized)?;
-    Ok(Actor {
-        user_id: record.user_id,
-        username: record.username,
-        email: record.email,
-        tenant_id: record.tenant_id,
-        tenant_slug: record.tenant_slug,
-        tenant_name: record.tenant_name,
-        role: record.role,
-    })
+        .ok_or(ServiceError::Unauthorized)
 }
 
 impl Actor {

@@ -8,6 +8,7 @@ use super::db::{Db, on_pool};
 use super::tenants::TenantRecord;
 use super::{StoreError, StoreResult};
 use crate::domain::{Role, TenantId, UserId};
+use crate::server::auth::Actor;
 
 #[derive(Debug, Clone)]
 pub struct NewUserRecord {
@@ -36,18 +37,6 @@ impl std::fmt::Debug for UserRecord {
     }
 }
 
-/// A user, a tenant and the user's role there, read together.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActorRecord {
-    pub user_id: UserId,
-    pub username: String,
-    pub email: String,
-    pub tenant_id: TenantId,
-    pub tenant_slug: String,
-    pub tenant_name: String,
-    pub role: Role,
-}
-
 #[async_trait]
 pub trait AccountStore: Send + Sync {
     async fn create_user(&self, new: &NewUserRecord) -> StoreResult<UserRecord>;
@@ -69,12 +58,22 @@ pub trait AccountStore: Send + Sync {
     ) -> StoreResult<UserRecord>;
     /// The user as a member of the tenant, with the role as it is now;
     /// `None` if the user, the tenant or the membership is gone.
-    async fn actor(&self, tenant: TenantId, user: UserId) -> StoreResult<Option<ActorRecord>>;
+    async fn actor(&self, tenant: TenantId, user: UserId) -> StoreResult<Option<Actor>>;
+}
+
+/// The user row's columns (a macro so `concat!` can build static queries).
+macro_rules! user_columns {
+    () => {
+        "id, username, email, password_hash, created_at"
+    };
 }
 
 /// Binds: username, email (lower-cased by the caller), hash, created_at.
-const INSERT_USER: &str = "INSERT INTO users (username, email, password_hash, created_at) \
-     VALUES ($1, $2, $3, $4) RETURNING id, username, email, password_hash, created_at";
+const INSERT_USER: &str = concat!(
+    "INSERT INTO users (username, email, password_hash, created_at) \
+     VALUES ($1, $2, $3, $4) RETURNING ",
+    user_columns!()
+);
 
 /// Binds: user, tenant, role, created_at.
 const INSERT_MEMBERSHIP: &str =
@@ -97,27 +96,33 @@ impl AccountStore for Db {
     }
 
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
-        Ok(on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, username, email, password_hash, created_at FROM users WHERE email = $1",
-        )
+        Ok(on_pool!(self, pool => sqlx::query_as(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE email = $1"
+        ))
         .bind(email.to_lowercase())
         .fetch_optional(pool)
         .await)?)
     }
 
     async fn user_by_id(&self, id: UserId) -> StoreResult<Option<UserRecord>> {
-        Ok(on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, username, email, password_hash, created_at FROM users WHERE id = $1",
-        )
+        Ok(on_pool!(self, pool => sqlx::query_as(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE id = $1"
+        ))
         .bind(id)
         .fetch_optional(pool)
         .await)?)
     }
 
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<UserRecord>> {
-        Ok(on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, username, email, password_hash, created_at FROM users WHERE username = $1",
-        )
+        Ok(on_pool!(self, pool => sqlx::query_as(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE username = $1"
+        ))
         .bind(username)
         .fetch_optional(pool)
         .await)?)
@@ -204,7 +209,7 @@ impl AccountStore for Db {
         })
     }
 
-    async fn actor(&self, tenant: TenantId, user: UserId) -> StoreResult<Option<ActorRecord>> {
+    async fn actor(&self, tenant: TenantId, user: UserId) -> StoreResult<Option<Actor>> {
         type Row = (UserId, String, String, TenantId, String, String, String);
         let row: Option<Row> = on_pool!(self, pool => sqlx::query_as(
             "SELECT u.id, u.username, u.email, t.id, t.slug, t.name, m.role \
@@ -219,7 +224,7 @@ impl AccountStore for Db {
         .await)?;
         row.map(
             |(user_id, username, email, tenant_id, tenant_slug, tenant_name, r)| {
-                Ok(ActorRecord {
+                Ok(Actor {
                     user_id,
                     username,
                     email,

@@ -20,7 +20,7 @@ mod contract_tests;
 use async_trait::async_trait;
 use std::sync::Arc;
 
-pub use accounts::{AccountStore, ActorRecord, NewUserRecord, UserRecord};
+pub use accounts::{AccountStore, NewUserRecord, UserRecord};
 pub use audit::{AuditStore, NewAuditRecord};
 pub use db::Db;
 pub use limits::LimitStore;

@@ -104,9 +104,37 @@ pub trait SecretStore: Send + Sync {
     /// Passes every secret through `rewrite` and stores the results, all in
     /// one transaction: if `rewrite` fails for any, nothing changes.
     async fn rewrite_secrets(&self, rewrite: Rewrite<'_>) -> StoreResult<u64>;
-    /// Whether any row still refers to the secret (the sweeper's question).
+    /// Whether any row of any owner table still refers to the secret (the
+    /// sweeper's question).
     async fn secret_in_use(&self, secret_ref: &str) -> StoreResult<bool>;
 }
+
+/// Every table whose rows own vault secrets, and the column holding the
+/// reference. The sweeper's question, "does any row still refer to this
+/// secret?", is asked of all of them at once, so a new kind of owner (a
+/// connection's credential, an OAuth grant) is one more line here and the
+/// sweeper can never delete a secret it did not know was in use.
+macro_rules! secret_owners {
+    ($callback:ident) => {
+        $callback!(
+            "mcp_servers" . "secret_ref"
+        )
+    };
+}
+
+/// `SELECT 1 … UNION ALL SELECT 1 …` over every owner table, `$1` the
+/// reference; the 1 is a BIGINT on both engines so one type decodes it.
+macro_rules! referenced_sql {
+    ($first_table:literal . $first_column:literal $(, $table:literal . $column:literal)*) => {
+        concat!(
+            "SELECT CAST(1 AS BIGINT) FROM ", $first_table, " WHERE ", $first_column, " = $1",
+            $(" UNION ALL SELECT CAST(1 AS BIGINT) FROM ", $table, " WHERE ", $column, " = $1",)*
+            " LIMIT 1"
+        )
+    };
+}
+
+const SECRET_REFERENCED: &str = secret_owners!(referenced_sql);
 
 /// The columns of `vault_secrets`, in the order every query here uses.
 macro_rules! secret_columns {
@@ -231,9 +259,7 @@ impl SecretStore for Db {
     }
 
     async fn secret_in_use(&self, secret_ref: &str) -> StoreResult<bool> {
-        let found: Option<i64> = on_pool!(self, pool => sqlx::query_scalar(
-            "SELECT id FROM mcp_servers WHERE secret_ref = $1 LIMIT 1",
-        )
+        let found: Option<i64> = on_pool!(self, pool => sqlx::query_scalar(SECRET_REFERENCED)
         .bind(secret_ref)
         .fetch_optional(pool)
         .await)?;

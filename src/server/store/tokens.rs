@@ -54,14 +54,21 @@ pub trait TokenStore: Send + Sync {
     ) -> StoreResult<()>;
 }
 
+/// The token row's columns (a macro so `concat!` can build static queries).
+macro_rules! token_columns {
+    () => {
+        "id, tenant_id, user_id, name, prefix, created_at, last_used_at, revoked_at"
+    };
+}
+
 #[async_trait]
 impl TokenStore for Db {
     async fn create_token(&self, t: &NewTokenRecord) -> StoreResult<TokenRecord> {
-        Ok(on_pool!(self, pool => sqlx::query_as(
+        Ok(on_pool!(self, pool => sqlx::query_as(concat!(
             "INSERT INTO api_tokens (tenant_id, user_id, name, prefix, token_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) \
-             RETURNING id, tenant_id, user_id, name, prefix, created_at, last_used_at, revoked_at",
-        )
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING ",
+            token_columns!()
+        ))
         .bind(t.tenant_id)
         .bind(t.user_id)
         .bind(&t.name)
@@ -73,21 +80,23 @@ impl TokenStore for Db {
     }
 
     async fn token_by_hash(&self, token_hash: &str) -> StoreResult<Option<TokenRecord>> {
-        Ok(on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, tenant_id, user_id, name, prefix, created_at, last_used_at, revoked_at \
-             FROM api_tokens WHERE token_hash = $1",
-        )
+        Ok(on_pool!(self, pool => sqlx::query_as(concat!(
+            "SELECT ",
+            token_columns!(),
+            " FROM api_tokens WHERE token_hash = $1"
+        ))
         .bind(token_hash)
         .fetch_optional(pool)
         .await)?)
     }
 
     async fn list_tokens(&self, tenant: TenantId, user: UserId) -> StoreResult<Vec<TokenRecord>> {
-        Ok(on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, tenant_id, user_id, name, prefix, created_at, last_used_at, revoked_at \
-             FROM api_tokens WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL \
-             ORDER BY id DESC",
-        )
+        Ok(on_pool!(self, pool => sqlx::query_as(concat!(
+            "SELECT ",
+            token_columns!(),
+            " FROM api_tokens WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL \
+              ORDER BY id DESC"
+        ))
         .bind(tenant)
         .bind(user)
         .fetch_all(pool)
@@ -101,11 +110,11 @@ impl TokenStore for Db {
         id: TokenId,
         at: DateTime<Utc>,
     ) -> StoreResult<Option<TokenRecord>> {
-        Ok(on_pool!(self, pool => sqlx::query_as(
+        Ok(on_pool!(self, pool => sqlx::query_as(concat!(
             "UPDATE api_tokens SET revoked_at = $4 \
-             WHERE tenant_id = $1 AND user_id = $2 AND id = $3 AND revoked_at IS NULL \
-             RETURNING id, tenant_id, user_id, name, prefix, created_at, last_used_at, revoked_at",
-        )
+             WHERE tenant_id = $1 AND user_id = $2 AND id = $3 AND revoked_at IS NULL RETURNING ",
+            token_columns!()
+        ))
         .bind(tenant)
         .bind(user)
         .bind(id)

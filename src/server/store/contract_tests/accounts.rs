@@ -81,6 +81,18 @@ pub(super) async fn memberships_carry_roles(store: Arc<dyn Store>) {
     let all = store.memberships_of(user.id).await.expect("q");
     assert_eq!(all.len(), 2);
     assert_eq!(all[0].0.slug, "a");
+    // The actor is the user as a member of one tenant, role included.
+    let in_b = store.actor(b.id, user.id).await.expect("q").expect("actor");
+    assert_eq!(
+        (in_b.user_id, in_b.username.as_str(), in_b.email.as_str()),
+        (user.id, "u", "u@x.test")
+    );
+    assert_eq!(
+        (in_b.tenant_id, in_b.tenant_slug.as_str(), in_b.role),
+        (b.id, "b", Role::Member)
+    );
+    let stranger = tenant(store.as_ref(), "c").await;
+    assert_eq!(store.actor(stranger.id, user.id).await.expect("q"), None);
 }
 
 pub(super) async fn sessions_expire(store: Arc<dyn Store>) {
