@@ -68,7 +68,7 @@ async fn rekey(
             Some(staged)
         }
     };
-    let count = match vault::rekey::rekey(store.as_ref(), &old, &new).await {
+    let count = match vault::rekey::rekey(store.as_ref(), &old, &new, chrono::Utc::now()).await {
         Ok(count) => count,
         Err(e) => {
             if let Some(staged) = &staged {
