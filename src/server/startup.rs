@@ -8,10 +8,9 @@ use tokio::net::TcpListener;
 
 use crate::server::config::{Cli, Command, Config};
 use crate::server::ports::Ports;
-use crate::server::services::accounts;
+use crate::server::services::{accounts, vault_upkeep};
 use crate::server::state::AppState;
 use crate::server::store;
-use crate::server::vault;
 
 pub async fn main() -> anyhow::Result<()> {
     init_tracing();
@@ -127,14 +126,7 @@ async fn sweeper(ports: Ports, every: std::time::Duration, grace: std::time::Dur
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
-        match vault::sweep::sweep(
-            ports.vault.as_ref(),
-            ports.store.as_ref(),
-            grace,
-            ports.clock.now(),
-        )
-        .await
-        {
+        match vault_upkeep::sweep(&ports, grace).await {
             Ok(r) if r.deleted > 0 => tracing::info!(
                 checked = r.checked,
                 deleted = r.deleted,

@@ -20,7 +20,7 @@ pub async fn tenants(config: Config, command: TenantsCommand) -> anyhow::Result<
             println!("created tenant {} ({}, id {})", t.slug, t.name, t.id);
         }
         TenantsCommand::List => {
-            let all = ports.store.list_tenants().await?;
+            let all = directory::list_tenants(&ports).await?;
             if all.is_empty() {
                 eprintln!("no tenants yet: `switchboard tenants create <slug>` makes one");
             }

@@ -1,4 +1,4 @@
-//! Tenants and users as an operator creates them (the admin CLI).
+//! Tenants and users as an operator creates and lists them (the admin CLI).
 
 use crate::domain::validation::is_tenant_slug;
 use crate::domain::{FieldError, Role};
@@ -41,6 +41,11 @@ pub async fn create_tenant(
             }
             other => other.into(),
         })
+}
+
+/// Every tenant, by slug.
+pub async fn list_tenants(ports: &Ports) -> ServiceResult<Vec<TenantRecord>> {
+    Ok(ports.store.list_tenants().await?)
 }
 
 pub async fn tenant(ports: &Ports, slug: &str) -> ServiceResult<TenantRecord> {

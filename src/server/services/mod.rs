@@ -13,6 +13,7 @@ pub mod rotation;
 mod server_view;
 pub mod servers;
 pub mod tokens;
+pub mod vault_upkeep;
 
 #[cfg(test)]
 mod time_tests;
