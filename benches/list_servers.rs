@@ -21,6 +21,7 @@ async fn seed(app: &TestApp) -> String {
     app.user("bench", "admin@bench.test", Role::Admin).await;
     let tenant = app
         .state
+        .ports
         .store
         .tenant_by_slug("bench")
         .await
@@ -33,6 +34,7 @@ async fn seed(app: &TestApp) -> String {
             ["crm", "jira", "drive", "search"][i % 4]
         );
         app.state
+            .ports
             .store
             .insert_server(&NewServerRecord {
                 tenant_id: tenant.id,

@@ -23,6 +23,7 @@ async fn measure(label: &str, vault: Option<Arc<dyn Vault>>) {
     app.user("bench", "admin@bench.test", Role::Admin).await;
     let tenant = app
         .state
+        .ports
         .store
         .tenant_by_slug("bench")
         .await
@@ -48,7 +49,7 @@ async fn measure(label: &str, vault: Option<Arc<dyn Vault>>) {
             ..Default::default()
         };
         let start = Instant::now();
-        servers::register(&app.state, &actor, new)
+        servers::register(&app.state.ports, &actor, new)
             .await
             .expect("register");
         if i >= WARM_UP {

@@ -37,6 +37,7 @@ async fn main() {
     app.user("bench", "admin@bench.test", Role::Admin).await;
     let tenant = app
         .state
+        .ports
         .store
         .tenant_by_slug("bench")
         .await
@@ -45,6 +46,7 @@ async fn main() {
     for i in 0..SERVERS {
         let name = format!("Server {i:03}");
         app.state
+            .ports
             .store
             .insert_server(&NewServerRecord {
                 tenant_id: tenant.id,

@@ -6,8 +6,10 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+use clap::Parser;
+use switchboard::server::config::Cli as Switchboard;
+use switchboard::server::ports::Ports;
 use switchboard::server::services::tokens;
-use switchboard::server::store;
 
 struct Cli {
     dir: std::path::PathBuf,
@@ -264,8 +266,10 @@ fn tenants_users_and_tokens_from_the_command_line() {
 
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
-        let store = store::connect(&cli.database_url()).await.expect("store");
-        let actor = tokens::actor_for_token(store.as_ref(), token, "127.0.0.1", 10)
+        // The ports the commands built, on the same configuration.
+        let args = Switchboard::parse_from(["switchboard", "--database-url", &cli.database_url()]);
+        let ports = Ports::open(&args.config).await.expect("ports");
+        let actor = tokens::actor_for_token(&ports, token, "127.0.0.1", 10)
             .await
             .expect("the printed token authenticates");
         assert_eq!(

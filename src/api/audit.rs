@@ -11,5 +11,5 @@ pub async fn list_audit(query: AuditQuery) -> Result<Page<AuditEvent>, AppError>
     use crate::server::services::audit;
 
     let (state, actor) = caller().await?;
-    audit::list(&state, &actor, query).await.map_err(fail)
+    audit::list(&state.ports, &actor, query).await.map_err(fail)
 }

@@ -14,7 +14,7 @@ pub async fn sign_in(email: String, password: String) -> Result<SessionInfo, App
 
     let state = state()?;
     let ip = client_ip().await;
-    let signed_in = accounts::sign_in(state.store.as_ref(), &email, &password, &ip)
+    let signed_in = accounts::sign_in(&state.ports, &email, &password, &ip)
         .await
         .map_err(fail)?;
     let cookie = set_cookie(&signed_in.token, state.config.secure_cookies);
@@ -33,7 +33,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 
     let state = state()?;
     if let Some(token) = session_token().await {
-        accounts::sign_out(state.store.as_ref(), &token)
+        accounts::sign_out(&state.ports, &token)
             .await
             .map_err(fail)?;
     }

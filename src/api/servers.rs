@@ -14,7 +14,9 @@ pub async fn list_servers(query: ListQuery<ServerSort>) -> Result<Page<ServerSum
     use crate::server::services::servers;
 
     let (state, actor) = caller().await?;
-    servers::list(&state, &actor, query).await.map_err(fail)
+    servers::list(&state.ports, &actor, query)
+        .await
+        .map_err(fail)
 }
 
 #[server(input = Json, endpoint = "servers/get")]
@@ -23,7 +25,7 @@ pub async fn get_server(id: ServerId) -> Result<ServerView, AppError> {
     use crate::server::services::servers;
 
     let (state, actor) = caller().await?;
-    servers::get(&state, &actor, id).await.map_err(fail)
+    servers::get(&state.ports, &actor, id).await.map_err(fail)
 }
 
 #[server(input = Json, endpoint = "servers/register")]
@@ -32,7 +34,7 @@ pub async fn register_server(server: NewServer) -> Result<ServerView, AppError> 
     use crate::server::services::servers;
 
     let (state, actor) = caller().await?;
-    servers::register(&state, &actor, server)
+    servers::register(&state.ports, &actor, server)
         .await
         .map_err(fail)
 }
@@ -43,7 +45,7 @@ pub async fn update_server(id: ServerId, patch: ServerPatch) -> Result<ServerVie
     use crate::server::services::servers;
 
     let (state, actor) = caller().await?;
-    servers::update(&state, &actor, id, patch)
+    servers::update(&state.ports, &actor, id, patch)
         .await
         .map_err(fail)
 }
@@ -54,7 +56,9 @@ pub async fn delete_server(id: ServerId) -> Result<(), AppError> {
     use crate::server::services::servers;
 
     let (state, actor) = caller().await?;
-    servers::delete(&state, &actor, id).await.map_err(fail)
+    servers::delete(&state.ports, &actor, id)
+        .await
+        .map_err(fail)
 }
 
 #[server(input = Json, endpoint = "servers/test")]
@@ -63,7 +67,7 @@ pub async fn test_server(id: ServerId) -> Result<TestOutcome, AppError> {
     use crate::server::services::servers;
 
     let (state, actor) = caller().await?;
-    servers::test(&state, &actor, id).await.map_err(fail)
+    servers::test(&state.ports, &actor, id).await.map_err(fail)
 }
 
 /// Stages the new key, tests it, and makes it current only if the test passes.
@@ -73,7 +77,7 @@ pub async fn rotate_key(id: ServerId, rotation: KeyRotation) -> Result<TestOutco
     use crate::server::services::rotation;
 
     let (state, actor) = caller().await?;
-    rotation::rotate(&state, &actor, id, rotation)
+    rotation::rotate(&state.ports, &actor, id, rotation)
         .await
         .map_err(fail)
 }
@@ -84,5 +88,5 @@ pub async fn undo_rotation(id: ServerId) -> Result<ServerView, AppError> {
     use crate::server::services::rotation;
 
     let (state, actor) = caller().await?;
-    rotation::undo(&state, &actor, id).await.map_err(fail)
+    rotation::undo(&state.ports, &actor, id).await.map_err(fail)
 }

@@ -11,7 +11,7 @@ pub async fn list_tokens() -> Result<Vec<ApiTokenView>, AppError> {
     use crate::server::services::tokens;
 
     let (state, actor) = caller().await?;
-    tokens::list(&state, &actor).await.map_err(fail)
+    tokens::list(&state.ports, &actor).await.map_err(fail)
 }
 
 /// The answer carries the token this once; it is never readable again.
@@ -21,7 +21,9 @@ pub async fn create_token(token: NewApiToken) -> Result<CreatedToken, AppError> 
     use crate::server::services::tokens;
 
     let (state, actor) = caller().await?;
-    tokens::create(&state, &actor, token).await.map_err(fail)
+    tokens::create(&state.ports, &actor, token)
+        .await
+        .map_err(fail)
 }
 
 #[server(input = Json, endpoint = "tokens/revoke")]
@@ -30,5 +32,5 @@ pub async fn revoke_token(id: TokenId) -> Result<(), AppError> {
     use crate::server::services::tokens;
 
     let (state, actor) = caller().await?;
-    tokens::revoke(&state, &actor, id).await.map_err(fail)
+    tokens::revoke(&state.ports, &actor, id).await.map_err(fail)
 }

@@ -39,7 +39,7 @@ async fn healthz() -> &'static str {
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
-    match state.store.ping().await {
+    match state.ports.store.ping().await {
         Ok(()) => (StatusCode::OK, "ready").into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
@@ -66,7 +66,7 @@ async fn page_guard(
         return next.run(req).await;
     }
     let signed_in = match jar.get(COOKIE_NAME) {
-        Some(cookie) => accounts::actor_for_session(state.store.as_ref(), cookie.value())
+        Some(cookie) => accounts::actor_for_session(&state.ports, cookie.value())
             .await
             .is_ok(),
         None => false,

@@ -2,11 +2,13 @@
 
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod error;
 pub mod http;
 pub mod mcp;
 pub mod outbound;
+pub mod ports;
 pub mod rest;
 pub mod services;
 pub mod startup;

@@ -7,12 +7,10 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::server::config::{Cli, Command, Config};
-use crate::server::mcp::McpClient;
-use crate::server::outbound::{Outbound, OutboundPolicy};
-use crate::server::services::accounts;
+use crate::server::ports::Ports;
+use crate::server::services::{accounts, vault_upkeep};
 use crate::server::state::AppState;
 use crate::server::store;
-use crate::server::vault::{self, Vault};
 
 pub async fn main() -> anyhow::Result<()> {
     init_tracing();
@@ -52,12 +50,15 @@ fn leptos_options(config: &Config) -> anyhow::Result<LeptosOptions> {
     Ok(options)
 }
 
-/// Builds the state: connects, migrates, opens the vault.
+/// Builds the state: connects, migrates, opens the vault (the same
+/// [`Ports`] every CLI command builds).
 pub async fn build_state(
     config: Config,
     leptos_options: LeptosOptions,
 ) -> anyhow::Result<AppState> {
     config.validate()?;
+    // Serving makes its SQLite directory on first start; the CLI commands
+    // never have, and still do not.
     let database_url = config.database_url();
     if let Some(path) = database_url.strip_prefix("sqlite://")
         && let Some(dir) = std::path::Path::new(path.split('?').next().unwrap_or(path)).parent()
@@ -65,17 +66,9 @@ pub async fn build_state(
     {
         std::fs::create_dir_all(dir)?;
     }
-    let store = store::connect(&database_url).await?;
-    let vault = vault::open(&config, store.clone()).await?;
-    let outbound = Outbound::new(
-        OutboundPolicy::new(config.outbound_allow()?),
-        config.mcp_timeout,
-    )?;
-    let mcp = McpClient::new(outbound);
+    let ports = Ports::open(&config).await?;
     Ok(AppState {
-        store,
-        vault,
-        mcp,
+        ports,
         config: Arc::new(config),
         leptos_options,
     })
@@ -85,7 +78,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let options = leptos_options(&config)?;
     let state = build_state(config, options).await?;
     let boot = accounts::bootstrap(
-        state.store.as_ref(),
+        &state.ports,
         &state.config.default_tenant,
         state.config.admin_email.as_deref(),
         state.config.admin_password.as_deref(),
@@ -94,11 +87,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = TcpListener::bind(state.config.addr).await?;
     let addr = listener.local_addr()?;
     print_banner(&state, &boot, addr);
-    tokio::spawn(janitor(state.store.clone()));
+    tokio::spawn(janitor(state.ports.clone()));
     if !state.config.vault_sweep_interval.is_zero() {
         tokio::spawn(sweeper(
-            state.vault.clone(),
-            state.store.clone(),
+            state.ports.clone(),
             state.config.vault_sweep_interval,
             state.config.vault_sweep_grace,
         ));
@@ -108,13 +100,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 
 /// Prunes expired sessions and sign-in failures that no longer count.
 /// Safe to run on every replica at once: both are idempotent deletes.
-async fn janitor(store: Arc<dyn store::Store>) {
+async fn janitor(ports: Ports) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         tick.tick().await;
-        let now = chrono::Utc::now();
-        let sessions = store.delete_expired_sessions(now).await;
-        let failures = store
+        let now = ports.clock.now();
+        let sessions = ports.store.delete_expired_sessions(now).await;
+        let failures = ports
+            .store
             .prune_auth_failures(now - crate::server::auth::rate_limit::WINDOW)
             .await;
         match (sessions, failures) {
@@ -129,16 +122,11 @@ async fn janitor(store: Arc<dyn store::Store>) {
 
 /// Deletes orphaned secrets now and then. Replicas may overlap: deleting a
 /// secret twice is harmless, and the grace period spares registrations in flight.
-async fn sweeper(
-    vault: Arc<dyn Vault>,
-    store: Arc<dyn store::Store>,
-    every: std::time::Duration,
-    grace: std::time::Duration,
-) {
+async fn sweeper(ports: Ports, every: std::time::Duration, grace: std::time::Duration) {
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
-        match vault::sweep::sweep(vault.as_ref(), store.as_ref(), grace, chrono::Utc::now()).await {
+        match vault_upkeep::sweep(&ports, grace).await {
             Ok(r) if r.deleted > 0 => tracing::info!(
                 checked = r.checked,
                 deleted = r.deleted,
@@ -167,8 +155,8 @@ fn print_banner(state: &AppState, boot: &accounts::Bootstrap, addr: SocketAddr) 
     println!("  Switchboard is running at http://{addr}/");
     println!(
         "  database: {db} ({}) · vault: {}",
-        state.store.engine(),
-        state.vault.backend()
+        state.ports.store.engine(),
+        state.ports.vault.backend()
     );
     println!("  tenant:   {}", boot.tenant_slug);
     match (&boot.admin_email, &boot.generated_password) {

@@ -1,18 +1,17 @@
-//! Everything a request handler needs, built once at start-up.
+//! Everything a request handler needs, built once at start-up: the ports the
+//! services take, plus what only the edges read.
 
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
 
 use crate::server::config::Config;
-use crate::server::mcp::McpClient;
-use crate::server::store::Store;
-use crate::server::vault::Vault;
+use crate::server::ports::Ports;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Arc<dyn Store>,
-    pub vault: Arc<dyn Vault>,
-    pub mcp: McpClient,
+    pub ports: Ports,
+    /// For the edges (cookie flags, rate limits they pass on); services
+    /// never see it.
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
 }

@@ -266,7 +266,7 @@ pub async fn spawn_app_configured(
         .await
         .expect("state");
     if let Some(vault) = vault {
-        state.vault = vault;
+        state.ports.vault = vault;
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -303,7 +303,7 @@ impl TestApp {
     /// Creates (if needed) the tenant, and a user in it with that role.
     /// The password is `pw-<email>`.
     pub async fn user(&self, tenant: &str, email: &str, role: crate::domain::Role) {
-        let store = self.state.store.as_ref();
+        let store = self.state.ports.store.as_ref();
         let tenant = match store.tenant_by_slug(tenant).await.expect("q") {
             Some(t) => t,
             None => store.create_tenant(tenant, tenant).await.expect("tenant"),

@@ -64,7 +64,7 @@ impl Credentials {
         match self {
             Credentials::Token(token) => {
                 tokens::actor_for_token(
-                    state.store.as_ref(),
+                    &state.ports,
                     token,
                     client_ip,
                     state.config.token_failure_limit,
@@ -72,7 +72,7 @@ impl Credentials {
                 .await
             }
             Credentials::Session(session) => {
-                accounts::actor_for_session(state.store.as_ref(), session).await
+                accounts::actor_for_session(&state.ports, session).await
             }
             Credentials::None => Err(ServiceError::Unauthorized),
         }

@@ -1,6 +1,6 @@
 //! Failed sign-ins, counted in the database so every replica sees the same numbers.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::server::store::{Store, StoreResult};
 
@@ -18,9 +18,13 @@ pub fn ip_key(ip: &str) -> String {
     format!("ip:{ip}")
 }
 
-/// `Some(seconds to wait)` when any key is over its limit.
-pub async fn check(store: &dyn Store, keys: &[(String, i64)]) -> StoreResult<Option<u64>> {
-    let since = Utc::now() - WINDOW;
+/// `Some(seconds to wait)` when any key is over its limit at `now`.
+pub async fn check(
+    store: &dyn Store,
+    keys: &[(String, i64)],
+    now: DateTime<Utc>,
+) -> StoreResult<Option<u64>> {
+    let since = now - WINDOW;
     for (key, limit) in keys {
         if store.count_auth_failures(key, since).await? >= *limit {
             return Ok(Some(u64::try_from(WINDOW.num_seconds()).unwrap_or(900)));
@@ -29,8 +33,12 @@ pub async fn check(store: &dyn Store, keys: &[(String, i64)]) -> StoreResult<Opt
     Ok(None)
 }
 
-pub async fn record(store: &dyn Store, keys: &[(String, i64)]) -> StoreResult<()> {
-    let now = Utc::now();
+/// One failure per key, at `now`.
+pub async fn record(
+    store: &dyn Store,
+    keys: &[(String, i64)],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
     for (key, _) in keys {
         store.record_auth_failure(key, now).await?;
     }

@@ -2,31 +2,25 @@
 //! instead of) the browser.
 
 use std::io::{IsTerminal, Read};
-use std::sync::Arc;
 
 use super::plain;
 use crate::domain::{NewApiToken, Role};
 use crate::server::config::{Config, RoleArg, TenantsCommand, TokensCommand, UsersCommand};
+use crate::server::ports::Ports;
 use crate::server::services::directory::{self, NewMember};
 use crate::server::services::tokens;
-use crate::server::store::{self, Store};
-
-async fn open(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
-    config.validate()?;
-    Ok(store::connect(&config.database_url()).await?)
-}
 
 pub async fn tenants(config: Config, command: TenantsCommand) -> anyhow::Result<()> {
-    let store = open(&config).await?;
+    let ports = Ports::open(&config).await?;
     match command {
         TenantsCommand::Create { slug, name } => {
-            let t = directory::create_tenant(store.as_ref(), &slug, name.as_deref())
+            let t = directory::create_tenant(&ports, &slug, name.as_deref())
                 .await
                 .map_err(plain)?;
             println!("created tenant {} ({}, id {})", t.slug, t.name, t.id);
         }
         TenantsCommand::List => {
-            let all = store.list_tenants().await?;
+            let all = directory::list_tenants(&ports).await?;
             if all.is_empty() {
                 eprintln!("no tenants yet: `switchboard tenants create <slug>` makes one");
             }
@@ -57,7 +51,7 @@ fn password_from_stdin() -> anyhow::Result<Option<String>> {
 }
 
 pub async fn users(config: Config, command: UsersCommand) -> anyhow::Result<()> {
-    let store = open(&config).await?;
+    let ports = Ports::open(&config).await?;
     match command {
         UsersCommand::Create {
             tenant,
@@ -76,9 +70,7 @@ pub async fn users(config: Config, command: UsersCommand) -> anyhow::Result<()> 
                 role,
                 password: password_from_stdin()?,
             };
-            let (user, generated) = directory::create_user(store.as_ref(), new)
-                .await
-                .map_err(plain)?;
+            let (user, generated) = directory::create_user(&ports, new).await.map_err(plain)?;
             println!(
                 "created user {} <{}> as {} of {}",
                 user.username,
@@ -96,19 +88,17 @@ pub async fn users(config: Config, command: UsersCommand) -> anyhow::Result<()> 
 }
 
 pub async fn tokens(config: Config, command: TokensCommand) -> anyhow::Result<()> {
-    let store = open(&config).await?;
+    let ports = Ports::open(&config).await?;
     match command {
         TokensCommand::Create { tenant, user, name } => {
-            let tenant = directory::tenant(store.as_ref(), &tenant)
-                .await
-                .map_err(plain)?;
-            let user = directory::member(store.as_ref(), &tenant, &user)
+            let tenant = directory::tenant(&ports, &tenant).await.map_err(plain)?;
+            let user = directory::member(&ports, &tenant, &user)
                 .await
                 .map_err(plain)?;
             let new = NewApiToken {
                 name: name.unwrap_or_else(|| "cli".to_owned()),
             };
-            let created = tokens::issue(store.as_ref(), tenant.id, user.id, new)
+            let created = tokens::issue(&ports, tenant.id, user.id, new)
                 .await
                 .map_err(plain)?;
             // stdout carries the token alone, so `$(switchboard tokens create …)` works.

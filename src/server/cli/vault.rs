@@ -3,25 +3,24 @@
 use std::sync::Arc;
 
 use crate::server::config::{Config, VaultBackend, VaultCommand};
+use crate::server::ports::Ports;
+use crate::server::services::vault_upkeep;
 use crate::server::store;
 use crate::server::vault::{self, VaultKey};
 
 pub async fn vault(config: Config, command: VaultCommand) -> anyhow::Result<()> {
     config.validate()?;
+    // The database first, as always: `rekey` must check the backend and
+    // find the old key before it may open the vault (opening a local vault
+    // with no key makes one, which would hide a missing key).
     let store = store::connect(&config.database_url()).await?;
     match command {
         VaultCommand::Sweep => {
-            let vault = vault::open(&config, store.clone()).await?;
-            let report = vault::sweep::sweep(
-                vault.as_ref(),
-                store.as_ref(),
-                config.vault_sweep_grace,
-                chrono::Utc::now(),
-            )
-            .await?;
+            let ports = Ports::on_store(&config, store).await?;
+            let report = vault_upkeep::sweep(&ports, config.vault_sweep_grace).await?;
             println!(
                 "vault sweep ({}): {} secrets checked, {} orphans deleted, {} orphans younger than {} left",
-                vault.backend(),
+                ports.vault.backend(),
                 report.checked,
                 report.deleted,
                 report.too_young,
@@ -59,6 +58,9 @@ async fn rekey(
         Some(hex) => VaultKey::from_hex(hex)?,
         None => VaultKey::generate(),
     };
+    // The old key exists by now (in the environment or the file), so this
+    // opens the vault under it and creates nothing.
+    let ports = Ports::on_store(config, store).await?;
     let staged = match config.vault_key {
         Some(_) => None,
         None => {
@@ -68,7 +70,7 @@ async fn rekey(
             Some(staged)
         }
     };
-    let count = match vault::rekey::rekey(store.as_ref(), &old, &new).await {
+    let count = match vault_upkeep::rekey(&ports, &old, &new).await {
         Ok(count) => count,
         Err(e) => {
             if let Some(staged) = &staged {

@@ -116,7 +116,7 @@ async fn the_sweeper_removes_a_secret_whose_row_never_appeared() {
         )
         .await
         .expect("put");
-    let store = app.state.store.as_ref();
+    let store = app.state.ports.store.as_ref();
     let now = chrono::Utc::now();
 
     let young = sweep(vault.as_ref(), store, Duration::from_secs(900), now)
@@ -204,7 +204,7 @@ async fn rekey_reencrypts_everything_and_a_wrong_old_key_changes_nothing() {
     vault.promote(&b).await.expect("promote");
 
     let before = store.secrets().await.expect("secrets");
-    let refused = rekey(store.as_ref(), &wrong(), &new()).await;
+    let refused = rekey(store.as_ref(), &wrong(), &new(), chrono::Utc::now()).await;
     assert!(
         refused
             .as_ref()
@@ -218,7 +218,9 @@ async fn rekey_reencrypts_everything_and_a_wrong_old_key_changes_nothing() {
     );
 
     assert_eq!(
-        rekey(store.as_ref(), &old(), &new()).await.expect("rekey"),
+        rekey(store.as_ref(), &old(), &new(), chrono::Utc::now())
+            .await
+            .expect("rekey"),
         2
     );
     let rekeyed = LocalVault::new(new(), store.clone());

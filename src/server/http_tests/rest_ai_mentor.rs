@@ -97,6 +97,7 @@ async fn the_seed_example_round_trips() {
     assert_eq!(keys(&server), SEED_FIELDS);
     let tenant = app
         .state
+        .ports
         .store
         .tenant_by_slug("acme")
         .await

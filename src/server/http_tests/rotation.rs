@@ -10,13 +10,20 @@ use crate::server::testing::{Peer, TestApp, spawn_app};
 async fn current_key(app: &TestApp, id: i64) -> String {
     let row = app
         .state
+        .ports
         .store
         .server(TenantId::new(1), ServerId::new(id))
         .await
         .expect("q")
         .expect("row");
     let secret_ref = row.secret_ref.expect("secret_ref");
-    let key = app.state.vault.get(&secret_ref).await.expect("vault get");
+    let key = app
+        .state
+        .ports
+        .vault
+        .get(&secret_ref)
+        .await
+        .expect("vault get");
     key.expose_secret().to_owned()
 }
 

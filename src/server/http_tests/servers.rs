@@ -123,6 +123,7 @@ async fn the_api_key_goes_to_the_vault_and_never_comes_back() {
     // At rest: the row holds a reference; the vault table holds ciphertext only.
     let row = app
         .state
+        .ports
         .store
         .server(TenantId::new(1), ServerId::new(id))
         .await
@@ -131,6 +132,7 @@ async fn the_api_key_goes_to_the_vault_and_never_comes_back() {
     let secret_ref = row.secret_ref.expect("secret_ref");
     let secret = app
         .state
+        .ports
         .store
         .secret(&secret_ref)
         .await

@@ -204,7 +204,7 @@ async fn tokens_belong_to_their_owner_and_act_with_the_owners_current_role() {
     };
     assert_eq!(post(auth.clone()).await, 403);
     // Promote the member: the same token now may write.
-    let store = app.state.store.as_ref();
+    let store = app.state.ports.store.as_ref();
     let user = store
         .user_by_email("mo@acme.test")
         .await

@@ -277,7 +277,7 @@ async fn list(
     caller: SkillsCaller,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<SkillsServer>>, SkillsError> {
-    let servers = servers::list_all(&state, &caller).await?;
+    let servers = servers::list_all(&state.ports, &caller).await?;
     Ok(Json(servers.into_iter().map(Into::into).collect()))
 }
 
@@ -300,7 +300,7 @@ async fn create(
         ..Default::default()
     };
     body.finish()?;
-    let view = servers::register(&state, &caller, new).await?;
+    let view = servers::register(&state.ports, &caller, new).await?;
     Ok((StatusCode::CREATED, Json(view.into())))
 }
 
@@ -326,7 +326,9 @@ async fn update(
     };
     body.finish()?;
     Ok(Json(
-        servers::update(&state, &caller, *id, patch).await?.into(),
+        servers::update(&state.ports, &caller, *id, patch)
+            .await?
+            .into(),
     ))
 }
 
@@ -339,7 +341,7 @@ async fn delete(
     id: SkillsId,
     State(state): State<AppState>,
 ) -> Result<Json<SkillsDeleted>, SkillsError> {
-    servers::delete(&state, &caller, *id).await?;
+    servers::delete(&state.ports, &caller, *id).await?;
     Ok(Json(SkillsDeleted { ok: true }))
 }
 
@@ -353,6 +355,6 @@ async fn test(
     id: SkillsId,
     State(state): State<AppState>,
 ) -> Result<Json<SkillsTestResult>, SkillsError> {
-    let outcome = servers::test(&state, &caller, *id).await?;
+    let outcome = servers::test(&state.ports, &caller, *id).await?;
     Ok(Json(outcome.into()))
 }

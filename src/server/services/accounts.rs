@@ -1,12 +1,11 @@
 //! Sign-in, sign-out, session lookup, and first-start bootstrap.
 
-use chrono::Utc;
-
 use crate::domain::{FieldError, Role, SessionInfo, TenantId, UserId};
 use crate::server::auth::session::{expires_at, new_token, token_hash};
 use crate::server::auth::{Actor, password, rate_limit};
 use crate::server::error::{ServiceError, ServiceResult};
-use crate::server::store::{NewUserRecord, SessionRecord, Store, StoreError};
+use crate::server::ports::Ports;
+use crate::server::store::{NewUserRecord, SessionRecord, StoreError};
 
 /// The generic answer to any failed sign-in: it must not reveal which part was wrong.
 pub const BAD_CREDENTIALS: &str = "Incorrect email or password.";
@@ -19,7 +18,7 @@ pub struct SignedIn {
 
 /// Checks the password and opens a session in the user's first tenant.
 pub async fn sign_in(
-    store: &dyn Store,
+    ports: &Ports,
     email: &str,
     password_attempt: &str,
     client_ip: &str,
@@ -35,11 +34,12 @@ pub async fn sign_in(
         }
         return Err(ServiceError::Invalid(errors));
     }
+    let store = ports.store.as_ref();
     let keys = [
         (rate_limit::email_key(email), rate_limit::PER_EMAIL),
         (rate_limit::ip_key(client_ip), rate_limit::PER_IP),
     ];
-    if let Some(wait) = rate_limit::check(store, &keys).await? {
+    if let Some(wait) = rate_limit::check(store, &keys, ports.clock.now()).await? {
         tracing::warn!(client_ip, "sign-in rate limited");
         return Err(ServiceError::RateLimited(wait));
     }
@@ -51,17 +51,17 @@ pub async fn sign_in(
         .await
         .unwrap_or(false);
     let Some(user) = user.filter(|_| ok) else {
-        rate_limit::record(store, &keys).await?;
+        rate_limit::record(store, &keys, ports.clock.now()).await?;
         return Err(ServiceError::invalid("password", BAD_CREDENTIALS));
     };
     let Some((tenant, role)) = store.memberships_of(user.id).await?.into_iter().next() else {
         // A user with no tenant cannot do anything here; same answer as a bad password.
-        rate_limit::record(store, &keys).await?;
+        rate_limit::record(store, &keys, ports.clock.now()).await?;
         return Err(ServiceError::invalid("password", BAD_CREDENTIALS));
     };
     store.clear_auth_failures(&keys[0].0).await?;
     let token = new_token();
-    let now = Utc::now();
+    let now = ports.clock.now();
     store
         .create_session(&SessionRecord {
             token_hash: token_hash(&token),
@@ -86,33 +86,35 @@ pub async fn sign_in(
     })
 }
 
-pub async fn sign_out(store: &dyn Store, token: &str) -> ServiceResult<()> {
-    store.delete_session(&token_hash(token)).await?;
+pub async fn sign_out(ports: &Ports, token: &str) -> ServiceResult<()> {
+    ports.store.delete_session(&token_hash(token)).await?;
     Ok(())
 }
 
 /// The actor behind a session cookie; `Unauthorized` when absent or expired.
-pub async fn actor_for_session(store: &dyn Store, token: &str) -> ServiceResult<Actor> {
-    let session = store
+pub async fn actor_for_session(ports: &Ports, token: &str) -> ServiceResult<Actor> {
+    let session = ports
+        .store
         .session(&token_hash(token))
         .await?
         .ok_or(ServiceError::Unauthorized)?;
-    if session.expires_at <= Utc::now() {
-        store.delete_session(&session.token_hash).await?;
+    if session.expires_at <= ports.clock.now() {
+        ports.store.delete_session(&session.token_hash).await?;
         return Err(ServiceError::Unauthorized);
     }
-    actor_of(store, session.tenant_id, session.user_id).await
+    actor_of(ports, session.tenant_id, session.user_id).await
 }
 
 /// The actor for a user in a tenant, with the role read now so a demotion or
 /// removal takes effect on the next request; `Unauthorized` if either is gone.
 /// One query, as it runs on every request.
 pub(super) async fn actor_of(
-    store: &dyn Store,
+    ports: &Ports,
     tenant: TenantId,
     user: UserId,
 ) -> ServiceResult<Actor> {
-    store
+    ports
+        .store
         .actor(tenant, user)
         .await?
         .ok_or(ServiceError::Unauthorized)
@@ -140,11 +142,12 @@ pub struct Bootstrap {
 
 /// Creates the default tenant if missing, and its first admin if no user exists.
 pub async fn bootstrap(
-    store: &dyn Store,
+    ports: &Ports,
     tenant_slug: &str,
     admin_email: Option<&str>,
     admin_password: Option<&str>,
 ) -> ServiceResult<Bootstrap> {
+    let store = ports.store.as_ref();
     let tenant = match store.tenant_by_slug(tenant_slug).await? {
         Some(t) => t,
         None => match store

@@ -1,17 +1,15 @@
 //! The audit log: written by the other services, read by tenant admins.
 
-use chrono::Utc;
-
 use crate::domain::{AuditAction, AuditEvent, AuditOutcome, AuditQuery, Page, ServerId};
 use crate::server::auth::Actor;
 use crate::server::error::ServiceResult;
-use crate::server::state::AppState;
+use crate::server::ports::Ports;
 use crate::server::store::NewAuditRecord;
 
 /// Appends one event. Best effort: the action it records has already
 /// happened (or failed), so a failed write is logged, not returned.
 pub async fn record(
-    state: &AppState,
+    ports: &Ports,
     actor: &Actor,
     action: AuditAction,
     target: &str,
@@ -29,9 +27,9 @@ pub async fn record(
         target: target.to_owned(),
         outcome,
         detail,
-        at: Utc::now(),
+        at: ports.clock.now(),
     };
-    if let Err(e) = state.store.record_audit(&event).await {
+    if let Err(e) = ports.store.record_audit(&event).await {
         tracing::error!(error = %e, action = action.as_str(), target, "could not write an audit event");
     }
 }
@@ -42,13 +40,13 @@ pub fn server_target(id: ServerId, name: &str) -> String {
 }
 
 pub async fn list(
-    state: &AppState,
+    ports: &Ports,
     actor: &Actor,
     query: AuditQuery,
 ) -> ServiceResult<Page<AuditEvent>> {
     actor.require_admin()?;
     let query = query.normalized();
-    let (items, total) = state.store.audit_events(actor.tenant_id, &query).await?;
+    let (items, total) = ports.store.audit_events(actor.tenant_id, &query).await?;
     Ok(Page {
         items,
         total,

@@ -3,21 +3,20 @@
 //! vault before the row is written, and knows how to put the vault back if
 //! the row write fails, or what to finish once it succeeds.
 
-use chrono::Utc;
 use secrecy::SecretString;
 
 use crate::domain::{AuditAction, AuthType, SecretRef, ServerId};
 use crate::server::auth::Actor;
 use crate::server::error::ServiceResult;
+use crate::server::ports::Ports;
 use crate::server::services::audit::{self, server_target};
 use crate::server::services::servers::discard_secret;
-use crate::server::state::AppState;
 use crate::server::store::{SecretRefChange, ServerRecord};
 use crate::server::vault::{SecretKind, SecretOwner, VaultResult};
 
 /// Writes a new secret for a server's key; returns its reference.
 pub(super) async fn store_new(
-    state: &AppState,
+    ports: &Ports,
     actor: &Actor,
     server_slug: &str,
     key: String,
@@ -28,7 +27,7 @@ pub(super) async fn store_new(
         kind: SecretKind::ServerCredential,
         owner: &format!("mcp-server/{server_slug}"),
     };
-    state.vault.put(&owner, &SecretString::from(key)).await
+    ports.vault.put(&owner, &SecretString::from(key)).await
 }
 
 #[derive(Debug)]
@@ -47,7 +46,7 @@ pub(super) enum Change {
 /// Makes the vault side of an update. `auth_type` is the server's auth type
 /// after the update; the caller has checked that a key comes only with `Token`.
 pub(super) async fn apply(
-    state: &AppState,
+    ports: &Ports,
     actor: &Actor,
     current: &ServerRecord,
     auth_type: AuthType,
@@ -55,13 +54,13 @@ pub(super) async fn apply(
 ) -> ServiceResult<Change> {
     Ok(match (key, &current.secret_ref) {
         (Some(key), Some(secret_ref)) => {
-            state
+            ports
                 .vault
                 .stage(secret_ref, &SecretString::from(key))
                 .await?;
             Change::Replaced(secret_ref.clone())
         }
-        (Some(key), None) => Change::Created(store_new(state, actor, &current.slug, key).await?),
+        (Some(key), None) => Change::Created(store_new(ports, actor, &current.slug, key).await?),
         (None, Some(secret_ref)) if auth_type != AuthType::Token => {
             Change::Removed(secret_ref.clone())
         }
@@ -71,8 +70,8 @@ pub(super) async fn apply(
 
 /// Harmless if it fails: a pending version is never read, and the next
 /// rotation replaces it.
-async fn discard_pending(state: &AppState, secret_ref: &str) {
-    if let Err(e) = state.vault.discard_pending(secret_ref).await {
+async fn discard_pending(ports: &Ports, secret_ref: &str) {
+    if let Err(e) = ports.vault.discard_pending(secret_ref).await {
         tracing::warn!(error = %e, secret_ref, "could not discard a pending key");
     }
 }
@@ -92,10 +91,10 @@ impl Change {
     }
 
     /// The row write failed: put the vault back as it was.
-    pub(super) async fn revert(&self, state: &AppState) {
+    pub(super) async fn revert(&self, ports: &Ports) {
         match self {
-            Change::Created(r) => discard_secret(state.vault.as_ref(), r).await,
-            Change::Replaced(r) => discard_pending(state, r).await,
+            Change::Created(r) => discard_secret(ports.vault.as_ref(), r).await,
+            Change::Replaced(r) => discard_pending(ports, r).await,
             Change::Unchanged | Change::Removed(_) => {}
         }
     }
@@ -105,33 +104,33 @@ impl Change {
     /// answer must be re-read (a replaced key marks the row rotated).
     pub(super) async fn commit(
         &self,
-        state: &AppState,
+        ports: &Ports,
         actor: &Actor,
         id: ServerId,
     ) -> ServiceResult<bool> {
         match self {
-            Change::Removed(r) => discard_secret(state.vault.as_ref(), r).await,
+            Change::Removed(r) => discard_secret(ports.vault.as_ref(), r).await,
             Change::Replaced(r) => {
-                let target = match state.store.server(actor.tenant_id, id).await {
+                let target = match ports.store.server(actor.tenant_id, id).await {
                     Ok(Some(row)) => server_target(id, &row.name),
                     _ => format!("server {id}"),
                 };
-                if let Err(e) = state.vault.promote(r).await {
+                if let Err(e) = ports.vault.promote(r).await {
                     // The other fields are saved; the old key is still current.
-                    discard_pending(state, r).await;
+                    discard_pending(ports, r).await;
                     let detail = format!("promoting the new key: {e}");
-                    audit::record(state, actor, AuditAction::KeyRotate, &target, Err(detail)).await;
+                    audit::record(ports, actor, AuditAction::KeyRotate, &target, Err(detail)).await;
                     return Err(e.into());
                 }
                 // Bookkeeping after the fact: the key has changed either way.
-                if let Err(e) = state
+                if let Err(e) = ports
                     .store
-                    .mark_credential_rotated(actor.tenant_id, id, Utc::now())
+                    .mark_credential_rotated(actor.tenant_id, id, ports.clock.now())
                     .await
                 {
                     tracing::error!(error = %e, server = %id, "could not record a replaced key");
                 }
-                audit::record(state, actor, AuditAction::KeyRotate, &target, Ok(())).await;
+                audit::record(ports, actor, AuditAction::KeyRotate, &target, Ok(())).await;
                 return Ok(true);
             }
             Change::Unchanged | Change::Created(_) => {}

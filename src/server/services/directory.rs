@@ -1,17 +1,18 @@
-//! Tenants and users as an operator creates them (the admin CLI).
+//! Tenants and users as an operator creates and lists them (the admin CLI).
 
 use crate::domain::validation::is_tenant_slug;
 use crate::domain::{FieldError, Role};
 use crate::server::auth::password;
 use crate::server::error::{ServiceError, ServiceResult};
+use crate::server::ports::Ports;
 use crate::server::services::accounts::title_case;
-use crate::server::store::{NewUserRecord, Store, StoreError, TenantRecord, UserRecord};
+use crate::server::store::{NewUserRecord, StoreError, TenantRecord, UserRecord};
 
 pub const PASSWORD_MIN: usize = 12;
 const USERNAME_MAX: usize = 64;
 
 pub async fn create_tenant(
-    store: &dyn Store,
+    ports: &Ports,
     slug: &str,
     name: Option<&str>,
 ) -> ServiceResult<TenantRecord> {
@@ -30,16 +31,26 @@ pub async fn create_tenant(
         .filter(|n| !n.is_empty())
         .map(str::to_owned)
         .unwrap_or_else(|| title_case(slug));
-    store.create_tenant(slug, &name).await.map_err(|e| match e {
-        StoreError::Conflict { .. } => {
-            ServiceError::invalid("slug", format!("A tenant {slug:?} already exists."))
-        }
-        other => other.into(),
-    })
+    ports
+        .store
+        .create_tenant(slug, &name)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => {
+                ServiceError::invalid("slug", format!("A tenant {slug:?} already exists."))
+            }
+            other => other.into(),
+        })
 }
 
-pub async fn tenant(store: &dyn Store, slug: &str) -> ServiceResult<TenantRecord> {
-    store
+/// Every tenant, by slug.
+pub async fn list_tenants(ports: &Ports) -> ServiceResult<Vec<TenantRecord>> {
+    Ok(ports.store.list_tenants().await?)
+}
+
+pub async fn tenant(ports: &Ports, slug: &str) -> ServiceResult<TenantRecord> {
+    ports
+        .store
         .tenant_by_slug(slug.trim())
         .await?
         .ok_or_else(|| ServiceError::invalid("tenant", format!("There is no tenant {slug:?}.")))
@@ -57,7 +68,7 @@ pub struct NewMember<'a> {
 /// Creates a user with a role in one tenant. Returns the password when it
 /// was generated, to be shown once.
 pub async fn create_user(
-    store: &dyn Store,
+    ports: &Ports,
     new: NewMember<'_>,
 ) -> ServiceResult<(UserRecord, Option<String>)> {
     let username = new.username.trim();
@@ -96,7 +107,7 @@ pub async fn create_user(
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
-    let tenant = tenant(store, new.tenant_slug).await?;
+    let tenant = tenant(ports, new.tenant_slug).await?;
     let generated = new.password.is_none();
     let pass = new.password.unwrap_or_else(password::generate);
     let hash = tokio::task::spawn_blocking({
@@ -111,7 +122,8 @@ pub async fn create_user(
         email: email.clone(),
         password_hash: hash,
     };
-    let user = store
+    let user = ports
+        .store
         .create_member(tenant.id, &new_user, new.role)
         .await
         .map_err(|e| match e {
@@ -132,7 +144,7 @@ pub async fn create_user(
 
 /// A member of the tenant, by username.
 pub async fn member(
-    store: &dyn Store,
+    ports: &Ports,
     tenant: &TenantRecord,
     username: &str,
 ) -> ServiceResult<UserRecord> {
@@ -142,11 +154,13 @@ pub async fn member(
             format!("{username:?} is not a member of tenant {:?}.", tenant.slug),
         )
     };
-    let user = store
+    let user = ports
+        .store
         .user_by_username(username.trim())
         .await?
         .ok_or_else(not_member)?;
-    store
+    ports
+        .store
         .membership(tenant.id, user.id)
         .await?
         .ok_or_else(not_member)?;

@@ -1,6 +1,8 @@
 //! Domain services: tenant scoping, authorization, and the rules. Edges
-//! (server functions, REST) call these with a verified [`Actor`].
+//! (server functions, REST, the CLI) call these with the [`Ports`] and,
+//! for a request, a verified [`Actor`].
 //!
+//! [`Ports`]: crate::server::ports::Ports
 //! [`Actor`]: crate::server::auth::Actor
 
 pub mod accounts;
@@ -11,3 +13,7 @@ pub mod rotation;
 mod server_view;
 pub mod servers;
 pub mod tokens;
+pub mod vault_upkeep;
+
+#[cfg(test)]
+mod time_tests;

@@ -2,16 +2,15 @@
 //! with a test connection, and only then make it current. Undo swaps the
 //! previous key back.
 
-use chrono::Utc;
 use secrecy::SecretString;
 
 use crate::domain::{AuditAction, KeyRotation, ServerField, ServerId, ServerView, TestOutcome};
 use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::mcp::McpTarget;
+use crate::server::ports::Ports;
 use crate::server::services::audit::{self, server_target};
 use crate::server::services::servers::{self, outcome_of, snapshot_of, view};
-use crate::server::state::AppState;
 use crate::server::store::ServerRecord;
 use crate::server::vault::VaultError;
 
@@ -27,36 +26,36 @@ fn secret_ref_of(row: &ServerRecord) -> ServiceResult<&str> {
 /// Returns the test of the new key. `ok: false` means the old key is still
 /// current and the outcome says why the new one was refused.
 pub async fn rotate(
-    state: &AppState,
+    ports: &Ports,
     actor: &Actor,
     id: ServerId,
     mut rotation: KeyRotation,
 ) -> ServiceResult<TestOutcome> {
     actor.require_admin()?;
     rotation.validate()?;
-    let row = servers::row(state, actor, id).await?;
+    let row = servers::row(ports, actor, id).await?;
     let secret_ref = secret_ref_of(&row)?;
     let target = server_target(row.id, &row.name);
     let fail =
-        |detail: String| audit::record(state, actor, AuditAction::KeyRotate, &target, Err(detail));
+        |detail: String| audit::record(ports, actor, AuditAction::KeyRotate, &target, Err(detail));
 
     let key = SecretString::from(std::mem::take(&mut rotation.api_key));
-    if let Err(e) = state.vault.stage(secret_ref, &key).await {
+    if let Err(e) = ports.vault.stage(secret_ref, &key).await {
         fail(format!("staging the new key: {e}")).await;
         return Err(e.into());
     }
-    let outcome = outcome_of(
-        state
-            .mcp
-            .test(&McpTarget::with_server_key(
-                &row.url,
-                row.transport,
-                Some(&key),
-            ))
-            .await,
-    );
+    let result = ports
+        .mcp
+        .test(&McpTarget::with_server_key(
+            &row.url,
+            row.transport,
+            Some(&key),
+        ))
+        .await;
+    // Stamped when the test ends, as the snapshot's point in time.
+    let outcome = outcome_of(result, ports.clock.now());
     if let Some(error) = &outcome.error {
-        if let Err(e) = state.vault.discard_pending(secret_ref).await {
+        if let Err(e) = ports.vault.discard_pending(secret_ref).await {
             // Harmless: the pending version is never read, and the next
             // rotation replaces it.
             tracing::warn!(error = %e, secret_ref, "could not discard a refused pending key");
@@ -69,28 +68,28 @@ pub async fn rotate(
         .await;
         return Ok(outcome);
     }
-    if let Err(e) = state.vault.promote(secret_ref).await {
+    if let Err(e) = ports.vault.promote(secret_ref).await {
         fail(format!("promoting the new key: {e}")).await;
         return Err(e.into());
     }
-    let now = Utc::now();
-    state
+    let now = ports.clock.now();
+    ports
         .store
         .mark_credential_rotated(actor.tenant_id, id, now)
         .await?;
-    state
+    ports
         .store
         .save_test_snapshot(actor.tenant_id, id, &snapshot_of(&outcome))
         .await?;
     tracing::info!(tenant = %actor.tenant_slug, server = %id, actor = %actor.username, "key rotated");
-    audit::record(state, actor, AuditAction::KeyRotate, &target, Ok(())).await;
+    audit::record(ports, actor, AuditAction::KeyRotate, &target, Ok(())).await;
     Ok(outcome)
 }
 
 /// Makes the previous key current again (and the rotated-away key previous).
-pub async fn undo(state: &AppState, actor: &Actor, id: ServerId) -> ServiceResult<ServerView> {
+pub async fn undo(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<ServerView> {
     actor.require_admin()?;
-    let row = servers::row(state, actor, id).await?;
+    let row = servers::row(ports, actor, id).await?;
     let secret_ref = secret_ref_of(&row)?;
     let target = server_target(row.id, &row.name);
     let nothing_to_undo = || {
@@ -102,13 +101,13 @@ pub async fn undo(state: &AppState, actor: &Actor, id: ServerId) -> ServiceResul
     if row.credential_rotated_at.is_none() {
         return Err(nothing_to_undo());
     }
-    match state.vault.restore_previous(secret_ref).await {
+    match ports.vault.restore_previous(secret_ref).await {
         Ok(()) => {}
         Err(VaultError::NoVersion { .. }) => return Err(nothing_to_undo()),
         Err(e) => {
             let detail = format!("restoring the previous key: {e}");
             audit::record(
-                state,
+                ports,
                 actor,
                 AuditAction::KeyRotateUndo,
                 &target,
@@ -118,11 +117,11 @@ pub async fn undo(state: &AppState, actor: &Actor, id: ServerId) -> ServiceResul
             return Err(e.into());
         }
     }
-    state
+    ports
         .store
-        .mark_credential_rotated(actor.tenant_id, id, Utc::now())
+        .mark_credential_rotated(actor.tenant_id, id, ports.clock.now())
         .await?;
     tracing::info!(tenant = %actor.tenant_slug, server = %id, actor = %actor.username, "key rotation undone");
-    audit::record(state, actor, AuditAction::KeyRotateUndo, &target, Ok(())).await;
-    Ok(view(&servers::row(state, actor, id).await?))
+    audit::record(ports, actor, AuditAction::KeyRotateUndo, &target, Ok(())).await;
+    Ok(view(&servers::row(ports, actor, id).await?))
 }

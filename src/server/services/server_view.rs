@@ -1,12 +1,14 @@
 //! How a server row reads to clients, and how a test outcome is stored on it.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::domain::{ServerView, TestError, TestOutcome, ToolInfo};
 use crate::server::store::{ServerRecord, TestSnapshot};
 
-pub(crate) fn outcome_of(result: Result<Vec<ToolInfo>, TestError>) -> TestOutcome {
-    let tested_at = Utc::now();
+pub(crate) fn outcome_of(
+    result: Result<Vec<ToolInfo>, TestError>,
+    tested_at: DateTime<Utc>,
+) -> TestOutcome {
     match result {
         Ok(tools) => TestOutcome {
             ok: true,

@@ -1,8 +1,6 @@
 //! MCP server registrations: register (vault, then row), list, change,
 //! delete, and test. Every call is scoped to the actor's tenant.
 
-use chrono::Utc;
-
 use crate::domain::listing::MAX_PER_PAGE;
 use crate::domain::server::slugify;
 use crate::domain::validation::validate_url;
@@ -13,11 +11,11 @@ use crate::domain::{
 use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::mcp::McpTarget;
+use crate::server::ports::Ports;
 use crate::server::services::audit::{self, server_target};
 use crate::server::services::credentials;
 pub use crate::server::services::server_view::view;
 pub(super) use crate::server::services::server_view::{outcome_of, snapshot_of};
-use crate::server::state::AppState;
 use crate::server::store::{NewServerRecord, ServerRecord, ServerUpdate, StoreError};
 use crate::server::vault::Vault;
 
@@ -34,12 +32,12 @@ fn duplicate_or(e: StoreError) -> ServiceError {
 }
 
 pub async fn list(
-    state: &AppState,
+    ports: &Ports,
     actor: &Actor,
     query: ListQuery<ServerSort>,
 ) -> ServiceResult<Page<ServerSummary>> {
     let query = query.normalized();
-    let (rows, total) = state.store.list_servers(actor.tenant_id, &query).await?;
+    let (rows, total) = ports.store.list_servers(actor.tenant_id, &query).await?;
     Ok(Page {
         items: rows.iter().map(|r| view(r).summary()).collect(),
         total,
@@ -50,7 +48,7 @@ pub async fn list(
 
 /// Every server of the tenant, oldest first, for the REST lists (which are
 /// not paged); read a page at a time so no one query is unbounded.
-pub async fn list_all(state: &AppState, actor: &Actor) -> ServiceResult<Vec<ServerView>> {
+pub async fn list_all(ports: &Ports, actor: &Actor) -> ServiceResult<Vec<ServerView>> {
     let mut query = ListQuery {
         page: 1,
         per_page: MAX_PER_PAGE,
@@ -60,7 +58,7 @@ pub async fn list_all(state: &AppState, actor: &Actor) -> ServiceResult<Vec<Serv
     };
     let mut all = Vec::new();
     loop {
-        let (rows, total) = state.store.list_servers(actor.tenant_id, &query).await?;
+        let (rows, total) = ports.store.list_servers(actor.tenant_id, &query).await?;
         let done = rows.is_empty();
         all.extend(rows.iter().map(view));
         if done || all.len() as u64 >= total {
@@ -70,17 +68,13 @@ pub async fn list_all(state: &AppState, actor: &Actor) -> ServiceResult<Vec<Serv
     }
 }
 
-pub async fn get(state: &AppState, actor: &Actor, id: ServerId) -> ServiceResult<ServerView> {
-    Ok(view(&row(state, actor, id).await?))
+pub async fn get(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<ServerView> {
+    Ok(view(&row(ports, actor, id).await?))
 }
 
 /// The actor's tenant's server, or 404.
-pub(super) async fn row(
-    state: &AppState,
-    actor: &Actor,
-    id: ServerId,
-) -> ServiceResult<ServerRecord> {
-    state
+pub(super) async fn row(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<ServerRecord> {
+    ports
         .store
         .server(actor.tenant_id, id)
         .await?
@@ -89,18 +83,14 @@ pub(super) async fn row(
 
 /// Registers a server from the admin page or seed 002: a Tenant API Key
 /// server must come with its key.
-pub async fn register(
-    state: &AppState,
-    actor: &Actor,
-    new: NewServer,
-) -> ServiceResult<ServerView> {
-    register_with(state, actor, new, KeyRule::Required).await
+pub async fn register(ports: &Ports, actor: &Actor, new: NewServer) -> ServiceResult<ServerView> {
+    register_with(ports, actor, new, KeyRule::Required).await
 }
 
 /// The saga: the key goes to the vault first, the row holds only its reference,
 /// and if the row cannot be written the secret is deleted again.
 pub async fn register_with(
-    state: &AppState,
+    ports: &Ports,
     actor: &Actor,
     mut new: NewServer,
     key_rule: KeyRule,
@@ -111,12 +101,12 @@ pub async fn register_with(
     let target = format!("{} (new server)", new.name);
     let secret_ref = match (new.auth_type, new.api_key.take()) {
         (AuthType::Token, Some(key)) => {
-            match credentials::store_new(state, actor, &slug, key).await {
+            match credentials::store_new(ports, actor, &slug, key).await {
                 Ok(secret_ref) => Some(secret_ref),
                 Err(e) => {
                     let detail = format!("credential vault: {e}");
                     audit::record(
-                        state,
+                        ports,
                         actor,
                         AuditAction::ServerRegister,
                         &target,
@@ -129,7 +119,7 @@ pub async fn register_with(
         }
         _ => None,
     };
-    let inserted = state
+    let inserted = ports
         .store
         .insert_server(&NewServerRecord {
             tenant_id: actor.tenant_id,
@@ -142,19 +132,19 @@ pub async fn register_with(
             enabled: new.enabled.unwrap_or(true),
             featured: new.featured,
             secret_ref: secret_ref.clone(),
-            now: Utc::now(),
+            now: ports.clock.now(),
         })
         .await;
     match inserted {
         Ok(row) => {
             tracing::info!(tenant = %actor.tenant_slug, server = %row.id, actor = %actor.username, "server registered");
             let target = server_target(row.id, &row.name);
-            audit::record(state, actor, AuditAction::ServerRegister, &target, Ok(())).await;
+            audit::record(ports, actor, AuditAction::ServerRegister, &target, Ok(())).await;
             Ok(view(&row))
         }
         Err(e) => {
             if let Some(secret_ref) = secret_ref {
-                discard_secret(state.vault.as_ref(), &secret_ref).await;
+                discard_secret(ports.vault.as_ref(), &secret_ref).await;
             }
             let e = duplicate_or(e);
             let detail = match &e {
@@ -162,7 +152,7 @@ pub async fn register_with(
                 other => other.to_string(),
             };
             audit::record(
-                state,
+                ports,
                 actor,
                 AuditAction::ServerRegister,
                 &target,
@@ -184,18 +174,18 @@ pub(super) async fn discard_secret(vault: &dyn Vault, secret_ref: &str) {
 /// Applies a partial update from the admin page or seed 002: a server that
 /// ends up with Tenant API Key auth must have a key.
 pub async fn update(
-    state: &AppState,
+    ports: &Ports,
     actor: &Actor,
     id: ServerId,
     patch: ServerPatch,
 ) -> ServiceResult<ServerView> {
-    update_with(state, actor, id, patch, KeyRule::Required).await
+    update_with(ports, actor, id, patch, KeyRule::Required).await
 }
 
 /// Applies a partial update. A new key (or a change of auth type) goes to
 /// the vault first; if the row then cannot be written, the vault is put back.
 pub async fn update_with(
-    state: &AppState,
+    ports: &Ports,
     actor: &Actor,
     id: ServerId,
     mut patch: ServerPatch,
@@ -203,7 +193,7 @@ pub async fn update_with(
 ) -> ServiceResult<ServerView> {
     actor.require_admin()?;
     patch.validate()?;
-    let current = row(state, actor, id).await?;
+    let current = row(ports, actor, id).await?;
     let transport = patch.transport.unwrap_or(current.transport);
     let url = patch.url.as_deref().unwrap_or(&current.url);
     validate_url(url, transport).map_err(|e| ServiceError::Invalid(vec![e]))?;
@@ -223,12 +213,12 @@ pub async fn update_with(
     }
     let target = server_target(current.id, &current.name);
     let change =
-        match credentials::apply(state, actor, &current, auth_type, patch.api_key.take()).await {
+        match credentials::apply(ports, actor, &current, auth_type, patch.api_key.take()).await {
             Ok(change) => change,
             Err(e) => {
                 let detail = format!("credential vault: {e}");
                 audit::record(
-                    state,
+                    ports,
                     actor,
                     AuditAction::ServerUpdate,
                     &target,
@@ -248,27 +238,27 @@ pub async fn update_with(
         enabled: patch.enabled,
         featured: patch.featured,
         secret_ref: change.ref_change(&current),
-        now: Utc::now(),
+        now: ports.clock.now(),
     };
-    let written = state
+    let written = ports
         .store
         .update_server(actor.tenant_id, id, &update)
         .await;
     let row = match written {
         Ok(Some(row)) => row,
         Ok(None) => {
-            change.revert(state).await;
+            change.revert(ports).await;
             // Deleted meanwhile, or another update changed the key first.
-            return Err(match state.store.server(actor.tenant_id, id).await? {
+            return Err(match ports.store.server(actor.tenant_id, id).await? {
                 Some(_) => ServiceError::invalid(ServerField::API_KEY, KEY_RACE),
                 None => ServiceError::NotFound,
             });
         }
         Err(e) => {
-            change.revert(state).await;
+            change.revert(ports).await;
             let e = duplicate_or(e);
             audit::record(
-                state,
+                ports,
                 actor,
                 AuditAction::ServerUpdate,
                 &target,
@@ -280,60 +270,60 @@ pub async fn update_with(
     };
     tracing::info!(tenant = %actor.tenant_slug, server = %id, actor = %actor.username, "server updated");
     let target = server_target(row.id, &row.name);
-    audit::record(state, actor, AuditAction::ServerUpdate, &target, Ok(())).await;
-    if change.commit(state, actor, id).await? {
+    audit::record(ports, actor, AuditAction::ServerUpdate, &target, Ok(())).await;
+    if change.commit(ports, actor, id).await? {
         // A replaced key marked the row rotated; answer with that.
-        return get(state, actor, id).await;
+        return get(ports, actor, id).await;
     }
     Ok(view(&row))
 }
 
-pub async fn delete(state: &AppState, actor: &Actor, id: ServerId) -> ServiceResult<()> {
+pub async fn delete(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<()> {
     actor.require_admin()?;
-    let row = state
+    let row = ports
         .store
         .delete_server(actor.tenant_id, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     if let Some(secret_ref) = &row.secret_ref {
-        discard_secret(state.vault.as_ref(), secret_ref).await;
+        discard_secret(ports.vault.as_ref(), secret_ref).await;
     }
     tracing::info!(tenant = %actor.tenant_slug, server = %id, actor = %actor.username, "server deleted");
     let target = server_target(row.id, &row.name);
-    audit::record(state, actor, AuditAction::ServerDelete, &target, Ok(())).await;
+    audit::record(ports, actor, AuditAction::ServerDelete, &target, Ok(())).await;
     Ok(())
 }
 
 /// Connects, lists the tools, and stores the outcome as the server's snapshot.
 /// A vault failure is an error of its own and leaves the snapshot alone.
-pub async fn test(state: &AppState, actor: &Actor, id: ServerId) -> ServiceResult<TestOutcome> {
+pub async fn test(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<TestOutcome> {
     actor.require_admin()?;
-    let row = row(state, actor, id).await?;
+    let row = row(ports, actor, id).await?;
     let credential = match &row.secret_ref {
         Some(secret_ref) => {
             let target = server_target(row.id, &row.name);
-            let read = state.vault.get(secret_ref).await;
+            let read = ports.vault.get(secret_ref).await;
             let outcome = match &read {
                 Ok(_) => Ok(()),
                 Err(e) => Err(format!("for a test connection: {e}")),
             };
-            audit::record(state, actor, AuditAction::SecretRead, &target, outcome).await;
+            audit::record(ports, actor, AuditAction::SecretRead, &target, outcome).await;
             Some(read?)
         }
         None => None,
     };
-    let outcome = outcome_of(
-        state
-            .mcp
-            .test(&McpTarget::with_server_key(
-                &row.url,
-                row.transport,
-                credential.as_ref(),
-            ))
-            .await,
-    );
+    let result = ports
+        .mcp
+        .test(&McpTarget::with_server_key(
+            &row.url,
+            row.transport,
+            credential.as_ref(),
+        ))
+        .await;
+    // Stamped when the test ends, as the snapshot's point in time.
+    let outcome = outcome_of(result, ports.clock.now());
     // A concurrent delete makes this a no-op; the caller still sees the outcome.
-    state
+    ports
         .store
         .save_test_snapshot(actor.tenant_id, id, &snapshot_of(&outcome))
         .await?;

@@ -4,7 +4,7 @@
 //! stored: with that much entropy a slow hash buys nothing, and the lookup
 //! must be one indexed read per request.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use rand::RngCore;
 
 use crate::domain::{
@@ -13,10 +13,10 @@ use crate::domain::{
 use crate::server::auth::session::token_hash;
 use crate::server::auth::{Actor, rate_limit};
 use crate::server::error::{ServiceError, ServiceResult};
+use crate::server::ports::Ports;
 use crate::server::services::accounts::actor_of;
 use crate::server::services::audit;
-use crate::server::state::AppState;
-use crate::server::store::{NewTokenRecord, Store, StoreError, TokenRecord};
+use crate::server::store::{NewTokenRecord, StoreError, TokenRecord};
 
 pub const TOKEN_PREFIX: &str = "sbt_";
 const SECRET_HEX_LEN: usize = 48;
@@ -53,21 +53,22 @@ pub fn view(r: &TokenRecord) -> ApiTokenView {
 /// Creates a token for a user in a tenant. Shared by the Settings page and
 /// the `tokens create` command; callers check who may do it.
 pub async fn issue(
-    store: &dyn Store,
+    ports: &Ports,
     tenant_id: TenantId,
     user_id: UserId,
     mut new: NewApiToken,
 ) -> ServiceResult<CreatedToken> {
     new.validate()?;
     let secret = generate();
-    let record = store
+    let record = ports
+        .store
         .create_token(&NewTokenRecord {
             tenant_id,
             user_id,
             name: new.name,
             prefix: secret[..SHOWN_PREFIX_LEN].to_owned(),
             token_hash: token_hash(&secret),
-            created_at: Utc::now(),
+            created_at: ports.clock.now(),
         })
         .await
         .map_err(|e| match e {
@@ -81,20 +82,16 @@ pub async fn issue(
 }
 
 /// Any member may hold tokens; a token acts with its owner's current role.
-pub async fn create(
-    state: &AppState,
-    actor: &Actor,
-    new: NewApiToken,
-) -> ServiceResult<CreatedToken> {
-    let created = issue(state.store.as_ref(), actor.tenant_id, actor.user_id, new).await?;
+pub async fn create(ports: &Ports, actor: &Actor, new: NewApiToken) -> ServiceResult<CreatedToken> {
+    let created = issue(ports, actor.tenant_id, actor.user_id, new).await?;
     let target = format!("{} ({})", created.token.name, created.token.prefix);
-    audit::record(state, actor, AuditAction::TokenCreate, &target, Ok(())).await;
+    audit::record(ports, actor, AuditAction::TokenCreate, &target, Ok(())).await;
     tracing::info!(tenant = %actor.tenant_slug, user = %actor.username, token = %created.token.id, "api token created");
     Ok(created)
 }
 
-pub async fn list(state: &AppState, actor: &Actor) -> ServiceResult<Vec<ApiTokenView>> {
-    let rows = state
+pub async fn list(ports: &Ports, actor: &Actor) -> ServiceResult<Vec<ApiTokenView>> {
+    let rows = ports
         .store
         .list_tokens(actor.tenant_id, actor.user_id)
         .await?;
@@ -102,14 +99,14 @@ pub async fn list(state: &AppState, actor: &Actor) -> ServiceResult<Vec<ApiToken
 }
 
 /// Revokes one of the caller's own tokens; anyone else's answers 404.
-pub async fn revoke(state: &AppState, actor: &Actor, id: TokenId) -> ServiceResult<()> {
-    let row = state
+pub async fn revoke(ports: &Ports, actor: &Actor, id: TokenId) -> ServiceResult<()> {
+    let row = ports
         .store
-        .revoke_token(actor.tenant_id, actor.user_id, id, Utc::now())
+        .revoke_token(actor.tenant_id, actor.user_id, id, ports.clock.now())
         .await?
         .ok_or(ServiceError::NotFound)?;
     let target = format!("{} ({})", row.name, row.prefix);
-    audit::record(state, actor, AuditAction::TokenRevoke, &target, Ok(())).await;
+    audit::record(ports, actor, AuditAction::TokenRevoke, &target, Ok(())).await;
     tracing::info!(tenant = %actor.tenant_slug, user = %actor.username, token = %id, "api token revoked");
     Ok(())
 }
@@ -122,11 +119,12 @@ pub async fn revoke(state: &AppState, actor: &Actor, id: TokenId) -> ServiceResu
 /// 192-bit token is hopeless anyway, so the limit only caps the cost of
 /// failed attempts (and slows anyone probing with stolen prefixes).
 pub async fn actor_for_token(
-    store: &dyn Store,
+    ports: &Ports,
     token: &str,
     client_ip: &str,
     limit: i64,
 ) -> ServiceResult<Actor> {
+    let store = ports.store.as_ref();
     let record = if well_formed(token) {
         store.token_by_hash(&token_hash(token)).await?
     } else {
@@ -134,7 +132,7 @@ pub async fn actor_for_token(
     };
     let live = record.filter(|r| r.revoked_at.is_none());
     let actor = match live {
-        Some(r) => match actor_of(store, r.tenant_id, r.user_id).await {
+        Some(r) => match actor_of(ports, r.tenant_id, r.user_id).await {
             Ok(actor) => Some((actor, r)),
             // The owner left the tenant: the token is dead, count it like one.
             Err(ServiceError::Unauthorized) => None,
@@ -144,17 +142,17 @@ pub async fn actor_for_token(
     };
     let Some((actor, record)) = actor else {
         let keys = [(format!("token-{}", rate_limit::ip_key(client_ip)), limit)];
-        if let Some(wait) = rate_limit::check(store, &keys).await? {
+        if let Some(wait) = rate_limit::check(store, &keys, ports.clock.now()).await? {
             tracing::warn!(client_ip, "api token attempts rate limited");
             return Err(ServiceError::RateLimited(wait));
         }
-        rate_limit::record(store, &keys).await?;
+        rate_limit::record(store, &keys, ports.clock.now()).await?;
         tracing::info!(client_ip, "api token refused");
         return Err(ServiceError::Unauthorized);
     };
     // The row in hand says whether a write is due; most requests need none
     // (the store's own guard settles races between replicas).
-    let now = Utc::now();
+    let now = ports.clock.now();
     if record.last_used_at.is_none_or(|at| now - at >= TOUCH_EVERY)
         && let Err(e) = store.touch_token(record.id, now, TOUCH_EVERY).await
     {

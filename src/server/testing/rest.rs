@@ -8,7 +8,7 @@ use crate::server::services::tokens;
 impl TestApp {
     /// An API token for a user made by [`TestApp::user`], in that tenant.
     pub async fn token(&self, tenant: &str, email: &str) -> String {
-        let store = self.state.store.as_ref();
+        let store = self.state.ports.store.as_ref();
         let tenant = store
             .tenant_by_slug(tenant)
             .await
@@ -20,7 +20,7 @@ impl TestApp {
             .expect("user query")
             .expect("user");
         let name = format!("test {}", &crate::server::auth::session::new_token()[..16]);
-        tokens::issue(store, tenant.id, user.id, NewApiToken { name })
+        tokens::issue(&self.state.ports, tenant.id, user.id, NewApiToken { name })
             .await
             .expect("token")
             .secret

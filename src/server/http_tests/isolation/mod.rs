@@ -50,7 +50,7 @@ async fn seed(app: &TestApp) -> World {
         )
         .await;
     assert_eq!(created.status, 201, "{}", created.body);
-    let store = app.state.store.as_ref();
+    let store = app.state.ports.store.as_ref();
     let tenant = store
         .tenant_by_slug("acme")
         .await
@@ -62,7 +62,7 @@ async fn seed(app: &TestApp) -> World {
         .expect("q")
         .expect("ann");
     let named = tokens::issue(
-        store,
+        &app.state.ports,
         tenant.id,
         ann.id,
         NewApiToken {

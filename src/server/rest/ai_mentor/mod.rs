@@ -65,7 +65,7 @@ async fn list(
     caller: MentorCaller,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<MentorServer>>, MentorError> {
-    let servers = servers::list_all(&state, &caller).await?;
+    let servers = servers::list_all(&state.ports, &caller).await?;
     Ok(Json(servers.into_iter().map(Into::into).collect()))
 }
 
@@ -90,7 +90,7 @@ async fn create(
         featured: body.boolean("is_featured").unwrap_or(false),
     };
     body.finish()?;
-    let view = servers::register_with(&state, &caller, new, KeyRule::MayFollow).await?;
+    let view = servers::register_with(&state.ports, &caller, new, KeyRule::MayFollow).await?;
     Ok((StatusCode::CREATED, Json(view.into())))
 }
 
@@ -103,7 +103,7 @@ async fn retrieve(
     id: MentorId,
     State(state): State<AppState>,
 ) -> Result<Json<MentorServer>, MentorError> {
-    Ok(Json(servers::get(&state, &caller, *id).await?.into()))
+    Ok(Json(servers::get(&state.ports, &caller, *id).await?.into()))
 }
 
 /// Update a server record: `name` and `url` required, the rest as given.
@@ -118,7 +118,9 @@ async fn replace(
 ) -> Result<Json<MentorServer>, MentorError> {
     let patch = read_patch(body, true)?;
     Ok(Json(
-        servers::update(&state, &caller, *id, patch).await?.into(),
+        servers::update(&state.ports, &caller, *id, patch)
+            .await?
+            .into(),
     ))
 }
 
@@ -134,7 +136,9 @@ async fn patch(
 ) -> Result<Json<MentorServer>, MentorError> {
     let patch = read_patch(body, false)?;
     Ok(Json(
-        servers::update(&state, &caller, *id, patch).await?.into(),
+        servers::update(&state.ports, &caller, *id, patch)
+            .await?
+            .into(),
     ))
 }
 
@@ -147,6 +151,6 @@ async fn destroy(
     id: MentorId,
     State(state): State<AppState>,
 ) -> Result<StatusCode, MentorError> {
-    servers::delete(&state, &caller, *id).await?;
+    servers::delete(&state.ports, &caller, *id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

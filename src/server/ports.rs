@@ -1,0 +1,52 @@
+//! What services work with: the store, the vault, the MCP client, outbound
+//! HTTP and the clock, each behind a trait or a cheap handle. Services take
+//! `&Ports` and nothing wider, so a test can swap any one of them (a fixed
+//! clock, a failing vault) without an HTTP server or a configuration.
+
+use std::sync::Arc;
+
+use crate::server::clock::{Clock, SystemClock};
+use crate::server::config::Config;
+use crate::server::mcp::McpClient;
+use crate::server::outbound::{Outbound, OutboundPolicy};
+use crate::server::store::{self, Store};
+use crate::server::vault::{self, Vault};
+
+#[derive(Clone)]
+pub struct Ports {
+    pub store: Arc<dyn Store>,
+    pub vault: Arc<dyn Vault>,
+    /// Goes out through `outbound`.
+    pub mcp: McpClient,
+    /// SSRF-guarded HTTP for every admin-supplied URL.
+    pub outbound: Outbound,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Ports {
+    /// Connects to the configured database and opens the rest. The server
+    /// and every CLI command build their ports here, so the two cannot
+    /// drift apart.
+    pub async fn open(config: &Config) -> anyhow::Result<Self> {
+        config.validate()?;
+        let store = store::connect(&config.database_url()).await?;
+        Self::on_store(config, store).await
+    }
+
+    /// As [`Ports::open`], on a store already connected (a command that
+    /// must use the database before it may open the vault).
+    pub async fn on_store(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<Self> {
+        let vault = vault::open(config, store.clone()).await?;
+        let outbound = Outbound::new(
+            OutboundPolicy::new(config.outbound_allow()?),
+            config.mcp_timeout,
+        )?;
+        Ok(Self {
+            store,
+            vault,
+            mcp: McpClient::new(outbound.clone()),
+            outbound,
+            clock: Arc::new(SystemClock),
+        })
+    }
+}
