@@ -10,6 +10,7 @@ pub mod audit;
 mod credentials;
 pub mod directory;
 pub mod rotation;
+mod secrets;
 mod server_view;
 pub mod servers;
 pub mod tokens;

@@ -10,6 +10,7 @@ use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::mcp::McpTarget;
 use crate::server::ports::Ports;
 use crate::server::services::audit::{self, server_target};
+use crate::server::services::secrets;
 use crate::server::services::servers::{self, outcome_of, snapshot_of, view};
 use crate::server::store::ServerRecord;
 use crate::server::vault::VaultError;
@@ -55,11 +56,7 @@ pub async fn rotate(
     // Stamped when the test ends, as the snapshot's point in time.
     let outcome = outcome_of(result, ports.clock.now());
     if let Some(error) = &outcome.error {
-        if let Err(e) = ports.vault.discard_pending(secret_ref).await {
-            // Harmless: the pending version is never read, and the next
-            // rotation replaces it.
-            tracing::warn!(error = %e, secret_ref, "could not discard a refused pending key");
-        }
+        secrets::discard_pending(ports, secret_ref).await;
         fail(format!(
             "the new key failed its test ({}): {}",
             error.class.as_str(),

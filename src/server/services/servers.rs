@@ -13,11 +13,10 @@ use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::mcp::McpTarget;
 use crate::server::ports::Ports;
 use crate::server::services::audit::{self, server_target};
-use crate::server::services::credentials;
 pub use crate::server::services::server_view::view;
 pub(super) use crate::server::services::server_view::{outcome_of, snapshot_of};
+use crate::server::services::{credentials, secrets};
 use crate::server::store::{NewServerRecord, ServerRecord, ServerUpdate, StoreError};
-use crate::server::vault::Vault;
 
 const DUPLICATE_NAME: &str = "A server with this name already exists in this tenant.";
 const KEY_RACE: &str =
@@ -101,7 +100,7 @@ pub async fn register_with(
     let target = format!("{} (new server)", new.name);
     let secret_ref = match (new.auth_type, new.api_key.take()) {
         (AuthType::Token, Some(key)) => {
-            match credentials::store_new(ports, actor, &slug, key).await {
+            match secrets::create(ports, &credentials::owner(actor, &slug), key).await {
                 Ok(secret_ref) => Some(secret_ref),
                 Err(e) => {
                     let detail = format!("credential vault: {e}");
@@ -144,7 +143,7 @@ pub async fn register_with(
         }
         Err(e) => {
             if let Some(secret_ref) = secret_ref {
-                discard_secret(ports.vault.as_ref(), &secret_ref).await;
+                secrets::discard(ports, &secret_ref).await;
             }
             let e = duplicate_or(e);
             let detail = match &e {
@@ -161,13 +160,6 @@ pub async fn register_with(
             .await;
             Err(e)
         }
-    }
-}
-
-/// Best-effort compensation; a failure here leaves an orphan for the sweeper.
-pub(super) async fn discard_secret(vault: &dyn Vault, secret_ref: &str) {
-    if let Err(e) = vault.delete(secret_ref).await {
-        tracing::error!(secret_ref, error = %e, "could not delete an orphaned secret");
     }
 }
 
@@ -237,7 +229,7 @@ pub async fn update_with(
         auth_type: patch.auth_type,
         enabled: patch.enabled,
         featured: patch.featured,
-        secret_ref: change.ref_change(&current),
+        secret_ref: change.ref_change(current.secret_ref.as_ref()),
         now: ports.clock.now(),
     };
     let written = ports
@@ -271,7 +263,7 @@ pub async fn update_with(
     tracing::info!(tenant = %actor.tenant_slug, server = %id, actor = %actor.username, "server updated");
     let target = server_target(row.id, &row.name);
     audit::record(ports, actor, AuditAction::ServerUpdate, &target, Ok(())).await;
-    if change.commit(ports, actor, id).await? {
+    if credentials::commit(ports, actor, id, &change).await? {
         // A replaced key marked the row rotated; answer with that.
         return get(ports, actor, id).await;
     }
@@ -286,7 +278,7 @@ pub async fn delete(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult
         .await?
         .ok_or(ServiceError::NotFound)?;
     if let Some(secret_ref) = &row.secret_ref {
-        discard_secret(ports.vault.as_ref(), secret_ref).await;
+        secrets::discard(ports, secret_ref).await;
     }
     tracing::info!(tenant = %actor.tenant_slug, server = %id, actor = %actor.username, "server deleted");
     let target = server_target(row.id, &row.name);
