@@ -3,19 +3,17 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::layout::Layout;
 use crate::api::audit::list_audit;
 use crate::app::components::data_table::Pager;
 use crate::app::components::time::when;
 use crate::domain::{AppError, AuditAction, AuditEvent, AuditOutcome, AuditQuery};
 
+/// The page inside the signed-in layout (see `app::App`'s routes).
 #[component]
 pub fn AuditPage() -> impl IntoView {
     view! {
         <Title text="Audit log" />
-        <Layout>
-            <AuditView />
-        </Layout>
+        <AuditView />
     }
 }
 

@@ -7,20 +7,19 @@ mod rotate_key;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::layout::{AdminOnly, Layout};
+use super::layout::AdminOnly;
 use crate::api::servers::list_servers;
 use crate::app::components::data_table::{Column, DataTable, Pager};
 use crate::domain::{ListQuery, ServerId, ServerSort, ServerSummary, SortDir};
 use add_dialog::AddServerDialog;
 use detail_dialog::ServerDetailDialog;
 
+/// The page inside the signed-in layout (see `app::App`'s routes).
 #[component]
 pub fn ServersPage() -> impl IntoView {
     view! {
         <Title text="MCP Servers" />
-        <Layout>
-            <ServersView />
-        </Layout>
+        <ServersView />
     }
 }
 
