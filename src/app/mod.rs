@@ -2,6 +2,7 @@
 //! the server functions in `crate::api`.
 
 pub mod components;
+pub mod list_url;
 pub mod pages;
 
 use leptos::prelude::*;
