@@ -2,15 +2,17 @@
 //! the server functions in `crate::api`.
 
 pub mod components;
+pub mod list_url;
 pub mod pages;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use components::toasts::{ToastRegion, provide_toasts};
 use pages::audit::AuditPage;
+use pages::layout::SignedInLayout;
 use pages::login::LoginPage;
 use pages::not_found::NotFound;
 use pages::servers::ServersPage;
@@ -43,10 +45,16 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| if page.is_empty() { "Switchboard".to_owned() } else { format!("{page} · Switchboard") } />
         <Router>
             <Routes fallback=NotFound>
+                // Sign-in has no signed-in frame.
                 <Route path=path!("/login") view=LoginPage />
-                <Route path=path!("/mcp-servers") view=ServersPage />
-                <Route path=path!("/audit") view=AuditPage />
-                <Route path=path!("/settings/api-tokens") view=TokensPage />
+                // The signed-in pages share one layout, rendered once, with the
+                // page in its <Outlet/>. Each page is its own child route, so
+                // one can become a lazy route later without touching the rest.
+                <ParentRoute path=path!("") view=SignedInLayout>
+                    <Route path=path!("/mcp-servers") view=ServersPage />
+                    <Route path=path!("/audit") view=AuditPage />
+                    <Route path=path!("/settings/api-tokens") view=TokensPage />
+                </ParentRoute>
             </Routes>
         </Router>
         <ToastRegion />

@@ -141,3 +141,24 @@ pub fn Pager(
         </nav>
     }
 }
+
+/// An empty page of a list that is not empty: the URL asked for a page past
+/// the end (an old link, or the last rows were deleted). Offers the last page
+/// instead of claiming there is nothing at all.
+#[component]
+pub fn PastTheEnd(page_count: u32, #[prop(into)] on_page: Callback<u32>) -> impl IntoView {
+    let pages = if page_count == 1 {
+        "1 page".to_owned()
+    } else {
+        format!("{page_count} pages")
+    };
+    view! {
+        <div class="empty">
+            <p class="empty-title">"Nothing on this page"</p>
+            <p>{format!("The list has {pages}.")}</p>
+            <button class="button" type="button" on:click=move |_| on_page.run(page_count)>
+                {format!("Go to page {page_count}")}
+            </button>
+        </div>
+    }
+}

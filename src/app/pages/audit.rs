@@ -2,21 +2,38 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::params::ParamsMap;
 
-use super::layout::Layout;
 use crate::api::audit::list_audit;
-use crate::app::components::data_table::Pager;
+use crate::app::components::data_table::{Pager, PastTheEnd};
 use crate::app::components::time::when;
+use crate::app::list_url::{ListUrl, QueryString, page_param};
 use crate::domain::{AppError, AuditAction, AuditEvent, AuditOutcome, AuditQuery};
 
+/// The page inside the signed-in layout (see `app::App`'s routes).
 #[component]
 pub fn AuditPage() -> impl IntoView {
     view! {
         <Title text="Audit log" />
-        <Layout>
-            <AuditView />
-        </Layout>
+        <AuditView />
     }
+}
+
+/// `?page=2&action=key.rotate` (the action's stored name); a missing or
+/// unknown value is the default.
+fn query_from_url(params: &ParamsMap) -> AuditQuery {
+    AuditQuery {
+        page: page_param(params),
+        action: params.get_str("action").and_then(AuditAction::parse),
+        ..AuditQuery::default()
+    }
+}
+
+fn query_to_url(q: &AuditQuery) -> String {
+    QueryString::default()
+        .set("page", &q.page.to_string(), "1")
+        .set("action", q.action.map_or("", AuditAction::as_str), "")
+        .finish()
 }
 
 fn row(e: AuditEvent) -> impl IntoView {
@@ -38,10 +55,11 @@ fn row(e: AuditEvent) -> impl IntoView {
 
 #[component]
 fn AuditView() -> impl IntoView {
-    let query = RwSignal::new(AuditQuery::default());
+    let query = ListUrl::new(query_from_url, query_to_url);
     let version = RwSignal::new(0u32);
     let events = Resource::new(move || (query.get(), version.get()), |(q, _)| list_audit(q));
-    let selected = move || query.with(|q| q.action.map(|a| a.as_str()).unwrap_or(""));
+    let action = move || query.with(|q| q.action);
+    let selected = move || action().map_or("", AuditAction::as_str);
 
     view! {
         <div class="page-header">
@@ -57,17 +75,24 @@ fn AuditView() -> impl IntoView {
                     id="audit-action"
                     prop:value=selected
                     on:change:target=move |ev| {
-                        let action = AuditAction::parse(&ev.target().value());
-                        query.update(|q| {
-                            q.action = action;
+                        let chosen = AuditAction::parse(&ev.target().value());
+                        query.push(|q| {
+                            q.action = chosen;
                             q.page = 1;
                         });
                     }
                 >
-                    <option value="">"All actions"</option>
+                    // `selected` for the server-rendered page, `prop:value` once live.
+                    <option value="" selected=move || action().is_none()>"All actions"</option>
                     {AuditAction::ALL
                         .iter()
-                        .map(|&a| view! { <option value=a.as_str()>{a.label()}</option> })
+                        .map(|&a| {
+                            view! {
+                                <option value=a.as_str() selected=move || action() == Some(a)>
+                                    {a.label()}
+                                </option>
+                            }
+                        })
                         .collect_view()}
                 </select>
             </div>
@@ -86,6 +111,13 @@ fn AuditView() -> impl IntoView {
                                 "Retry"
                             </button>
                         </div>
+                    }
+                    .into_any(),
+                    Ok(page) if page.items.is_empty() && page.total > 0 => view! {
+                        <PastTheEnd
+                            page_count=page.page_count()
+                            on_page=move |p| query.push(|q| q.page = p)
+                        />
                     }
                     .into_any(),
                     Ok(page) if page.items.is_empty() => view! {
@@ -119,7 +151,7 @@ fn AuditView() -> impl IntoView {
                                 page_count=page_count
                                 total=page.total
                                 noun="event"
-                                on_page=move |p| query.update(|q| q.page = p)
+                                on_page=move |p| query.push(|q| q.page = p)
                             />
                         }
                         .into_any()
@@ -127,5 +159,33 @@ fn AuditView() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&'static str, &str)]) -> ParamsMap {
+        pairs.iter().map(|&(k, v)| (k, v.to_owned())).collect()
+    }
+
+    #[test]
+    fn the_url_round_trips_the_filter_and_page() {
+        let q = AuditQuery {
+            page: 3,
+            action: Some(AuditAction::KeyRotate),
+            ..AuditQuery::default()
+        };
+        assert_eq!(query_to_url(&q), "?page=3&action=key.rotate");
+        let parsed = query_from_url(&params(&[("page", "3"), ("action", "key.rotate")]));
+        assert_eq!(parsed, q);
+        assert_eq!(query_to_url(&AuditQuery::default()), "");
+    }
+
+    #[test]
+    fn an_unknown_action_means_all_actions() {
+        let parsed = query_from_url(&params(&[("action", "server.explode"), ("page", "-1")]));
+        assert_eq!(parsed, AuditQuery::default());
     }
 }

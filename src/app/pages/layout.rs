@@ -1,11 +1,14 @@
-//! The signed-in frame: header with tenant, user and sign-out.
+//! The signed-in frame: header with tenant, user and sign-out, around the
+//! page the route below it picked. It is the view of the parent route, so it
+//! renders once and stays put while client-side navigation swaps the page.
 
 use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
 
 use crate::api::auth::{SignOut, me};
 use crate::domain::SessionInfo;
 
-/// Who is signed in, loaded once per page and shared with its children.
+/// Who is signed in, loaded once by the layout and shared with every page.
 #[derive(Clone, Copy)]
 pub struct CurrentUser(pub Resource<Option<SessionInfo>>);
 
@@ -25,16 +28,25 @@ pub fn AdminOnly(children: ChildrenFn) -> impl IntoView {
     }
 }
 
-/// A nav link that marks itself as the current page.
+/// The main navigation. `<A>` navigates on the client and marks the link of
+/// the current page with `aria-current="page"`.
 #[component]
-fn NavLink(href: &'static str, label: &'static str) -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    let current = move || (location.pathname.get() == href).then_some("page");
-    view! { <a href=href aria-current=current>{label}</a> }
+fn MainNav() -> impl IntoView {
+    view! {
+        <nav aria-label="Main">
+            <ul class="nav-links">
+                <li><A href="/mcp-servers">"MCP Servers"</A></li>
+                <AdminOnly>
+                    <li><A href="/audit">"Audit"</A></li>
+                </AdminOnly>
+                <li><A href="/settings/api-tokens">"API tokens"</A></li>
+            </ul>
+        </nav>
+    }
 }
 
 #[component]
-pub fn Layout(children: Children) -> impl IntoView {
+pub fn SignedInLayout() -> impl IntoView {
     let user = Resource::new(|| (), |_| async { me().await.ok().flatten() });
     provide_context(CurrentUser(user));
     let sign_out = ServerAction::<SignOut>::new();
@@ -46,14 +58,10 @@ pub fn Layout(children: Children) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">
+            // A plain link: the router still navigates it on the client, and
+            // it does not claim `aria-current` next to the nav's own link.
             <a class="brand" href="/mcp-servers">"Switchboard"</a>
-            <nav aria-label="Main">
-                <NavLink href="/mcp-servers" label="MCP Servers" />
-                <AdminOnly>
-                    <NavLink href="/audit" label="Audit" />
-                </AdminOnly>
-                <NavLink href="/settings/api-tokens" label="API tokens" />
-            </nav>
+            <MainNav />
             <div class="who">
                 <Transition fallback=|| ()>
                     {move || {
@@ -79,7 +87,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
         </header>
         <main id="main" tabindex="-1">
-            {children()}
+            <Outlet />
         </main>
     }
 }

@@ -5,20 +5,19 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::layout::{CurrentUser, Layout};
+use super::layout::CurrentUser;
 use crate::api::tokens::{CreateToken, RevokeToken, list_tokens};
 use crate::app::components::form::{FieldErrorText, aria_bool};
 use crate::app::components::time::when;
 use crate::app::components::toasts::use_toasts;
 use crate::domain::{ApiTokenView, AppError, CreatedToken, NewApiToken};
 
+/// The page inside the signed-in layout (see `app::App`'s routes).
 #[component]
 pub fn TokensPage() -> impl IntoView {
     view! {
         <Title text="API tokens" />
-        <Layout>
-            <TokensView />
-        </Layout>
+        <TokensView />
     }
 }
 

@@ -6,22 +6,73 @@ mod rotate_key;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::params::ParamsMap;
 
-use super::layout::{AdminOnly, Layout};
+use super::layout::AdminOnly;
 use crate::api::servers::list_servers;
-use crate::app::components::data_table::{Column, DataTable, Pager};
+use crate::app::components::data_table::{Column, DataTable, Pager, PastTheEnd};
+use crate::app::list_url::{ListUrl, QueryString, page_param};
 use crate::domain::{ListQuery, ServerId, ServerSort, ServerSummary, SortDir};
 use add_dialog::AddServerDialog;
 use detail_dialog::ServerDetailDialog;
 
+/// The page inside the signed-in layout (see `app::App`'s routes).
 #[component]
 pub fn ServersPage() -> impl IntoView {
     view! {
         <Title text="MCP Servers" />
-        <Layout>
-            <ServersView />
-        </Layout>
+        <ServersView />
     }
+}
+
+/// How each sortable column is spelled in the URL (`?sort=tools`).
+const SORT_NAMES: [(ServerSort, &str); 6] = [
+    (ServerSort::Name, "name"),
+    (ServerSort::Transport, "transport"),
+    (ServerSort::AuthType, "auth"),
+    (ServerSort::ToolCount, "tools"),
+    (ServerSort::Status, "status"),
+    (ServerSort::CreatedAt, "created"),
+];
+
+fn sort_name(sort: ServerSort) -> &'static str {
+    SORT_NAMES
+        .iter()
+        .find(|(s, _)| *s == sort)
+        .map_or("name", |(_, name)| name)
+}
+
+/// `?page=2&sort=tools&dir=desc&q=git`; a missing or unknown value is the default.
+fn query_from_url(params: &ParamsMap) -> ListQuery<ServerSort> {
+    let sort = params
+        .get_str("sort")
+        .and_then(|v| SORT_NAMES.iter().find(|(_, name)| *name == v))
+        .map(|(s, _)| *s)
+        .unwrap_or_default();
+    let dir = match params.get_str("dir") {
+        Some("desc") => SortDir::Desc,
+        _ => SortDir::Asc,
+    };
+    ListQuery {
+        page: page_param(params),
+        sort,
+        dir,
+        filter: params.get("q").unwrap_or_default(),
+        ..ListQuery::default()
+    }
+}
+
+fn query_to_url(q: &ListQuery<ServerSort>) -> String {
+    let dir = match q.dir {
+        SortDir::Asc => "asc",
+        SortDir::Desc => "desc",
+    };
+    QueryString::default()
+        .set("page", &q.page.to_string(), "1")
+        .set("sort", sort_name(q.sort), sort_name(ServerSort::default()))
+        .set("dir", dir, "asc")
+        .set("q", &q.filter, "")
+        .finish()
 }
 
 fn columns() -> Vec<Column<ServerSort>> {
@@ -61,7 +112,7 @@ fn cells(s: &ServerSummary) -> AnyView {
 
 #[component]
 fn ServersView() -> impl IntoView {
-    let query = RwSignal::new(ListQuery::<ServerSort>::default());
+    let query = ListUrl::new(query_from_url, query_to_url);
     // Bumped after every change so the list is fetched again.
     let version = RwSignal::new(0u32);
     let servers = Resource::new(
@@ -74,7 +125,7 @@ fn ServersView() -> impl IntoView {
 
     let sorted = Signal::derive(move || query.with(|q| (q.sort, q.dir)));
     let on_sort = Callback::new(move |key: ServerSort| {
-        query.update(|q| {
+        query.push(|q| {
             q.dir = if q.sort == key {
                 q.dir.flip()
             } else {
@@ -102,13 +153,15 @@ fn ServersView() -> impl IntoView {
         <div class="toolbar">
             <label class="filter">
                 <span>"Filter by name"</span>
+                // `value` for the server-rendered page, `prop:value` once live.
                 <input
                     type="search"
                     placeholder="Filter by name"
+                    value=filter
                     prop:value=filter
                     on:input:target=move |ev| {
                         let value = ev.target().value();
-                        query.update(|q| {
+                        query.replace(|q| {
                             q.filter = value;
                             q.page = 1;
                         });
@@ -127,6 +180,13 @@ fn ServersView() -> impl IntoView {
                             </Show>
                             <button class="button" type="button" on:click=move |_| refresh.run(())>"Retry"</button>
                         </div>
+                    }
+                    .into_any(),
+                    Ok(page) if page.items.is_empty() && page.total > 0 => view! {
+                        <PastTheEnd
+                            page_count=page.page_count()
+                            on_page=move |p| query.push(|q| q.page = p)
+                        />
                     }
                     .into_any(),
                     Ok(page) if page.items.is_empty() => {
@@ -166,7 +226,7 @@ fn ServersView() -> impl IntoView {
                                 page_count=page_count
                                 total=page.total
                                 noun="server"
-                                on_page=move |p| query.update(|q| q.page = p)
+                                on_page=move |p| query.push(|q| q.page = p)
                             />
                         }
                         .into_any()
@@ -196,5 +256,58 @@ fn ServersView() -> impl IntoView {
                     }
                 })
         }}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&'static str, &str)]) -> ParamsMap {
+        pairs.iter().map(|&(k, v)| (k, v.to_owned())).collect()
+    }
+
+    #[test]
+    fn the_url_round_trips_the_list_state() {
+        let q = ListQuery {
+            page: 2,
+            sort: ServerSort::ToolCount,
+            dir: SortDir::Desc,
+            filter: "git hub".to_owned(),
+            ..ListQuery::default()
+        };
+        let search = query_to_url(&q);
+        assert_eq!(search, "?page=2&sort=tools&dir=desc&q=git%20hub");
+        let parsed = query_from_url(&params(&[
+            ("page", "2"),
+            ("sort", "tools"),
+            ("dir", "desc"),
+            ("q", "git hub"),
+        ]));
+        assert_eq!(parsed, q);
+        for (sort, _) in SORT_NAMES {
+            let q = ListQuery {
+                sort,
+                ..ListQuery::default()
+            };
+            let name = sort_name(sort);
+            assert_eq!(query_from_url(&params(&[("sort", name)])), q);
+        }
+    }
+
+    #[test]
+    fn the_default_view_has_a_bare_address() {
+        assert_eq!(query_to_url(&ListQuery::default()), "");
+        assert_eq!(query_from_url(&ParamsMap::new()), ListQuery::default());
+    }
+
+    #[test]
+    fn invalid_values_fall_back_to_defaults() {
+        let parsed = query_from_url(&params(&[
+            ("page", "zero"),
+            ("sort", "DROP TABLE"),
+            ("dir", "sideways"),
+        ]));
+        assert_eq!(parsed, ListQuery::default());
     }
 }
