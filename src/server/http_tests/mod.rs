@@ -2,6 +2,7 @@
 
 mod faults;
 mod isolation;
+mod key_binding;
 mod rest_ai_mentor;
 mod rest_skills;
 mod rotation;

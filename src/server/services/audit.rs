@@ -15,10 +15,41 @@ pub async fn record(
     target: &str,
     outcome: Result<(), String>,
 ) {
-    let (outcome, detail) = match outcome {
-        Ok(()) => (AuditOutcome::Success, None),
-        Err(detail) => (AuditOutcome::Failure, Some(detail)),
-    };
+    match outcome {
+        Ok(()) => write(ports, actor, action, target, AuditOutcome::Success, None).await,
+        Err(detail) => {
+            write(
+                ports,
+                actor,
+                action,
+                target,
+                AuditOutcome::Failure,
+                Some(detail),
+            )
+            .await
+        }
+    }
+}
+
+/// A success worth a detail, e.g. which URL a server moved from and to.
+pub async fn record_success(
+    ports: &Ports,
+    actor: &Actor,
+    action: AuditAction,
+    target: &str,
+    detail: Option<String>,
+) {
+    write(ports, actor, action, target, AuditOutcome::Success, detail).await;
+}
+
+async fn write(
+    ports: &Ports,
+    actor: &Actor,
+    action: AuditAction,
+    target: &str,
+    outcome: AuditOutcome,
+    detail: Option<String>,
+) {
     let event = NewAuditRecord {
         tenant_id: actor.tenant_id,
         actor_id: Some(actor.user_id),

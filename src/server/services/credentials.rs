@@ -21,13 +21,16 @@ pub(super) fn owner<'a>(actor: &'a Actor, server_slug: &str) -> Owner<'a> {
 }
 
 /// Makes the vault side of an update. `auth_type` is the server's auth type
-/// after the update; the caller has checked that a key comes only with `Token`.
+/// after the update; the caller has checked that a key comes only with
+/// `Token`, and that a server whose origin or transport moves brings its key
+/// again (`moves`): that key then replaces the old one outright.
 pub(super) async fn apply(
     ports: &Ports,
     actor: &Actor,
     current: &ServerRecord,
     auth_type: AuthType,
     key: Option<String>,
+    moves: bool,
 ) -> ServiceResult<SecretChange> {
     let owner = owner(actor, &current.slug);
     let still_needed = auth_type == AuthType::Token;
@@ -37,6 +40,7 @@ pub(super) async fn apply(
         current.secret_ref.as_ref(),
         key,
         still_needed,
+        moves,
     )
     .await?)
 }

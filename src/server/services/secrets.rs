@@ -74,6 +74,13 @@ pub(super) enum SecretChange {
     Replaced(SecretRef),
     /// The record no longer needs a secret; it goes once the row is written.
     Removed(SecretRef),
+    /// A new value in a new secret, replacing `old` outright: the old value
+    /// is deleted once the row is written, with no previous version kept,
+    /// so nothing (not even Undo) can pair it with what the record became.
+    Superseded {
+        new: SecretRef,
+        old: SecretRef,
+    },
 }
 
 /// What finishing did, for the owner's own bookkeeping.
@@ -87,15 +94,22 @@ pub(super) enum Finished {
 impl SecretChange {
     /// Makes the vault side of a change from `current` (the row's reference
     /// as read) given a new value, if any, and whether the record still
-    /// needs a secret afterwards.
+    /// needs a secret afterwards. `fresh` replaces the old secret outright
+    /// instead of keeping it as the previous version (the record is moving
+    /// somewhere the old value was never meant to go).
     pub(super) async fn prepare(
         ports: &Ports,
         owner: &Owner<'_>,
         current: Option<&SecretRef>,
         value: Option<String>,
         still_needed: bool,
+        fresh: bool,
     ) -> VaultResult<Self> {
         Ok(match (value, current) {
+            (Some(value), Some(old)) if fresh => SecretChange::Superseded {
+                new: create(ports, owner, value).await?,
+                old: old.clone(),
+            },
             (Some(value), Some(secret_ref)) => {
                 ports
                     .vault
@@ -113,7 +127,7 @@ impl SecretChange {
     /// value read before: of two concurrent changes, the later finds no row.
     pub(super) fn ref_change(&self, current: Option<&SecretRef>) -> Option<SecretRefChange> {
         let to = match self {
-            SecretChange::Created(r) => Some(r.clone()),
+            SecretChange::Created(r) | SecretChange::Superseded { new: r, .. } => Some(r.clone()),
             SecretChange::Removed(_) => None,
             SecretChange::Unchanged | SecretChange::Replaced(_) => return None,
         };
@@ -126,7 +140,9 @@ impl SecretChange {
     /// The row write failed: put the vault back as it was.
     pub(super) async fn revert(&self, ports: &Ports) {
         match self {
-            SecretChange::Created(r) => discard(ports, r).await,
+            SecretChange::Created(r) | SecretChange::Superseded { new: r, .. } => {
+                discard(ports, r).await
+            }
             SecretChange::Replaced(r) => discard_pending(ports, r).await,
             SecretChange::Unchanged | SecretChange::Removed(_) => {}
         }
@@ -137,7 +153,9 @@ impl SecretChange {
     /// (the old one stays current) and is returned for the owner to report.
     pub(super) async fn finish(&self, ports: &Ports) -> VaultResult<Finished> {
         match self {
-            SecretChange::Removed(r) => discard(ports, r).await,
+            SecretChange::Removed(r) | SecretChange::Superseded { old: r, .. } => {
+                discard(ports, r).await
+            }
             SecretChange::Replaced(r) => {
                 if let Err(e) = ports.vault.promote(r).await {
                     discard_pending(ports, r).await;

@@ -2,6 +2,7 @@
 //! delete, and test. Every call is scoped to the actor's tenant.
 
 use crate::domain::listing::MAX_PER_PAGE;
+use crate::domain::origin::same_origin;
 use crate::domain::server::slugify;
 use crate::domain::validation::validate_url;
 use crate::domain::{
@@ -21,6 +22,10 @@ use crate::server::store::{NewServerRecord, ServerRecord, ServerUpdate, StoreErr
 const DUPLICATE_NAME: &str = "A server with this name already exists in this tenant.";
 const KEY_RACE: &str =
     "Someone else changed this server's key while you were saving. Reload it and try again.";
+/// Public: both REST contracts' tests and clients see this text.
+pub const KEY_MUST_FOLLOW: &str = "This server's stored API key was given for its current address \
+     and transport. To change the scheme, host, port or transport, send the API key again \
+     with the change.";
 
 fn duplicate_or(e: StoreError) -> ServiceError {
     match e {
@@ -203,23 +208,32 @@ pub async fn update_with(
             "An API key is required for Tenant API Key authentication.",
         ));
     }
+    // A stored key is bound to the origin and transport it was given for:
+    // moving the server elsewhere (say, to a URL an attacker controls) must
+    // not take the key along, so the key has to come again.
+    let moves = !same_origin(url, &current.url) || transport != current.transport;
+    let keeps_key = auth_type == AuthType::Token && current.secret_ref.is_some();
+    if moves && keeps_key && patch.api_key.is_none() {
+        return Err(ServiceError::invalid(ServerField::API_KEY, KEY_MUST_FOLLOW));
+    }
+    let url_change = (url != current.url).then(|| format!("url: {} → {url}", current.url));
     let target = server_target(current.id, &current.name);
-    let change =
-        match credentials::apply(ports, actor, &current, auth_type, patch.api_key.take()).await {
-            Ok(change) => change,
-            Err(e) => {
-                let detail = format!("credential vault: {e}");
-                audit::record(
-                    ports,
-                    actor,
-                    AuditAction::ServerUpdate,
-                    &target,
-                    Err(detail),
-                )
-                .await;
-                return Err(e);
-            }
-        };
+    let key = patch.api_key.take();
+    let change = match credentials::apply(ports, actor, &current, auth_type, key, moves).await {
+        Ok(change) => change,
+        Err(e) => {
+            let detail = format!("credential vault: {e}");
+            audit::record(
+                ports,
+                actor,
+                AuditAction::ServerUpdate,
+                &target,
+                Err(detail),
+            )
+            .await;
+            return Err(e);
+        }
+    };
     let update = ServerUpdate {
         slug: patch.name.as_deref().map(slugify),
         name: patch.name,
@@ -262,7 +276,7 @@ pub async fn update_with(
     };
     tracing::info!(tenant = %actor.tenant_slug, server = %id, actor = %actor.username, "server updated");
     let target = server_target(row.id, &row.name);
-    audit::record(ports, actor, AuditAction::ServerUpdate, &target, Ok(())).await;
+    audit::record_success(ports, actor, AuditAction::ServerUpdate, &target, url_change).await;
     if credentials::commit(ports, actor, id, &change).await? {
         // A replaced key marked the row rotated; answer with that.
         return get(ports, actor, id).await;
