@@ -15,20 +15,13 @@ use crate::server::outbound::SsrfError;
 
 type HttpError = StreamableHttpError<reqwest::Error>;
 
-/// Longest server-provided text we keep; error pages can be large.
-const MESSAGE_MAX: usize = 500;
-
+/// Unshortened: the message is cut to length only after credentials are
+/// scrubbed out of it (`McpError::scrubbed`).
 fn err(class: ErrorClass, message: impl Into<String>) -> McpError {
-    let mut message: String = message.into();
-    if message.len() > MESSAGE_MAX {
-        let cut = (0..=MESSAGE_MAX)
-            .rev()
-            .find(|i| message.is_char_boundary(*i))
-            .unwrap_or(0);
-        message.truncate(cut);
-        message.push('…');
+    McpError {
+        class,
+        message: message.into(),
     }
-    McpError { class, message }
 }
 
 pub(super) fn timeout(after: std::time::Duration) -> McpError {
@@ -263,8 +256,9 @@ mod tests {
 
     #[test]
     fn long_messages_are_cut_on_a_char_boundary() {
-        let e = err(ErrorClass::Downstream, "é".repeat(400));
+        // Cut once scrubbed, as every error leaves the client.
+        let e = err(ErrorClass::Downstream, "é".repeat(400)).scrubbed(&[]);
         assert!(e.message.ends_with('…'));
-        assert!(e.message.len() <= MESSAGE_MAX + '…'.len_utf8());
+        assert!(e.message.len() <= super::super::error::MESSAGE_MAX + '…'.len_utf8());
     }
 }

@@ -13,11 +13,14 @@ pub struct McpError {
 }
 
 impl McpError {
-    /// Removes every sent header value from the message.
+    /// Removes every sent header value, in every form a server might echo
+    /// it in, from the message, and only then shortens it: a cut made first
+    /// could split a key so that no form of it matches any more.
     pub(super) fn scrubbed(mut self, secrets: &[SecretString]) -> Self {
         for secret in secrets {
             self.message = scrub(&self.message, secret.expose_secret());
         }
+        self.message = shorten(self.message);
         self
     }
 }
@@ -26,22 +29,63 @@ impl From<McpError> for TestError {
     fn from(e: McpError) -> Self {
         TestError {
             class: e.class,
-            message: e.message,
+            message: shorten(e.message),
         }
     }
 }
 
-/// A hostile server could echo our credential back in its error text.
-/// A credential stored as a full header value ("Bearer abc123") may come
-/// back as just its token, so both forms are removed.
-fn scrub(message: &str, secret: &str) -> String {
+/// Longest server-provided text we keep; error pages can be large.
+pub(super) const MESSAGE_MAX: usize = 500;
+
+fn shorten(mut message: String) -> String {
+    if message.len() > MESSAGE_MAX {
+        let cut = (0..=MESSAGE_MAX)
+            .rev()
+            .find(|i| message.is_char_boundary(*i))
+            .unwrap_or(0);
+        message.truncate(cut);
+        message.push('…');
+    }
+    message
+}
+
+/// Every form of a credential a hostile server could echo back: the value
+/// and, for a full header value ("Bearer abc123"), its token part; each as
+/// is, JSON-escaped (quoted back in a JSON body), URL-encoded (reflected in
+/// a URL) and base64-encoded (standard and URL-safe, padded or not).
+/// Longest first, so a longer form is replaced before a part of it.
+fn forms(secret: &str) -> Vec<String> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
     let secret = secret.trim();
     let token = secret.split_once(' ').map(|(_, t)| t.trim());
-    let mut out = message.to_owned();
-    for needle in [Some(secret), token].into_iter().flatten() {
-        if needle.len() >= 4 {
-            out = out.replace(needle, "••••");
+    let mut out = Vec::new();
+    for value in [Some(secret), token].into_iter().flatten() {
+        // Too short to scrub without mangling unrelated text.
+        if value.len() < 4 {
+            continue;
         }
+        out.push(value.to_owned());
+        if let Ok(quoted) = serde_json::to_string(value) {
+            out.push(quoted.trim_matches('"').to_owned());
+        }
+        let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+        out.push(encoded.replace('+', "%20"));
+        out.push(encoded);
+        for engine in [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD] {
+            out.push(engine.encode(value));
+        }
+    }
+    out.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    out.dedup();
+    out
+}
+
+/// A hostile server could echo our credential back in its error text.
+fn scrub(message: &str, secret: &str) -> String {
+    let mut out = message.to_owned();
+    for needle in forms(secret) {
+        out = out.replace(&needle, "••••");
     }
     out
 }
@@ -63,5 +107,40 @@ mod scrub_tests {
             "short abc",
             "too short to scrub safely"
         );
+    }
+
+    #[test]
+    fn encoded_forms_are_removed_too() {
+        let key = "Bearer s3cr\"et/+=key";
+        let json = r#"{"echo":"Bearer s3cr\"et/+=key"}"#;
+        assert_eq!(scrub(json, key), r#"{"echo":"••••"}"#);
+        assert_eq!(
+            scrub("GET /cb?k=s3cr%22et%2F%2B%3Dkey", key),
+            "GET /cb?k=••••"
+        );
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD.encode("s3cr\"et/+=key");
+        let url_b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key);
+        assert_eq!(
+            scrub(&format!("saw {b64} and {url_b64}"), key),
+            "saw •••• and ••••"
+        );
+    }
+
+    #[test]
+    fn a_long_message_is_scrubbed_before_it_is_cut() {
+        use super::McpError;
+        use crate::domain::ErrorClass;
+        use secrecy::SecretString;
+        // The key straddles the cut: cutting first would leave its head.
+        let key = "k3y-ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        let message = format!("{}{key} and more", "x".repeat(490));
+        let e = McpError {
+            class: ErrorClass::Auth,
+            message,
+        }
+        .scrubbed(&[SecretString::from(key)]);
+        assert!(!e.message.contains("k3y-"), "{}", e.message);
+        assert!(e.message.len() <= 500 + '…'.len_utf8());
     }
 }
