@@ -16,6 +16,9 @@ import {
 /** The app's page size (DEFAULT_PER_PAGE in src/domain/listing.rs). */
 const PER_PAGE = 25;
 
+/** Servers this file registered, deleted again after each test. */
+const registered: number[] = [];
+
 /**
  * Register servers through the REST API, authenticated by the browser
  * session's cookie (page.request shares it): much faster than one dialog each.
@@ -27,8 +30,21 @@ async function registerMany(page: Page, names: string[]): Promise<void> {
       data: { name, url: EVERYTHING_MCP_URL },
     });
     expect(response.status(), `register ${name}: ${await response.text()}`).toBe(201);
+    registered.push((await response.json()).id);
   }
 }
+
+// The suite shares one database and the list shows 25 rows a page: left
+// behind, these servers would push the next tests' servers off page 1.
+test.afterEach(async ({ page }) => {
+  while (registered.length > 0) {
+    const id = registered.pop();
+    const response = await page.request.delete(`${APP_URL}/api/skills/mcp-servers/${id}`, {
+      headers: { 'x-tenant-slug': 'acme' },
+    });
+    expect(response.status(), `delete server ${id}`).toBe(200);
+  }
+});
 
 /** What the servers list shows: which page, which direction by name, which row first. */
 async function expectServersView(
