@@ -8,6 +8,7 @@ pub mod error;
 pub mod headers;
 pub mod ids;
 pub mod listing;
+pub mod redirect;
 pub mod server;
 pub mod session;
 pub mod token;

@@ -39,6 +39,31 @@ async fn pages_redirect_by_session() {
 }
 
 #[tokio::test]
+async fn the_sign_in_redirect_keeps_the_query() {
+    let app = spawn_app().await;
+    let r = app.get("/mcp-servers?page=2&q=git", None).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let location = r.location.expect("Location");
+    assert_eq!(location, "/login?next=%2Fmcp-servers%3Fpage%3D2%26q%3Dgit");
+    // What the login page reads back is the page the visitor asked for.
+    let url = url::Url::parse(&format!("http://h{location}")).expect("url");
+    let next = url
+        .query_pairs()
+        .find(|(k, _)| k == "next")
+        .map(|(_, v)| v.into_owned());
+    assert_eq!(next.as_deref(), Some("/mcp-servers?page=2&q=git"));
+    assert_eq!(
+        crate::domain::redirect::safe_next(next.as_deref()),
+        "/mcp-servers?page=2&q=git"
+    );
+    // A query the login page would refuse (here: too long) is dropped, the page kept.
+    let odd = app
+        .get(&format!("/audit?q={}", "a".repeat(5000)), None)
+        .await;
+    assert_eq!(odd.location.as_deref(), Some("/login?next=%2Faudit"));
+}
+
+#[tokio::test]
 async fn server_functions_need_a_session() {
     let app = spawn_app().await;
     assert_eq!(
