@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::auth::SignIn;
 use crate::app::components::form::FieldErrorText;
 use crate::domain::redirect::safe_next;
+use crate::domain::session::EMAIL_MAX;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -39,6 +40,7 @@ pub fn LoginPage() -> impl IntoView {
                             name="email"
                             type="email"
                             autocomplete="username"
+                            maxlength=EMAIL_MAX.to_string()
                             required
                             autofocus
                             aria-invalid=move || field_error("email").get().is_some().to_string()

@@ -133,6 +133,32 @@ async fn failed_sign_ins_are_rate_limited_per_email() {
 }
 
 #[tokio::test]
+async fn an_overlong_email_is_refused_before_it_is_counted() {
+    let app = spawn_app().await;
+    app.user("acme", "cat@acme.test", Role::Admin).await;
+    let generic = app.sign_in("cat@acme.test", "guess").await;
+    let long = format!("{}@acme.test", "a".repeat(10_000));
+    let r = app.sign_in(&long, "guess").await;
+    assert_eq!((r.status, &r.body), (422, &generic.body));
+    let store = app.state.ports.store.as_ref();
+    let epoch = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+    let key = crate::server::auth::rate_limit::email_key(&long);
+    assert_eq!(
+        store.count_auth_failures(&key, epoch).await.expect("count"),
+        0
+    );
+    // 254 characters is still an email that may be tried (and counted).
+    let longest = format!("{}@acme.test", "b".repeat(254 - "@acme.test".len()));
+    assert_eq!(longest.len(), 254);
+    assert_eq!(app.sign_in(&longest, "guess").await.status, 422);
+    let key = crate::server::auth::rate_limit::email_key(&longest);
+    assert_eq!(
+        store.count_auth_failures(&key, epoch).await.expect("count"),
+        1
+    );
+}
+
+#[tokio::test]
 async fn cross_origin_writes_are_refused() {
     let app = spawn_app().await;
     let cookie = admin(&app, "acme").await;
