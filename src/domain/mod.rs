@@ -9,6 +9,7 @@ pub mod headers;
 pub mod ids;
 pub mod listing;
 pub mod origin;
+pub mod redirect;
 pub mod server;
 pub mod session;
 pub mod token;

@@ -1,5 +1,10 @@
 use serde::{Deserialize, Serialize};
 
+/// The longest email address accepted anywhere (RFC 5321 bounds an address
+/// in a mail path to 254 characters). Checked before an address is hashed,
+/// stored, or used as a rate-limit key.
+pub const EMAIL_MAX: usize = 254;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Role {
     Admin,

@@ -12,6 +12,7 @@ use axum_extra::extract::CookieJar;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 
 use crate::app::{App, shell};
+use crate::domain::redirect::{DEFAULT_NEXT, is_safe_next};
 use crate::server::auth::session::COOKIE_NAME;
 use crate::server::services::accounts;
 use crate::server::state::AppState;
@@ -72,22 +73,38 @@ async fn page_guard(
         None => false,
     };
     match (signed_in, is_login) {
-        (true, true) => Redirect::to("/mcp-servers").into_response(),
-        (true, false) if path == "/" => Redirect::to("/mcp-servers").into_response(),
+        (true, true) => Redirect::to(DEFAULT_NEXT).into_response(),
+        (true, false) if path == "/" => Redirect::to(DEFAULT_NEXT).into_response(),
         (false, false) => {
-            let next = if path == "/" {
-                "/mcp-servers".to_owned()
-            } else {
-                path
-            };
-            Redirect::to(&format!("/login?next={}", encode_path(&next))).into_response()
+            let next = sign_in_next(&path, req.uri().query());
+            Redirect::to(&format!("/login?next={}", encode_component(&next))).into_response()
         }
         _ => next.run(req).await,
     }
 }
 
-fn encode_path(path: &str) -> String {
-    url::form_urlencoded::byte_serialize(path.as_bytes()).collect()
+/// Where sign-in should return to: the page asked for with its query (a
+/// list's page, sort and filter live there). A query the login page would
+/// refuse anyway is dropped rather than losing the page too.
+fn sign_in_next(path: &str, query: Option<&str>) -> String {
+    let path = if path == "/" { DEFAULT_NEXT } else { path };
+    match query.filter(|q| !q.is_empty()) {
+        Some(q) => {
+            let with_query = format!("{path}?{q}");
+            if is_safe_next(&with_query) {
+                with_query
+            } else {
+                path.to_owned()
+            }
+        }
+        None => path.to_owned(),
+    }
+}
+
+/// Escapes every reserved character, so `?`, `&` and `=` of the inner query
+/// stay inside the one `next` parameter.
+fn encode_component(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 /// A state-changing request that carries browser metadata must come from our

@@ -4,17 +4,13 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::SignIn;
 use crate::app::components::form::FieldErrorText;
-
-/// Only same-site paths may be a post-sign-in destination.
-fn safe_next(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/mcp-servers".to_owned())
-}
+use crate::domain::redirect::safe_next;
+use crate::domain::session::EMAIL_MAX;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
-    let next = Memo::new(move |_| safe_next(query.read().get("next")));
+    let next = Memo::new(move |_| safe_next(query.read().get_str("next")));
     let sign_in = ServerAction::<SignIn>::new();
     let error = Memo::new(move |_| sign_in.value().get().and_then(|r| r.err()));
     Effect::new(move |_| {
@@ -44,6 +40,7 @@ pub fn LoginPage() -> impl IntoView {
                             name="email"
                             type="email"
                             autocomplete="username"
+                            maxlength=EMAIL_MAX.to_string()
                             required
                             autofocus
                             aria-invalid=move || field_error("email").get().is_some().to_string()
@@ -73,27 +70,5 @@ pub fn LoginPage() -> impl IntoView {
                 </ActionForm>
             </div>
         </main>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_next;
-
-    #[test]
-    fn next_must_stay_on_this_site() {
-        assert_eq!(
-            safe_next(Some("/mcp-servers?page=2".into())),
-            "/mcp-servers?page=2"
-        );
-        for evil in [
-            "https://evil.example",
-            "//evil.example",
-            "/\\evil.example",
-            "javascript:alert(1)",
-        ] {
-            assert_eq!(safe_next(Some(evil.into())), "/mcp-servers", "{evil}");
-        }
-        assert_eq!(safe_next(None), "/mcp-servers");
     }
 }

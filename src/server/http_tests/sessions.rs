@@ -39,6 +39,31 @@ async fn pages_redirect_by_session() {
 }
 
 #[tokio::test]
+async fn the_sign_in_redirect_keeps_the_query() {
+    let app = spawn_app().await;
+    let r = app.get("/mcp-servers?page=2&q=git", None).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let location = r.location.expect("Location");
+    assert_eq!(location, "/login?next=%2Fmcp-servers%3Fpage%3D2%26q%3Dgit");
+    // What the login page reads back is the page the visitor asked for.
+    let url = url::Url::parse(&format!("http://h{location}")).expect("url");
+    let next = url
+        .query_pairs()
+        .find(|(k, _)| k == "next")
+        .map(|(_, v)| v.into_owned());
+    assert_eq!(next.as_deref(), Some("/mcp-servers?page=2&q=git"));
+    assert_eq!(
+        crate::domain::redirect::safe_next(next.as_deref()),
+        "/mcp-servers?page=2&q=git"
+    );
+    // A query the login page would refuse (here: too long) is dropped, the page kept.
+    let odd = app
+        .get(&format!("/audit?q={}", "a".repeat(5000)), None)
+        .await;
+    assert_eq!(odd.location.as_deref(), Some("/login?next=%2Faudit"));
+}
+
+#[tokio::test]
 async fn server_functions_need_a_session() {
     let app = spawn_app().await;
     assert_eq!(
@@ -105,6 +130,32 @@ async fn failed_sign_ins_are_rate_limited_per_email() {
     let locked = app.sign_in("bob@acme.test", "pw-bob@acme.test").await;
     assert_eq!(locked.status, 429, "{}", locked.body);
     assert!(locked.json()["RateLimited"]["retry_after_secs"].as_u64() > Some(0));
+}
+
+#[tokio::test]
+async fn an_overlong_email_is_refused_before_it_is_counted() {
+    let app = spawn_app().await;
+    app.user("acme", "cat@acme.test", Role::Admin).await;
+    let generic = app.sign_in("cat@acme.test", "guess").await;
+    let long = format!("{}@acme.test", "a".repeat(10_000));
+    let r = app.sign_in(&long, "guess").await;
+    assert_eq!((r.status, &r.body), (422, &generic.body));
+    let store = app.state.ports.store.as_ref();
+    let epoch = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+    let key = crate::server::auth::rate_limit::email_key(&long);
+    assert_eq!(
+        store.count_auth_failures(&key, epoch).await.expect("count"),
+        0
+    );
+    // 254 characters is still an email that may be tried (and counted).
+    let longest = format!("{}@acme.test", "b".repeat(254 - "@acme.test".len()));
+    assert_eq!(longest.len(), 254);
+    assert_eq!(app.sign_in(&longest, "guess").await.status, 422);
+    let key = crate::server::auth::rate_limit::email_key(&longest);
+    assert_eq!(
+        store.count_auth_failures(&key, epoch).await.expect("count"),
+        1
+    );
 }
 
 #[tokio::test]

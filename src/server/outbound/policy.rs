@@ -118,6 +118,10 @@ fn v4_kind(ip: Ipv4Addr) -> Option<&'static str> {
         Some("IETF protocol assignment")
     } else if a == 198 && (b == 18 || b == 19) {
         Some("benchmarking")
+    } else if ip == Ipv4Addr::new(168, 63, 129, 16) {
+        // Azure's wire server: metadata, health probes and guest agent
+        // configuration, reachable from every Azure VM though not link-local.
+        Some("cloud metadata")
     } else {
         None
     }
@@ -140,6 +144,26 @@ fn v6_kind(ip: Ipv6Addr) -> Option<&'static str> {
         Some("IPv4-compatible")
     } else if first == 0xfd00 && ip.segments()[1..4] == [0, 0, 0] && ip.segments()[7] == 0xfe54 {
         Some("link-local or metadata")
+    } else if first & 0xffc0 == 0xfec0 {
+        // fec0::/10, deprecated (RFC 3879) but still routed inside some sites
+        Some("site-local (deprecated)")
+    } else if first == 0x64 && ip.segments()[1..3] == [0xff9b, 1] {
+        // 64:ff9b:1::/48 (RFC 8215) translates to IPv4 inside the operator's
+        // network. Where the IPv4 address sits depends on the prefix length
+        // the operator picked (/48 to /96), so it cannot be read back and
+        // checked: the whole range is refused.
+        Some("local-use NAT64")
+    } else if first == 0x2002 {
+        // 6to4: 2002:AABB:CCDD::/48 is the network behind the IPv4 gateway
+        // a.b.c.d. Checking the embedded address would refuse 2002:7f00:1::
+        // but not a private network behind a public gateway, and 6to4 is
+        // deprecated (RFC 7526) so no real server needs it: the whole range is
+        // refused, the safer choice (an operator can still allow 2002::/16).
+        Some("6to4")
+    } else if first == 0x2001 && ip.segments()[1] == 0 {
+        // Teredo tunnels (2001::/32): the client's IPv4 address is stored
+        // obfuscated and the server relays it; refused for the same reasons.
+        Some("Teredo")
     } else {
         None
     }
@@ -192,6 +216,83 @@ mod tests {
             "::ffff:1.1.1.1",
         ] {
             assert!(!refused(ip), "{ip} should pass");
+        }
+    }
+
+    /// Each range added after the security review: an address inside is
+    /// refused with its own kind, and the neighbours just outside are not
+    /// (or are refused for a different, already-known reason).
+    #[test]
+    fn reviewed_ranges_are_refused_with_their_kind() {
+        let kind = |s: &str| forbidden_kind(s.parse().expect("ip"));
+        for (ip, expected) in [
+            // Azure's wire server (metadata, health, DHCP) is not link-local.
+            ("168.63.129.16", Some("cloud metadata")),
+            ("::ffff:168.63.129.16", Some("cloud metadata")),
+            ("64:ff9b::a83f:8110", Some("cloud metadata")),
+            ("168.63.129.15", None),
+            ("168.63.129.17", None),
+            // 64:ff9b:1::/48, local-use NAT64
+            ("64:ff9b:1::a9fe:a9fe", Some("local-use NAT64")),
+            (
+                "64:ff9b:1:ffff:ffff:ffff:ffff:ffff",
+                Some("local-use NAT64"),
+            ),
+            ("64:ff9b:2::1", None),
+            ("64:ff9b:0:1::1", None),
+            // 2002::/16, 6to4: loopback, private and public embedded alike
+            ("2002:7f00:1::", Some("6to4")),
+            ("2002:a00:1::1", Some("6to4")),
+            ("2002:101:101::1", Some("6to4")),
+            ("2002:ffff:ffff:ffff:ffff:ffff:ffff:ffff", Some("6to4")),
+            ("2001:ffff::1", None),
+            ("2003::1", None),
+            // 2001::/32, Teredo
+            ("2001::1", Some("Teredo")),
+            ("2001:0:4136:e378:8000:63bf:3fff:fdd2", Some("Teredo")),
+            ("2001:1::1:1", None),
+            ("2001:4860:4860::8888", None),
+            // fec0::/10, deprecated site-local; its neighbours are link-local and multicast
+            ("fec0::1", Some("site-local (deprecated)")),
+            ("feff:ffff::1", Some("site-local (deprecated)")),
+            ("febf:ffff::1", Some("link-local")),
+            ("ff00::1", Some("multicast")),
+        ] {
+            assert_eq!(kind(ip), expected, "{ip}");
+        }
+    }
+
+    #[test]
+    fn allow_list_opens_the_reviewed_ranges_too() {
+        let policy = OutboundPolicy::new(
+            [
+                "168.63.129.16/32",
+                "64:ff9b:1::/48",
+                "2002::/16",
+                "2001::/32",
+                "fec0::/10",
+            ]
+            .iter()
+            .map(|c| c.parse().expect("cidr"))
+            .collect(),
+        );
+        for ip in [
+            "168.63.129.16",
+            "64:ff9b:1::1",
+            "2002:7f00:1::",
+            "2001::1",
+            "fec0::1",
+        ] {
+            assert!(
+                OutboundPolicy::default()
+                    .check_ip("h", ip.parse().expect("ip"))
+                    .is_err(),
+                "{ip} refused by default"
+            );
+            assert!(
+                policy.check_ip("h", ip.parse().expect("ip")).is_ok(),
+                "{ip} opened"
+            );
         }
     }
 

@@ -1,5 +1,6 @@
 //! Sign-in, sign-out, session lookup, and first-start bootstrap.
 
+use crate::domain::session::EMAIL_MAX;
 use crate::domain::{FieldError, Role, SessionInfo, TenantId, UserId};
 use crate::server::auth::session::{expires_at, new_token, token_hash};
 use crate::server::auth::{Actor, password, rate_limit};
@@ -33,6 +34,12 @@ pub async fn sign_in(
             errors.push(FieldError::new("password", "Password is required."));
         }
         return Err(ServiceError::Invalid(errors));
+    }
+    if email.chars().count() > EMAIL_MAX {
+        // No account has such an address (creation refuses it), so this is a
+        // wrong email and gets the same answer; but it is refused here, before
+        // an attacker-sized string becomes a rate-limit row or a lookup.
+        return Err(ServiceError::invalid("password", BAD_CREDENTIALS));
     }
     let store = ports.store.as_ref();
     let keys = [
@@ -147,6 +154,13 @@ pub async fn bootstrap(
     admin_email: Option<&str>,
     admin_password: Option<&str>,
 ) -> ServiceResult<Bootstrap> {
+    // Checked before anything is created, so a bad setting leaves no tenant behind.
+    if admin_email.is_some_and(|e| e.trim().chars().count() > EMAIL_MAX) {
+        return Err(ServiceError::invalid(
+            "admin_email",
+            format!("The admin email must be at most {EMAIL_MAX} characters."),
+        ));
+    }
     let store = ports.store.as_ref();
     let tenant = match store.tenant_by_slug(tenant_slug).await? {
         Some(t) => t,

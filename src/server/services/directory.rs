@@ -1,5 +1,6 @@
 //! Tenants and users as an operator creates and lists them (the admin CLI).
 
+use crate::domain::session::EMAIL_MAX;
 use crate::domain::validation::is_tenant_slug;
 use crate::domain::{FieldError, Role};
 use crate::server::auth::password;
@@ -90,7 +91,13 @@ pub async fn create_user(
     let email_ok = email.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
     }) && !email.chars().any(char::is_whitespace);
-    if !email_ok {
+    if email.chars().count() > EMAIL_MAX {
+        // Said before the shape, and without echoing a possibly huge value.
+        errors.push(FieldError::new(
+            "email",
+            format!("Email must be at most {EMAIL_MAX} characters."),
+        ));
+    } else if !email_ok {
         errors.push(FieldError::new(
             "email",
             format!("{email:?} is not an email address."),
@@ -165,4 +172,50 @@ pub async fn member(
         .await?
         .ok_or_else(not_member)?;
     Ok(user)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::services::accounts;
+    use crate::server::testing::{sqlite_url, test_config};
+
+    fn member(email: &str) -> NewMember<'_> {
+        NewMember {
+            tenant_slug: "acme",
+            username: "ann",
+            email,
+            role: Role::Admin,
+            password: Some("a-long-enough-password".to_owned()),
+        }
+    }
+
+    #[tokio::test]
+    async fn emails_over_the_limit_are_refused_wherever_an_account_is_made() {
+        let ports = Ports::open(&test_config(&sqlite_url()))
+            .await
+            .expect("ports");
+        create_tenant(&ports, "acme", None).await.expect("tenant");
+        let domain = "@acme.test";
+        let too_long = format!("{}{domain}", "a".repeat(EMAIL_MAX + 1 - domain.len()));
+        let err = create_user(&ports, member(&too_long))
+            .await
+            .expect_err("255 characters");
+        assert!(
+            matches!(&err, ServiceError::Invalid(e) if e.iter().any(|f| f.field == "email")),
+            "{err:?}"
+        );
+        let err = accounts::bootstrap(&ports, "acme", Some(&too_long), None)
+            .await
+            .err()
+            .expect("bootstrap refuses it");
+        assert!(matches!(err, ServiceError::Invalid(_)), "{err:?}");
+        assert_eq!(ports.store.count_users().await.expect("count"), 0);
+
+        let longest = format!("{}{domain}", "a".repeat(EMAIL_MAX - domain.len()));
+        let (user, _) = create_user(&ports, member(&longest))
+            .await
+            .expect("254 characters");
+        assert_eq!(user.email, longest);
+    }
 }
