@@ -53,21 +53,15 @@ async fn skills(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let r = app
-        .rest(
-            method,
-            path,
-            Some(&format!("Token {token}")),
-            &[("x-tenant-slug", "acme")],
-            body,
-        )
-        .await;
-    let json = if r.body.is_empty() {
-        Value::Null
-    } else {
-        r.json()
-    };
-    (r.status, json)
+    let auth = format!("Token {token}");
+    app.rest_json(
+        method,
+        path,
+        Some(&auth),
+        &[("x-tenant-slug", "acme")],
+        body,
+    )
+    .await
 }
 
 #[tokio::test]

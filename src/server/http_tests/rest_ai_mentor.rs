@@ -29,16 +29,9 @@ impl<'a> Caller<'a> {
     }
 
     async fn send(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let r = self
-            .app
-            .rest(method, path, Some(&self.auth), &[], body)
-            .await;
-        let json = if r.body.is_empty() {
-            Value::Null
-        } else {
-            r.json()
-        };
-        (r.status, json)
+        self.app
+            .rest_json(method, path, Some(&self.auth), &[], body)
+            .await
     }
 }
 

@@ -16,22 +16,10 @@ struct Client<'a> {
 
 impl Client<'_> {
     async fn send(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let r = self
-            .app
-            .rest(
-                method,
-                path,
-                Some(&self.auth),
-                &[("x-tenant-slug", self.tenant)],
-                body,
-            )
-            .await;
-        let json = if r.body.is_empty() {
-            Value::Null
-        } else {
-            r.json()
-        };
-        (r.status, json)
+        let tenant = [("x-tenant-slug", self.tenant)];
+        self.app
+            .rest_json(method, path, Some(&self.auth), &tenant, body)
+            .await
     }
 }
 

@@ -48,6 +48,25 @@ impl TestApp {
         }
         reply(req.send().await.expect("REST request")).await
     }
+
+    /// [`TestApp::rest`], answering the status and the body as JSON (`Null`
+    /// when empty).
+    pub async fn rest_json(
+        &self,
+        method: &str,
+        path: &str,
+        auth: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let r = self.rest(method, path, auth, headers, body).await;
+        let json = if r.body.is_empty() {
+            serde_json::Value::Null
+        } else {
+            r.json()
+        };
+        (r.status, json)
+    }
 }
 
 /// The username [`TestApp::user`] gives an email.
