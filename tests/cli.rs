@@ -279,3 +279,29 @@ fn tenants_users_and_tokens_from_the_command_line() {
         assert_eq!(actor.role, switchboard::domain::Role::Admin);
     });
 }
+
+#[test]
+fn secrets_are_never_taken_as_command_line_flags() {
+    // A flag would show the secret to anyone listing processes; the
+    // environment (or stdin, for passwords) is the only way in.
+    let cli = Cli::new();
+    let key = "ab".repeat(32);
+    for args in [
+        vec!["--vault-key", key.as_str(), "tenants", "list"],
+        vec!["--admin-password", "hunter2hunter2", "tenants", "list"],
+        vec!["vault", "rekey", "--new-key", key.as_str()],
+    ] {
+        let out = cli.run(&args, None);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains("unexpected argument"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}

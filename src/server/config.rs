@@ -103,10 +103,18 @@ pub enum VaultCommand {
     /// Re-encrypt every local-vault secret under a new master key, in one
     /// transaction. Stop the app first and restart it with the new key.
     Rekey {
-        /// The new key (64 hex characters). Default: a fresh random key.
-        #[arg(long, env = "SWITCHBOARD_NEW_VAULT_KEY", hide_env_values = true)]
+        /// The new key (64 hex characters), from `SWITCHBOARD_NEW_VAULT_KEY`
+        /// only. Default: a fresh random key.
+        #[arg(skip = env_secret("SWITCHBOARD_NEW_VAULT_KEY"))]
         new_key: Option<String>,
     },
+}
+
+/// A secret setting, read from the environment only: a command-line flag
+/// would show it to anyone who can list processes, and land in shell history.
+/// Empty counts as unset.
+fn env_secret(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
 /// Where secrets live.
@@ -137,12 +145,14 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_ADMIN_EMAIL")]
     pub admin_email: Option<String>,
 
-    /// Password of that first admin. Without it a random one is printed once.
-    #[arg(long, env = "SWITCHBOARD_ADMIN_PASSWORD", hide_env_values = true)]
+    /// Password of that first admin (`SWITCHBOARD_ADMIN_PASSWORD` only).
+    /// Without it a random one is printed once.
+    #[arg(skip = env_secret("SWITCHBOARD_ADMIN_PASSWORD"))]
     pub admin_password: Option<String>,
 
-    /// 64 hex characters: the local vault's AES-256 key. Default: a 0600 key file beside the database.
-    #[arg(long, env = "SWITCHBOARD_VAULT_KEY", hide_env_values = true)]
+    /// 64 hex characters: the local vault's AES-256 key
+    /// (`SWITCHBOARD_VAULT_KEY` only). Default: a 0600 key file beside the database.
+    #[arg(skip = env_secret("SWITCHBOARD_VAULT_KEY"))]
     pub vault_key: Option<String>,
 
     /// The credential vault backend.

@@ -53,6 +53,18 @@ async fn rekey(
             key_file.display()
         ),
     };
+    // A key file left by an earlier rekey may be the only copy of the key
+    // the secrets are sealed under now (that run committed, then could not
+    // move it into place): never delete it, and never rekey past it.
+    let staged = key_file.with_extension("key.new");
+    anyhow::ensure!(
+        config.vault_key.is_some() || !staged.exists(),
+        "{} exists: an earlier `vault rekey` stopped before it finished, and the secrets may be \
+         sealed under that key. If that run said it re-encrypted them, move it over {}; \
+         otherwise delete it. Nothing was changed.",
+        staged.display(),
+        key_file.display()
+    );
     let generated = new_key.is_none();
     let new = match &new_key {
         Some(hex) => VaultKey::from_hex(hex)?,
@@ -61,11 +73,18 @@ async fn rekey(
     // The old key exists by now (in the environment or the file), so this
     // opens the vault under it and creates nothing.
     let ports = Ports::on_store(config, store).await?;
+    // The new key is kept somewhere before the transaction commits, so no
+    // crash can leave secrets sealed under a key that exists nowhere: in the
+    // staged file, or (with the key in the environment) printed first.
     let staged = match config.vault_key {
-        Some(_) => None,
+        Some(_) => {
+            if generated {
+                println!("the new key (set SWITCHBOARD_VAULT_KEY to it once this finishes):");
+                println!("SWITCHBOARD_VAULT_KEY={}", new.to_hex());
+            }
+            None
+        }
         None => {
-            let staged = key_file.with_extension("key.new");
-            let _ = std::fs::remove_file(&staged);
             vault::write_key_file(&staged, &new)?;
             Some(staged)
         }
@@ -95,8 +114,9 @@ async fn rekey(
             );
         }
         None if generated => {
-            println!("re-encrypted {count} secrets under a new key. Set, before restarting:");
-            println!("SWITCHBOARD_VAULT_KEY={}", new.to_hex());
+            println!(
+                "re-encrypted {count} secrets under the new key above; set it before restarting"
+            );
         }
         None => println!(
             "re-encrypted {count} secrets; set SWITCHBOARD_VAULT_KEY to the new key before restarting"

@@ -275,6 +275,27 @@ async fn the_rekey_command_replaces_the_key_file_only_after_committing() {
         .expect("opens with the new key file");
     assert_eq!(key.expose_secret(), "cli-key");
 
+    // An interrupted rekey left its new key file behind (it committed, then
+    // could not move the file): that file may be the only copy of the key
+    // the secrets are sealed under, so a second rekey refuses and keeps it.
+    let staged = key_file.with_extension("key.new");
+    std::fs::write(&staged, &new_hex).expect("stage");
+    let refused = crate::server::cli::vault(config.clone(), VaultCommand::Rekey { new_key: None })
+        .await
+        .expect_err("a leftover key.new must stop the rekey");
+    assert!(
+        refused.to_string().contains("stopped before it finished"),
+        "{refused}"
+    );
+    assert_eq!(std::fs::read_to_string(&staged).expect("kept"), new_hex);
+    assert_eq!(std::fs::read_to_string(&key_file).expect("read"), new_hex);
+    let still = LocalVault::new(VaultKey::from_hex(&new_hex).expect("hex"), store.clone());
+    assert_eq!(
+        still.get(&secret_ref).await.expect("get").expose_secret(),
+        "cli-key"
+    );
+    std::fs::remove_file(&staged).expect("clean up");
+
     // A wrong key in the environment: refused, and the key file is untouched.
     config.vault_key = Some(hex::encode([9u8; 32]));
     let refused = crate::server::cli::vault(config, VaultCommand::Rekey { new_key: None }).await;
