@@ -7,6 +7,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::server::config::{Cli, Command, Config};
+use crate::server::files;
 use crate::server::ports::Ports;
 use crate::server::services::{accounts, vault_upkeep};
 use crate::server::state::AppState;
@@ -57,14 +58,19 @@ pub async fn build_state(
     leptos_options: LeptosOptions,
 ) -> anyhow::Result<AppState> {
     config.validate()?;
-    // Serving makes its SQLite directory on first start; the CLI commands
-    // never have, and still do not.
+    // Serving makes its SQLite directory (0700) and database file (0600) on
+    // first start; the CLI commands never have, and still do not.
     let database_url = config.database_url();
-    if let Some(path) = database_url.strip_prefix("sqlite://")
-        && let Some(dir) = std::path::Path::new(path.split('?').next().unwrap_or(path)).parent()
-        && !dir.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(dir)?;
+    if let Some(path) = database_url.strip_prefix("sqlite://") {
+        let file = std::path::Path::new(path.split('?').next().unwrap_or(path));
+        if let Some(dir) = file.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            files::create_private_dir(dir)?;
+        }
+        if !path.starts_with(':') {
+            files::create_private_file(file)?;
+        }
     }
     let ports = Ports::open(&config).await?;
     Ok(AppState {

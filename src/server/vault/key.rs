@@ -34,7 +34,16 @@ impl VaultKey {
     /// Reads the key file, or creates it (mode 0600) with a fresh key.
     pub fn load_or_create(path: &Path) -> VaultResult<Self> {
         match std::fs::read_to_string(path) {
-            Ok(text) => Self::from_hex(&text),
+            Ok(text) => {
+                if let Some(mode) = crate::server::files::exposed_mode(path) {
+                    tracing::warn!(
+                        path = %path.display(),
+                        mode = format!("{mode:o}"),
+                        "the vault key file is readable by others: chmod 600 it"
+                    );
+                }
+                Self::from_hex(&text)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let key = Self::generate();
                 write_private_file(path, &key.to_hex()).map_err(|e| {
@@ -59,7 +68,7 @@ pub fn write_key_file(path: &Path, key: &VaultKey) -> VaultResult<()> {
 fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        crate::server::files::create_private_dir(dir)?;
     }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
