@@ -3,10 +3,22 @@
 use rmcp::model::JsonObject;
 use std::time::Duration;
 
-use super::McpTarget;
 use super::tests::client;
+use super::{McpSession, McpTarget};
 use crate::domain::{ErrorClass, Transport};
 use crate::server::testing::Peer;
+
+/// A session with a fresh server-everything peer; keep the peer alive as
+/// long as the session (dropping it stops the server).
+async fn everything_session(deadline: Duration) -> (Peer, McpSession) {
+    let peer = Peer::everything("streamableHttp").await;
+    let target = McpTarget::new(peer.url("/mcp"), Transport::StreamableHttp, Vec::new());
+    let session = client(true, deadline)
+        .connect(&target)
+        .await
+        .expect("connect");
+    (peer, session)
+}
 
 fn arguments(value: serde_json::Value) -> Option<JsonObject> {
     value.as_object().cloned()
@@ -14,12 +26,7 @@ fn arguments(value: serde_json::Value) -> Option<JsonObject> {
 
 #[tokio::test]
 async fn call_tool_echoes_through_server_everything() {
-    let peer = Peer::everything("streamableHttp").await;
-    let target = McpTarget::new(peer.url("/mcp"), Transport::StreamableHttp, Vec::new());
-    let session = client(true, Duration::from_secs(10))
-        .connect(&target)
-        .await
-        .expect("connect");
+    let (_peer, session) = everything_session(Duration::from_secs(10)).await;
 
     let result = session
         .call_tool(
@@ -49,12 +56,7 @@ async fn call_tool_echoes_through_server_everything() {
 async fn an_unknown_tool_is_the_tools_own_error() {
     // server-everything answers an unknown tool with a failed tool result,
     // not a JSON-RPC error; it is returned for the caller to pass on.
-    let peer = Peer::everything("streamableHttp").await;
-    let target = McpTarget::new(peer.url("/mcp"), Transport::StreamableHttp, Vec::new());
-    let session = client(true, Duration::from_secs(10))
-        .connect(&target)
-        .await
-        .expect("connect");
+    let (_peer, session) = everything_session(Duration::from_secs(10)).await;
     let result = session
         .call_tool("no-such-tool", None)
         .await
@@ -65,12 +67,7 @@ async fn an_unknown_tool_is_the_tools_own_error() {
 
 #[tokio::test]
 async fn a_call_that_outlives_the_deadline_is_a_transport_error() {
-    let peer = Peer::everything("streamableHttp").await;
-    let target = McpTarget::new(peer.url("/mcp"), Transport::StreamableHttp, Vec::new());
-    let session = client(true, Duration::from_secs(3))
-        .connect(&target)
-        .await
-        .expect("connect");
+    let (_peer, session) = everything_session(Duration::from_secs(3)).await;
     let e = session
         .call_tool(
             "trigger-long-running-operation",

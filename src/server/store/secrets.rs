@@ -109,21 +109,9 @@ pub trait SecretStore: Send + Sync {
     async fn secret_in_use(&self, secret_ref: &str) -> StoreResult<bool>;
 }
 
-/// Every table whose rows own vault secrets, and the column holding the
-/// reference. The sweeper's question, "does any row still refer to this
-/// secret?", is asked of all of them at once, so a new kind of owner (a
-/// connection's credential, an OAuth grant) is one more line here and the
-/// sweeper can never delete a secret it did not know was in use.
-macro_rules! secret_owners {
-    ($callback:ident) => {
-        $callback!(
-            "mcp_servers" . "secret_ref"
-        )
-    };
-}
-
-/// `SELECT 1 … UNION ALL SELECT 1 …` over every owner table, `$1` the
-/// reference; the 1 is a BIGINT on both engines so one type decodes it.
+/// `SELECT 1 … WHERE … UNION ALL SELECT 1 …` over the given owner tables,
+/// `$1` the reference (each branch can use its table's index); the 1 is a
+/// BIGINT on both engines so one type decodes it.
 macro_rules! referenced_sql {
     ($first_table:literal . $first_column:literal $(, $table:literal . $column:literal)*) => {
         concat!(
@@ -134,7 +122,13 @@ macro_rules! referenced_sql {
     };
 }
 
-const SECRET_REFERENCED: &str = secret_owners!(referenced_sql);
+/// The sweeper's question, "does any row still refer to this secret?",
+/// asked of every table whose rows own vault secrets at once. A new kind
+/// of owner (a connection's credential, an OAuth grant) is one more line
+/// here, so the sweeper can never delete a secret it did not know was used.
+const SECRET_REFERENCED: &str = referenced_sql!(
+    "mcp_servers"."secret_ref"
+);
 
 /// The columns of `vault_secrets`, in the order every query here uses.
 macro_rules! secret_columns {
