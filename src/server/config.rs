@@ -199,6 +199,21 @@ pub struct Config {
     /// Mark the session cookie `Secure` (set this when served over HTTPS).
     #[arg(long, env = "SWITCHBOARD_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
+
+    /// Longest any one request may take before it is answered 408. Must
+    /// exceed the MCP timeout: a test connection runs inside a request.
+    #[arg(long, env = "SWITCHBOARD_REQUEST_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub request_timeout: Duration,
+
+    /// Requests served at once; past it, 503 with `Retry-After` rather
+    /// than a queue that grows until memory runs out.
+    #[arg(long, env = "SWITCHBOARD_MAX_IN_FLIGHT", default_value_t = 512)]
+    pub max_in_flight: usize,
+
+    /// On SIGTERM or Ctrl-C, how long requests in flight may take to finish
+    /// before the process exits anyway.
+    #[arg(long, env = "SWITCHBOARD_SHUTDOWN_GRACE", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub shutdown_grace: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -207,6 +222,12 @@ pub enum ConfigError {
     BadCidr(String),
     #[error("SWITCHBOARD_DEFAULT_TENANT: {0:?} is not a slug (lower-case letters, digits, dashes)")]
     BadTenant(String),
+    #[error(
+        "SWITCHBOARD_REQUEST_TIMEOUT ({request:?}) must be longer than SWITCHBOARD_MCP_TIMEOUT ({mcp:?}): a test connection runs inside a request"
+    )]
+    RequestTimeoutTooShort { request: Duration, mcp: Duration },
+    #[error("SWITCHBOARD_MAX_IN_FLIGHT must be at least 1")]
+    NoRequestsAllowed,
 }
 
 impl Config {
@@ -249,6 +270,15 @@ impl Config {
         self.outbound_allow()?;
         if !crate::domain::validation::is_tenant_slug(&self.default_tenant) {
             return Err(ConfigError::BadTenant(self.default_tenant.clone()));
+        }
+        if self.request_timeout <= self.mcp_timeout {
+            return Err(ConfigError::RequestTimeoutTooShort {
+                request: self.request_timeout,
+                mcp: self.mcp_timeout,
+            });
+        }
+        if self.max_in_flight == 0 {
+            return Err(ConfigError::NoRequestsAllowed);
         }
         Ok(())
     }

@@ -4,12 +4,17 @@
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, Method, StatusCode, Version, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::CookieJar;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
+use tower_http::timeout::TimeoutLayer;
 
 use crate::app::{App, shell};
 use crate::domain::redirect::{DEFAULT_NEXT, is_safe_next};
@@ -24,6 +29,8 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let (rest, _openapi) = crate::server::rest::routes();
+    let in_flight = Arc::new(Semaphore::new(state.config.max_in_flight));
+    let request_timeout = state.config.request_timeout;
     Router::new()
         .merge(rest)
         .route("/healthz", get(healthz))
@@ -32,7 +39,87 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), page_guard))
         .layer(middleware::from_fn(same_origin))
+        .layer(middleware::from_fn_with_state(
+            state.config.secure_cookies,
+            security_headers,
+        ))
+        .layer(compress_code())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            shed_load(in_flight.clone(), req, next)
+        }))
         .with_state(state)
+}
+
+/// The site's WASM, JS and CSS go out compressed (brotli, else gzip, as the
+/// browser accepts): the main WASM module is ~650 kB raw and ~260 kB gzip.
+/// Pages and API answers are left alone: they can hold what a user typed
+/// beside data of theirs, which is what compression-length attacks need.
+fn compress_code() -> CompressionLayer<impl Predicate> {
+    let code = |_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions| {
+        headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| {
+                [
+                    "application/wasm",
+                    "text/javascript",
+                    "application/javascript",
+                    "text/css",
+                ]
+                .iter()
+                .any(|code| t.starts_with(code))
+            })
+    };
+    CompressionLayer::new().compress_when(DefaultPredicate::new().and(code))
+}
+
+/// Headers every response carries: no framing (clickjacking), no MIME
+/// sniffing, no full URLs (which may hold a list's filter) in the Referer
+/// sent elsewhere, and HSTS when the site is served over HTTPS. The CSP here
+/// only forbids framing; a script policy needs a per-response nonce for
+/// Leptos' inline hydration script.
+async fn security_headers(State(https): State<bool>, req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    let mut set = |name: header::HeaderName, value: &'static str| {
+        headers
+            .entry(name)
+            .or_insert(header::HeaderValue::from_static(value));
+    };
+    set(header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'");
+    set(header::X_FRAME_OPTIONS, "DENY");
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::REFERRER_POLICY, "same-origin");
+    if https {
+        set(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000");
+    }
+    response
+}
+
+/// Past `SWITCHBOARD_MAX_IN_FLIGHT` requests at once, the next is answered
+/// 503 at once: a queue in front of a slow database or slow MCP servers only
+/// grows memory and latency for everyone. Health checks are spared, so an
+/// orchestrator does not restart a replica for being busy.
+async fn shed_load(in_flight: Arc<Semaphore>, req: Request, next: Next) -> Response {
+    if matches!(req.uri().path(), "/healthz" | "/readyz") {
+        return next.run(req).await;
+    }
+    match in_flight.try_acquire_owned() {
+        Ok(_permit) => next.run(req).await,
+        Err(_) => {
+            tracing::warn!(path = %req.uri().path(), "too many requests in flight: answered 503");
+            Response::builder()
+                .status(StatusCode::SERVICE_UNAVAILABLE)
+                .header(header::RETRY_AFTER, "1")
+                .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+                .body(Body::from("the server is busy: retry in a second"))
+                .unwrap_or_else(|_| StatusCode::SERVICE_UNAVAILABLE.into_response())
+        }
+    }
 }
 
 async fn healthz() -> &'static str {

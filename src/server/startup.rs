@@ -4,6 +4,7 @@ use clap::Parser;
 use leptos::config::{LeptosOptions, get_configuration};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 use crate::server::config::{Cli, Command, Config};
@@ -93,15 +94,55 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = TcpListener::bind(state.config.addr).await?;
     let addr = listener.local_addr()?;
     print_banner(&state, &boot, addr);
-    tokio::spawn(janitor(state.ports.clone()));
+    let mut upkeep = tokio::task::JoinSet::new();
+    upkeep.spawn(janitor(state.ports.clone()));
     if !state.config.vault_sweep_interval.is_zero() {
-        tokio::spawn(sweeper(
+        upkeep.spawn(sweeper(
             state.ports.clone(),
             state.config.vault_sweep_interval,
             state.config.vault_sweep_grace,
         ));
     }
-    launch(listener, state).await
+    let ports = state.ports.clone();
+    let grace = state.config.shutdown_grace;
+    let served = launch_until(listener, state, shutdown_signal(), grace).await;
+    // No sweep may start against a closing pool; a sweep cut short is
+    // harmless (it deletes only orphans, one at a time).
+    upkeep.shutdown().await;
+    ports.store.close().await;
+    tracing::info!("stopped");
+    served
+}
+
+/// SIGTERM (what an orchestrator sends) or Ctrl-C. If the handlers cannot be
+/// installed the server still runs; it just cannot stop gracefully.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: no new connections; finishing requests in flight");
 }
 
 /// Prunes expired sessions and sign-in failures that no longer count.
@@ -146,12 +187,43 @@ async fn sweeper(ports: Ports, every: std::time::Duration, grace: std::time::Dur
 
 /// Serves on an already-bound listener, so tests can bind port 0.
 pub async fn launch(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
+    launch_until(listener, state, std::future::pending(), Duration::ZERO).await
+}
+
+/// Serves until `shutdown` resolves, then stops accepting connections and
+/// lets the requests in flight finish, for at most `grace`: a stuck request
+/// (an MCP server that never answers, past its own deadline) cannot hold the
+/// process up forever.
+pub async fn launch_until(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    grace: Duration,
+) -> anyhow::Result<()> {
     let app = crate::server::http::router(state);
-    axum::serve(
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .await?;
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stopping.send(());
+    });
+    let deadline = async move {
+        // Only a fired signal starts the clock; a dropped sender (the server
+        // ended on its own) must not.
+        if stopped.await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        served = server => served?,
+        () = deadline => {
+            tracing::warn!(grace = ?grace, "requests still in flight after the shutdown grace: exiting anyway");
+        }
+    }
     Ok(())
 }
 

@@ -204,6 +204,7 @@ pub async fn postgres_store() -> Option<Arc<dyn Store>> {
 }
 
 /// A running app on a random port with its own SQLite database.
+#[derive(Clone)]
 pub struct TestApp {
     pub base: String,
     pub state: crate::server::state::AppState,
@@ -240,6 +241,9 @@ pub fn test_config(database_url: &str) -> crate::server::config::Config {
         mcp_timeout: Duration::from_secs(10),
         token_failure_limit: 1000,
         secure_cookies: false,
+        request_timeout: Duration::from_secs(60),
+        max_in_flight: 512,
+        shutdown_grace: Duration::from_secs(10),
     }
 }
 
@@ -257,6 +261,19 @@ pub async fn spawn_app_configured(
     config: crate::server::config::Config,
     vault: Option<Arc<dyn crate::server::vault::Vault>>,
 ) -> TestApp {
+    spawn_app_until(config, vault, std::future::pending(), Duration::ZERO)
+        .await
+        .0
+}
+
+/// A running app that shuts down gracefully (within `grace`) when `shutdown`
+/// resolves; the handle ends when serving does.
+pub async fn spawn_app_until(
+    config: crate::server::config::Config,
+    vault: Option<Arc<dyn crate::server::vault::Vault>>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    grace: Duration,
+) -> (TestApp, tokio::task::JoinHandle<anyhow::Result<()>>) {
     let database_url = config.database_url();
     let options = leptos::config::LeptosOptions::builder()
         .output_name("switchboard")
@@ -273,17 +290,20 @@ pub async fn spawn_app_configured(
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let serving = state.clone();
-    tokio::spawn(async move { crate::server::startup::launch(listener, serving).await });
+    let served = tokio::spawn(async move {
+        crate::server::startup::launch_until(listener, serving, shutdown, grace).await
+    });
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    TestApp {
+    let app = TestApp {
         base,
         state,
         database_url,
         http,
-    }
+    };
+    (app, served)
 }
 
 pub struct Reply {

@@ -1,8 +1,10 @@
 //! The edges over real HTTP: redirects, status codes, sessions, tenancy, secrets.
 
 mod faults;
+mod headers;
 mod isolation;
 mod key_binding;
+mod limits;
 mod rest_ai_mentor;
 mod rest_skills;
 mod rotation;

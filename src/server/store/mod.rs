@@ -91,6 +91,9 @@ pub trait Store:
     /// Which engine, for logs and `/readyz`.
     fn engine(&self) -> &'static str;
     async fn ping(&self) -> StoreResult<()>;
+    /// Waits for the connections in use to come back, then closes them all
+    /// (SQLite checkpoints its WAL as the last one closes).
+    async fn close(&self);
 }
 
 #[async_trait]
@@ -102,6 +105,10 @@ impl Store for Db {
     async fn ping(&self) -> StoreResult<()> {
         db::on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|done| done.rows_affected()))?;
         Ok(())
+    }
+
+    async fn close(&self) {
+        db::on_pool!(self, pool => pool.close().await);
     }
 }
 

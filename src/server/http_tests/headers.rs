@@ -1,0 +1,55 @@
+//! Every response, page or API, error or not, carries the browser-facing
+//! security headers; HSTS only when the site is served over HTTPS.
+
+use crate::server::testing::{spawn_app, spawn_app_configured, sqlite_url, test_config};
+
+const ALWAYS: [(&str, &str); 4] = [
+    ("content-security-policy", "frame-ancestors 'none'"),
+    ("x-frame-options", "DENY"),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "same-origin"),
+];
+
+async fn headers_of(http: &reqwest::Client, url: &str) -> reqwest::header::HeaderMap {
+    http.get(url).send().await.expect("GET").headers().clone()
+}
+
+#[tokio::test]
+async fn pages_apis_and_errors_carry_the_security_headers() {
+    let app = spawn_app().await;
+    // A page, a redirect, a REST error, a 404 and a health check.
+    for path in [
+        "/login",
+        "/mcp-servers",
+        "/api/skills/mcp-servers",
+        "/no-such-page",
+        "/healthz",
+    ] {
+        let headers = headers_of(&app.http, &format!("{}{path}", app.base)).await;
+        for (name, value) in ALWAYS {
+            assert_eq!(
+                headers.get(name).and_then(|v| v.to_str().ok()),
+                Some(value),
+                "{path}: {name}"
+            );
+        }
+        assert!(
+            headers.get("strict-transport-security").is_none(),
+            "{path}: no HSTS over plain HTTP"
+        );
+    }
+}
+
+#[tokio::test]
+async fn hsts_is_sent_when_the_site_is_served_over_https() {
+    let mut config = test_config(&sqlite_url());
+    config.secure_cookies = true;
+    let app = spawn_app_configured(config, None).await;
+    let headers = headers_of(&app.http, &format!("{}/login", app.base)).await;
+    assert_eq!(
+        headers
+            .get("strict-transport-security")
+            .and_then(|v| v.to_str().ok()),
+        Some("max-age=31536000")
+    );
+}
