@@ -4,19 +4,16 @@
 pub mod components;
 pub mod list_url;
 pub mod pages;
+pub mod routes;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
 
 use components::toasts::{ToastRegion, provide_toasts};
-use pages::audit::AuditPage;
 use pages::layout::SignedInLayout;
-use pages::login::LoginPage;
 use pages::not_found::NotFound;
-use pages::servers::ServersPage;
-use pages::tokens::TokensPage;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -46,14 +43,14 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 // Sign-in has no signed-in frame.
-                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/login") view={Lazy::<routes::Login>::new()} />
                 // The signed-in pages share one layout, rendered once, with the
-                // page in its <Outlet/>. Each page is its own child route, so
-                // one can become a lazy route later without touching the rest.
+                // page in its <Outlet/>. Each page is a lazy route: its code is
+                // fetched when it is first shown (see `routes`).
                 <ParentRoute path=path!("") view=SignedInLayout>
-                    <Route path=path!("/mcp-servers") view=ServersPage />
-                    <Route path=path!("/audit") view=AuditPage />
-                    <Route path=path!("/settings/api-tokens") view=TokensPage />
+                    <Route path=path!("/mcp-servers") view={Lazy::<routes::Servers>::new()} />
+                    <Route path=path!("/audit") view={Lazy::<routes::Audit>::new()} />
+                    <Route path=path!("/settings/api-tokens") view={Lazy::<routes::Tokens>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>

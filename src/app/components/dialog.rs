@@ -21,6 +21,18 @@ fn focusables(root: &Element) -> Vec<HtmlElement> {
         .collect()
 }
 
+/// Focuses the first focusable element inside `panel`, else the panel.
+fn focus_first(panel: &HtmlElement) {
+    match focusables(panel).into_iter().next() {
+        Some(el) => {
+            let _ = el.focus();
+        }
+        None => {
+            let _ = panel.focus();
+        }
+    }
+}
+
 #[component]
 pub fn Dialog(
     #[prop(into)] title: Signal<String>,
@@ -45,14 +57,13 @@ pub fn Dialog(
                     .and_then(|e| e.dyn_into::<HtmlElement>().ok());
                 opener.set_value(active);
             }
-            let first = focusables(&panel).into_iter().next();
-            match first {
-                Some(el) => {
-                    let _ = el.focus();
-                }
-                None => {
-                    let _ = panel.focus();
-                }
+            // A dialog whose code is loaded lazily is built inside a
+            // <Suspense> and can exist before it is in the document, where
+            // nothing takes focus: then move focus once it is attached.
+            if panel.is_connected() {
+                focus_first(&panel);
+            } else {
+                request_animation_frame(move || focus_first(&panel));
             }
         }
     });

@@ -235,28 +235,46 @@ fn ServersView() -> impl IntoView {
             })}
         </Transition>
         <Show when=move || adding.get()>
-            <AddServerDialog
-                on_close=move |_| adding.set(false)
-                on_saved=move |_id: ServerId| {
-                    adding.set(false);
-                    refresh.run(());
-                }
-            />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(add_server_dialog(
+                    Callback::new(move |_| adding.set(false)),
+                    Callback::new(move |_id: ServerId| {
+                        adding.set(false);
+                        refresh.run(());
+                    }),
+                ))}
+            </Suspense>
         </Show>
         {move || {
             selected
                 .get()
                 .map(|id| {
                     view! {
-                        <ServerDetailDialog
-                            id=id
-                            on_close=move |_| selected.set(None)
-                            on_changed=move |_| refresh.run(())
-                        />
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(server_detail_dialog(
+                                id,
+                                Callback::new(move |_| selected.set(None)),
+                                Callback::new(move |_| refresh.run(())),
+                            ))}
+                        </Suspense>
                     }
                 })
         }}
     }
+}
+
+// The dialogs are lazy functions: their code (forms, validation, the test
+// and rotation flows) is a WASM chunk of its own, fetched when one first
+// opens, as most visits to the list open neither.
+
+#[lazy]
+fn add_server_dialog(on_close: Callback<()>, on_saved: Callback<ServerId>) -> AnyView {
+    view! { <AddServerDialog on_close on_saved /> }.into_any()
+}
+
+#[lazy]
+fn server_detail_dialog(id: ServerId, on_close: Callback<()>, on_changed: Callback<()>) -> AnyView {
+    view! { <ServerDetailDialog id on_close on_changed /> }.into_any()
 }
 
 #[cfg(test)]

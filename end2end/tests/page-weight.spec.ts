@@ -1,0 +1,127 @@
+// What each page makes the browser download before it is interactive: the
+// WASM and JS under /pkg/ fetched by a fresh page load, up to hydration and a
+// quiet network. The pages are lazy routes (src/app/routes.rs), so this is
+// the main module plus the page's own chunks, not the whole app.
+//
+// `./dev size` runs this file and prints the table. Two columns: what went
+// over the wire (the server compresses code with brotli or gzip, as the
+// browser accepts) and gzip -9 of the same bytes, the unit of the budget.
+
+import type { Browser, BrowserContextOptions, Page, Response } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+
+import { APP_URL, e2eTmp, expect, gotoHydrated, openRegisterDialog, signIn, test } from './fixtures';
+
+/**
+ * A ceiling on the /mcp-servers page's initial WASM + JS, gzip -9, so it
+ * cannot grow unnoticed. It is today's figure (~380 kB) plus a margin; the
+ * target of 250 kB is not met yet, and this is where it will be enforced.
+ */
+const SERVERS_CEILING_BYTES = 400_000;
+
+type Weight = { files: number; raw: number; gzip: number; transfer: number; names: string[] };
+
+function isCode(response: Response): boolean {
+  const url = new URL(response.url());
+  return url.pathname.startsWith('/pkg/') && /\.(wasm|js)$/.test(url.pathname);
+}
+
+/** Records every WASM/JS file the page fetches from now on; `take()` sums them. */
+function watchCode(page: Page): { take: () => Promise<Weight> } {
+  type Fetched = { name: string; body: Buffer; transfer: number; encoding: string };
+  const pending: Promise<Fetched>[] = [];
+  page.on('response', (response) => {
+    if (!isCode(response)) return;
+    const name = path.basename(new URL(response.url()).pathname);
+    const encoding = response.headers()['content-encoding'] ?? 'identity';
+    pending.push(
+      Promise.all([response.body(), response.request().sizes()]).then(([body, sizes]) => ({
+        name,
+        body,
+        transfer: sizes.responseBodySize,
+        encoding,
+      })),
+    );
+  });
+  return {
+    take: async () => {
+      const files = await Promise.all(pending.splice(0));
+      for (const f of files) {
+        expect(['br', 'gzip'], `${f.name} is served compressed`).toContain(f.encoding);
+      }
+      return {
+        files: files.length,
+        raw: files.reduce((sum, f) => sum + f.body.length, 0),
+        gzip: files.reduce((sum, f) => sum + zlib.gzipSync(f.body, { level: 9 }).length, 0),
+        transfer: files.reduce((sum, f) => sum + f.transfer, 0),
+        names: files.map((f) => f.name).sort(),
+      };
+    },
+  };
+}
+
+type Session = BrowserContextOptions['storageState'];
+
+/** A first visit: a new browser context (empty cache) with `session`'s cookies. */
+async function freshPage(browser: Browser, session: Session): Promise<Page> {
+  const context = await browser.newContext({ baseURL: APP_URL, storageState: session });
+  return context.newPage();
+}
+
+async function weigh(browser: Browser, session: Session, route: string): Promise<Weight> {
+  const page = await freshPage(browser, session);
+  const code = watchCode(page);
+  await gotoHydrated(page, route);
+  await page.waitForLoadState('networkidle');
+  const weight = await code.take();
+  await page.context().close();
+  return weight;
+}
+
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
+
+test('each page downloads only its own code, compressed, and /mcp-servers does not grow', async ({ page, browser }) => {
+  const rows: Record<string, Weight> = {};
+
+  rows['/login'] = await weigh(browser, undefined, '/login');
+
+  await signIn(page);
+  const session = await page.context().storageState();
+  for (const route of ['/mcp-servers', '/audit', '/settings/api-tokens']) {
+    rows[route] = await weigh(browser, session, route);
+  }
+
+  // What opening the Register dialog adds on top of the servers page.
+  const servers = await freshPage(browser, session);
+  await gotoHydrated(servers, '/mcp-servers');
+  await servers.waitForLoadState('networkidle');
+  const dialogCode = watchCode(servers);
+  await openRegisterDialog(servers);
+  await servers.waitForLoadState('networkidle');
+  rows['+ Register dialog'] = await dialogCode.take();
+  await servers.context().close();
+
+  const table = Object.entries(rows)
+    .map(
+      ([route, w]) =>
+        `${route.padEnd(22)} ${String(w.files).padStart(2)} files  raw ${kb(w.raw).padStart(9)}` +
+        `  gzip -9 ${kb(w.gzip).padStart(9)}  over the wire ${kb(w.transfer).padStart(9)}`,
+    )
+    .join('\n');
+  console.log(`\npage weight (WASM + JS fetched up to hydration):\n${table}\n`);
+  fs.writeFileSync(path.join(e2eTmp(), 'page-weight.json'), JSON.stringify(rows, null, 2));
+
+  // Pages share the main module; each adds its own chunk, so no page loads
+  // every chunk, and the servers page does not load the dialogs.
+  for (const route of ['/login', '/mcp-servers', '/audit', '/settings/api-tokens']) {
+    expect(rows[route].files, `${route} fetched no code`).toBeGreaterThan(0);
+  }
+  expect(rows['+ Register dialog'].files, 'the Register dialog is a chunk of its own').toBeGreaterThan(0);
+  const loginOnly = rows['/login'].names.filter((n) => !rows['/mcp-servers'].names.includes(n));
+  expect(loginOnly.length, '/login has a chunk /mcp-servers does not load').toBeGreaterThan(0);
+  expect(rows['/mcp-servers'].gzip, `/mcp-servers initial WASM + JS (${kb(rows['/mcp-servers'].gzip)} gzip)`).toBeLessThanOrEqual(
+    SERVERS_CEILING_BYTES,
+  );
+});

@@ -1,0 +1,74 @@
+//! The pages as lazy routes. Built with `cargo leptos --split` (as `./dev`
+//! does), each page's view lands in its own WASM chunk, fetched the first time
+//! the page is shown: the sign-in page does not download the servers page, and
+//! the servers page does not download the audit log. The shell, the router and
+//! the signed-in layout stay in the main module.
+//!
+//! None of them has route data: each page starts its own resources, which
+//! the server resolves while it renders the page, so a first visit still
+//! arrives with its data; only a client-side move to a page not seen yet
+//! waits for its chunk before it asks for the data.
+
+use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
+
+use super::pages::audit::AuditPage;
+use super::pages::login::LoginPage;
+use super::pages::servers::ServersPage;
+use super::pages::tokens::TokensPage;
+
+/// `/login`.
+pub struct Login;
+
+#[lazy_route]
+impl LazyRoute for Login {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <LoginPage /> }.into_any()
+    }
+}
+
+/// `/mcp-servers`.
+pub struct Servers;
+
+#[lazy_route]
+impl LazyRoute for Servers {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ServersPage /> }.into_any()
+    }
+}
+
+/// `/audit`.
+pub struct Audit;
+
+#[lazy_route]
+impl LazyRoute for Audit {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <AuditPage /> }.into_any()
+    }
+}
+
+/// `/settings/api-tokens`.
+pub struct Tokens;
+
+#[lazy_route]
+impl LazyRoute for Tokens {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <TokensPage /> }.into_any()
+    }
+}
