@@ -20,13 +20,17 @@ mod edge {
     use crate::server::auth::session::COOKIE_NAME;
     use crate::server::state::AppState;
 
-    /// Maps a service error to what the client sees, with the matching status.
+    /// Maps a service error to what the client sees, with the matching
+    /// status (and `Retry-After` when there is a time to wait).
     pub fn fail(e: impl Into<AppError>) -> AppError {
         let e = e.into();
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
-            && let Ok(status) = axum::http::StatusCode::from_u16(e.status_code())
-        {
-            response.set_status(status);
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = axum::http::StatusCode::from_u16(e.status_code()) {
+                response.set_status(status);
+            }
+            if let Some(secs) = e.retry_after_secs() {
+                response.insert_header(axum::http::header::RETRY_AFTER, secs.into());
+            }
         }
         e
     }
@@ -59,11 +63,20 @@ mod edge {
             .map_err(fail)
     }
 
-    /// The peer address, for rate limits.
+    /// The client's address as rate limits count it (see
+    /// `server::auth::client`).
     pub async fn client_ip() -> String {
-        leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
             .await
-            .map(|ConnectInfo(addr)| addr.ip().to_string())
-            .unwrap_or_else(|_| "unknown".into())
+            .map(|ConnectInfo(addr)| addr.ip());
+        let headers: HeaderMap = leptos_axum::extract().await.unwrap_or_default();
+        match (peer, use_context::<AppState>()) {
+            (Ok(peer), Some(state)) => crate::server::auth::client::rate_limit_address(
+                peer,
+                &headers,
+                &state.config.trusted_proxies(),
+            ),
+            _ => "unknown".into(),
+        }
     }
 }

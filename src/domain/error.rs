@@ -45,6 +45,9 @@ pub enum AppError {
     /// Too many failed attempts.
     #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
     RateLimited { retry_after_secs: u64 },
+    /// Too much of one kind of work at once (password checks); nothing failed.
+    #[error("The server is busy. Try again in {retry_after_secs} seconds.")]
+    Busy { retry_after_secs: u64 },
     /// A dependency (the credential vault, the database) is down.
     #[error("{0}")]
     Unavailable(String),
@@ -89,6 +92,16 @@ impl AppError {
         }
     }
 
+    /// How long the client should wait before trying again, if it should.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after_secs } | AppError::Busy { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
+        }
+    }
+
     /// The HTTP status this error answers with.
     pub fn status_code(&self) -> u16 {
         match self {
@@ -97,7 +110,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Invalid(_) => 422,
             AppError::RateLimited { .. } => 429,
-            AppError::Unavailable(_) => 503,
+            AppError::Busy { .. } | AppError::Unavailable(_) => 503,
             AppError::Internal => 500,
             AppError::Network(_) => 502,
         }

@@ -200,6 +200,16 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
 
+    /// Comma-separated CIDRs of the reverse proxies in front of the app:
+    /// only from these is `X-Forwarded-For` believed (for rate limits).
+    #[arg(
+        long,
+        env = "SWITCHBOARD_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        default_value = ""
+    )]
+    pub trusted_proxies: Vec<String>,
+
     /// Longest any one request may take before it is answered 408. Must
     /// exceed the MCP timeout: a test connection runs inside a request.
     #[arg(long, env = "SWITCHBOARD_REQUEST_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
@@ -218,8 +228,11 @@ pub struct Config {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("SWITCHBOARD_OUTBOUND_ALLOW: {0:?} is not a CIDR (e.g. 127.0.0.0/8)")]
-    BadCidr(String),
+    #[error("{setting}: {value:?} is not a CIDR (e.g. 127.0.0.0/8)")]
+    BadCidr {
+        setting: &'static str,
+        value: String,
+    },
     #[error("SWITCHBOARD_DEFAULT_TENANT: {0:?} is not a slug (lower-case letters, digits, dashes)")]
     BadTenant(String),
     #[error(
@@ -254,20 +267,17 @@ impl Config {
     }
 
     pub fn outbound_allow(&self) -> Result<Vec<IpNet>, ConfigError> {
-        self.outbound_allow
-            .iter()
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                s.parse::<IpNet>()
-                    .or_else(|_| s.parse::<std::net::IpAddr>().map(IpNet::from))
-                    .map_err(|_| ConfigError::BadCidr(s.to_owned()))
-            })
-            .collect()
+        parse_cidrs(&self.outbound_allow, "SWITCHBOARD_OUTBOUND_ALLOW")
+    }
+
+    /// The trusted proxies ([`Config::validate`] has refused a bad entry).
+    pub fn trusted_proxies(&self) -> Vec<IpNet> {
+        parse_cidrs(&self.trusted_proxies, "SWITCHBOARD_TRUSTED_PROXIES").unwrap_or_default()
     }
 
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.outbound_allow()?;
+        parse_cidrs(&self.trusted_proxies, "SWITCHBOARD_TRUSTED_PROXIES")?;
         if !crate::domain::validation::is_tenant_slug(&self.default_tenant) {
             return Err(ConfigError::BadTenant(self.default_tenant.clone()));
         }
@@ -282,4 +292,20 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// A comma-separated list of CIDRs (a bare address is its own /32 or /128).
+fn parse_cidrs(list: &[String], setting: &'static str) -> Result<Vec<IpNet>, ConfigError> {
+    list.iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(IpNet::from))
+                .map_err(|_| ConfigError::BadCidr {
+                    setting,
+                    value: s.to_owned(),
+                })
+        })
+        .collect()
 }

@@ -16,6 +16,9 @@ pub enum ServiceError {
     Invalid(Vec<FieldError>),
     #[error("rate limited for {0}s")]
     RateLimited(u64),
+    /// Past a concurrency limit; retry after this many seconds.
+    #[error("busy; retry in {0}s")]
+    Busy(u64),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -41,6 +44,7 @@ impl From<AppError> for ServiceError {
             AppError::RateLimited { retry_after_secs } => {
                 ServiceError::RateLimited(retry_after_secs)
             }
+            AppError::Busy { retry_after_secs } => ServiceError::Busy(retry_after_secs),
             other => ServiceError::Store(StoreError::Corrupt(other.to_string())),
         }
     }
@@ -54,6 +58,9 @@ impl From<ServiceError> for AppError {
             ServiceError::NotFound => AppError::NotFound,
             ServiceError::Invalid(fields) => AppError::Invalid(fields),
             ServiceError::RateLimited(secs) => AppError::RateLimited {
+                retry_after_secs: secs,
+            },
+            ServiceError::Busy(secs) => AppError::Busy {
                 retry_after_secs: secs,
             },
             ServiceError::Vault(VaultError::Unavailable(reason)) => {

@@ -1,5 +1,6 @@
 //! Identity: password hashes, sessions, and who is asking (`Actor`).
 
+pub mod client;
 pub mod credentials;
 pub mod password;
 pub mod rate_limit;

@@ -28,6 +28,33 @@ pub fn verify(password: &str, stored_hash: Option<&str>) -> bool {
     ok && stored_hash.is_some()
 }
 
+/// Password checks run at once at most one per core; more would only slow
+/// every check down and let a flood of sign-ins starve the whole server.
+static CHECKS: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    tokio::sync::Semaphore::new(cores)
+});
+
+/// How long a sign-in waits for a free core before it is turned away.
+const CHECK_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// No core came free in time: answer 503 and let the client retry.
+#[derive(Debug)]
+pub struct Busy;
+
+/// [`verify`] on a blocking thread, at most one per core at a time.
+pub async fn verify_limited(password: String, stored_hash: Option<String>) -> Result<bool, Busy> {
+    let permit = tokio::time::timeout(CHECK_QUEUE_WAIT, CHECKS.acquire())
+        .await
+        .map_err(|_| Busy)?
+        .map_err(|_| Busy)?;
+    let ok = tokio::task::spawn_blocking(move || verify(&password, stored_hash.as_deref()))
+        .await
+        .unwrap_or(false);
+    drop(permit);
+    Ok(ok)
+}
+
 /// A random password for the demo admin: 20 characters from an unambiguous alphabet.
 pub fn generate() -> String {
     use rand::Rng;

@@ -10,6 +10,7 @@ mod rest_skills;
 mod rotation;
 mod servers;
 mod sessions;
+mod sign_in_limits;
 mod tokens;
 
 use serde_json::json;

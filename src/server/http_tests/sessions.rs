@@ -121,10 +121,10 @@ async fn sign_in_sets_a_strict_cookie_and_sign_out_ends_it() {
 }
 
 #[tokio::test]
-async fn failed_sign_ins_are_rate_limited_per_email() {
+async fn failed_sign_ins_are_rate_limited_per_email_and_client() {
     let app = spawn_app().await;
     app.user("acme", "bob@acme.test", Role::Admin).await;
-    for _ in 0..crate::server::auth::rate_limit::PER_EMAIL {
+    for _ in 0..crate::server::auth::rate_limit::PER_EMAIL_CLIENT {
         assert_eq!(app.sign_in("bob@acme.test", "guess").await.status, 422);
     }
     let locked = app.sign_in("bob@acme.test", "pw-bob@acme.test").await;

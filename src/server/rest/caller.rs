@@ -13,6 +13,7 @@ use std::ops::Deref;
 use super::error::{ErrorShape, RestError};
 use crate::domain::AppError;
 use crate::server::auth::Actor;
+use crate::server::auth::client::rate_limit_address;
 use crate::server::auth::credentials::Credentials;
 use crate::server::state::AppState;
 
@@ -56,8 +57,9 @@ impl<C: TenantRule> FromRequestParts<AppState> for Caller<C> {
         let Path(path) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
             .await
             .map_err(RestError::rejected)?;
+        let client = rate_limit_address(peer.ip(), &parts.headers, &state.config.trusted_proxies());
         let actor = Credentials::from_headers(&parts.headers)
-            .actor(state, &peer.ip().to_string())
+            .actor(state, &client)
             .await
             .map_err(|e| {
                 RestError::unauthenticated(e, parts.headers.contains_key(header::AUTHORIZATION))

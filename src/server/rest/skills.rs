@@ -237,11 +237,9 @@ impl ErrorShape for SkillsApi {
         let body = Json(SkillsErrorBody {
             error: error.to_string(),
         });
-        match error {
-            AppError::RateLimited { retry_after_secs } => {
-                (status, retry_after(retry_after_secs), body).into_response()
-            }
-            _ => (status, body).into_response(),
+        match error.retry_after_secs() {
+            Some(secs) => (status, retry_after(secs), body).into_response(),
+            None => (status, body).into_response(),
         }
     }
 }

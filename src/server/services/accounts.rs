@@ -43,29 +43,53 @@ pub async fn sign_in(
     }
     let store = ports.store.as_ref();
     let keys = [
-        (rate_limit::email_key(email), rate_limit::PER_EMAIL),
+        (
+            rate_limit::email_client_key(email, client_ip),
+            rate_limit::PER_EMAIL_CLIENT,
+        ),
         (rate_limit::ip_key(client_ip), rate_limit::PER_IP),
     ];
-    if let Some(wait) = rate_limit::check(store, &keys, ports.clock.now()).await? {
-        tracing::warn!(client_ip, "sign-in rate limited");
-        return Err(ServiceError::RateLimited(wait));
+    let recorded = match rate_limit::attempt(store, &keys, ports.clock.now()).await? {
+        Ok(recorded) => recorded,
+        Err(wait) => {
+            tracing::warn!(client_ip, "sign-in rate limited");
+            return Err(ServiceError::RateLimited(wait));
+        }
+    };
+    // Many clients failing on one address slow it down for everyone, the
+    // owner included, but never lock it.
+    let hold = rate_limit::slowdown(store, email, ports.clock.now()).await?;
+    if !hold.is_zero() {
+        tracing::warn!(client_ip, delay = ?hold, "sign-in slowed: many failures on this address");
+        tokio::time::sleep(hold).await;
     }
     let user = store.user_by_email(email).await?;
-    let attempt = password_attempt.to_owned();
     let hash = user.as_ref().map(|u| u.password_hash.clone());
-    // Argon2 is CPU-heavy by design; keep it off the async workers.
-    let ok = tokio::task::spawn_blocking(move || password::verify(&attempt, hash.as_deref()))
-        .await
-        .unwrap_or(false);
+    let ok = match password::verify_limited(password_attempt.to_owned(), hash).await {
+        Ok(ok) => ok,
+        Err(password::Busy) => {
+            // Not checked, so not a failure either.
+            recorded.forget(store).await?;
+            tracing::warn!(
+                client_ip,
+                "sign-in refused: every core is checking a password"
+            );
+            return Err(ServiceError::Busy(1));
+        }
+    };
+    let email_key = rate_limit::email_key(email);
     let Some(user) = user.filter(|_| ok) else {
-        rate_limit::record(store, &keys, ports.clock.now()).await?;
+        rate_limit::record(store, &email_key, ports.clock.now()).await?;
         return Err(ServiceError::invalid("password", BAD_CREDENTIALS));
     };
     let Some((tenant, role)) = store.memberships_of(user.id).await?.into_iter().next() else {
         // A user with no tenant cannot do anything here; same answer as a bad password.
-        rate_limit::record(store, &keys, ports.clock.now()).await?;
+        rate_limit::record(store, &email_key, ports.clock.now()).await?;
         return Err(ServiceError::invalid("password", BAD_CREDENTIALS));
     };
+    // It was not a failure after all; and the pair's earlier failures no
+    // longer stand between the owner and their account.
+    recorded.forget(store).await?;
     store.clear_auth_failures(&keys[0].0).await?;
     let token = new_token();
     let now = ports.clock.now();

@@ -141,12 +141,11 @@ pub async fn actor_for_token(
         None => None,
     };
     let Some((actor, record)) = actor else {
-        let keys = [(format!("token-{}", rate_limit::ip_key(client_ip)), limit)];
-        if let Some(wait) = rate_limit::check(store, &keys, ports.clock.now()).await? {
+        let keys = [(rate_limit::token_ip_key(client_ip), limit)];
+        if let Err(wait) = rate_limit::attempt(store, &keys, ports.clock.now()).await? {
             tracing::warn!(client_ip, "api token attempts rate limited");
             return Err(ServiceError::RateLimited(wait));
         }
-        rate_limit::record(store, &keys, ports.clock.now()).await?;
         tracing::info!(client_ip, "api token refused");
         return Err(ServiceError::Unauthorized);
     };

@@ -259,6 +259,11 @@ impl ErrorShape for MentorApi {
                 ),
             )
                 .into_response(),
+            busy @ AppError::Busy { retry_after_secs } => (
+                retry_after(retry_after_secs),
+                detail(StatusCode::SERVICE_UNAVAILABLE, busy.to_string()),
+            )
+                .into_response(),
             AppError::Internal => detail(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "A server error occurred.".into(),
