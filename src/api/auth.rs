@@ -8,7 +8,7 @@ use crate::domain::{AppError, SessionInfo};
 pub async fn sign_in(email: String, password: String) -> Result<SessionInfo, AppError> {
     use axum::http::{HeaderValue, header};
 
-    use super::edge::{client_ip, fail, state};
+    use super::edge::{client_ip, fail, session_token, state};
     use crate::server::auth::session::set_cookie;
     use crate::server::services::accounts;
 
@@ -17,6 +17,14 @@ pub async fn sign_in(email: String, password: String) -> Result<SessionInfo, App
     let signed_in = accounts::sign_in(&state.ports, &email, &password, &ip)
         .await
         .map_err(fail)?;
+    // The cookie is about to name the new session; the one it named before
+    // (another account on a shared browser, or a session fixed on the
+    // browser by someone else) ends rather than living on unseen.
+    if let Some(previous) = session_token(&state).await {
+        accounts::sign_out(&state.ports, &previous)
+            .await
+            .map_err(fail)?;
+    }
     let cookie = set_cookie(&signed_in.token, state.config.secure_cookies);
     let value = HeaderValue::from_str(&cookie).map_err(|_| fail(AppError::Internal))?;
     expect_context::<leptos_axum::ResponseOptions>().append_header(header::SET_COOKIE, value);
@@ -32,7 +40,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     use crate::server::services::accounts;
 
     let state = state()?;
-    if let Some(token) = session_token().await {
+    if let Some(token) = session_token(&state).await {
         accounts::sign_out(&state.ports, &token)
             .await
             .map_err(fail)?;

@@ -10,14 +10,13 @@ pub mod tokens;
 mod edge {
     use axum::extract::ConnectInfo;
     use axum::http::HeaderMap;
-    use axum_extra::extract::CookieJar;
     use leptos::prelude::*;
     use std::net::SocketAddr;
 
     use crate::domain::AppError;
     use crate::server::auth::Actor;
     use crate::server::auth::credentials::Credentials;
-    use crate::server::auth::session::COOKIE_NAME;
+    use crate::server::auth::session::{SessionCookie, session_cookie};
     use crate::server::state::AppState;
 
     /// Maps a service error to what the client sees, with the matching
@@ -39,9 +38,13 @@ mod edge {
         use_context::<AppState>().ok_or_else(|| fail(AppError::Internal))
     }
 
-    pub async fn session_token() -> Option<String> {
-        let jar: CookieJar = leptos_axum::extract().await.ok()?;
-        jar.get(COOKIE_NAME).map(|c| c.value().to_owned())
+    /// The request's one session cookie (none when there are several).
+    pub async fn session_token(state: &AppState) -> Option<String> {
+        let headers: HeaderMap = leptos_axum::extract().await.ok()?;
+        match session_cookie(&headers, state.config.secure_cookies) {
+            SessionCookie::One(token) => Some(token),
+            SessionCookie::Absent | SessionCookie::Several => None,
+        }
     }
 
     /// The app state and the signed-in caller, or 401.
@@ -57,7 +60,7 @@ mod edge {
         let headers: HeaderMap = leptos_axum::extract()
             .await
             .map_err(|_| fail(AppError::Internal))?;
-        Credentials::session(&headers)
+        Credentials::session(&headers, state.config.secure_cookies)
             .actor(state, &client_ip().await)
             .await
             .map_err(fail)

@@ -8,7 +8,6 @@ use axum::http::{Extensions, HeaderMap, Method, StatusCode, Version, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum_extra::extract::CookieJar;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -18,7 +17,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::app::{App, shell};
 use crate::domain::redirect::{DEFAULT_NEXT, is_safe_next};
-use crate::server::auth::session::COOKIE_NAME;
+use crate::server::auth::session::{SessionCookie, session_cookie};
 use crate::server::services::accounts;
 use crate::server::state::AppState;
 
@@ -139,12 +138,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
 /// Signed-out visitors of an admin page go to `/login?next=…`; signed-in
 /// visitors of `/login` (or `/`) go to the servers page. Done before Leptos
 /// renders anything, so the redirect is a real 302 and no page leaks.
-async fn page_guard(
-    State(state): State<AppState>,
-    jar: CookieJar,
-    req: Request,
-    next: Next,
-) -> Response {
+async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::GET {
         return next.run(req).await;
     }
@@ -153,11 +147,11 @@ async fn page_guard(
     if !is_login && !PROTECTED_PAGES.contains(&path.as_str()) {
         return next.run(req).await;
     }
-    let signed_in = match jar.get(COOKIE_NAME) {
-        Some(cookie) => accounts::actor_for_session(&state.ports, cookie.value())
+    let signed_in = match session_cookie(req.headers(), state.config.secure_cookies) {
+        SessionCookie::One(token) => accounts::actor_for_session(&state.ports, &token)
             .await
             .is_ok(),
-        None => false,
+        SessionCookie::Absent | SessionCookie::Several => false,
     };
     match (signed_in, is_login) {
         (true, true) => Redirect::to(DEFAULT_NEXT).into_response(),

@@ -2,10 +2,9 @@
 //! for the server functions and both REST surfaces alike.
 
 use axum::http::{HeaderMap, header};
-use axum_extra::extract::CookieJar;
 
 use super::Actor;
-use super::session::COOKIE_NAME;
+use super::session::{SessionCookie, session_cookie};
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::services::{accounts, tokens};
 use crate::server::state::AppState;
@@ -16,6 +15,8 @@ pub enum Credentials {
     Token(String),
     /// The browser's session cookie.
     Session(String),
+    /// More than one session cookie: refused, as one was planted.
+    SeveralSessions,
     None,
 }
 
@@ -25,6 +26,7 @@ impl std::fmt::Debug for Credentials {
         f.write_str(match self {
             Credentials::Token(_) => "Credentials::Token(<redacted>)",
             Credentials::Session(_) => "Credentials::Session(<redacted>)",
+            Credentials::SeveralSessions => "Credentials::SeveralSessions",
             Credentials::None => "Credentials::None",
         })
     }
@@ -34,7 +36,8 @@ impl Credentials {
     /// A token wins over a cookie: a script that sends a token means that
     /// token, whatever cookie jar it shares. Other `Authorization` schemes
     /// (a proxy's Basic auth) are not ours and are ignored.
-    pub fn from_headers(headers: &HeaderMap) -> Self {
+    /// `secure`: the site is served over HTTPS (the cookie's name differs).
+    pub fn from_headers(headers: &HeaderMap, secure: bool) -> Self {
         let token = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -46,15 +49,16 @@ impl Credentials {
         if let Some(token) = token {
             return Credentials::Token(token);
         }
-        Self::session(headers)
+        Self::session(headers, secure)
     }
 
     /// The session cookie alone: server functions are the browser's API and
     /// take no tokens, so a leaked token cannot mint more tokens.
-    pub fn session(headers: &HeaderMap) -> Self {
-        match CookieJar::from_headers(headers).get(COOKIE_NAME) {
-            Some(cookie) => Credentials::Session(cookie.value().to_owned()),
-            None => Credentials::None,
+    pub fn session(headers: &HeaderMap, secure: bool) -> Self {
+        match session_cookie(headers, secure) {
+            SessionCookie::One(value) => Credentials::Session(value),
+            SessionCookie::Several => Credentials::SeveralSessions,
+            SessionCookie::Absent => Credentials::None,
         }
     }
 
@@ -74,6 +78,10 @@ impl Credentials {
             Credentials::Session(session) => {
                 accounts::actor_for_session(&state.ports, session).await
             }
+            Credentials::SeveralSessions => {
+                tracing::warn!(client_ip, "request with two session cookies refused");
+                Err(ServiceError::Unauthorized)
+            }
             Credentials::None => Err(ServiceError::Unauthorized),
         }
     }
@@ -83,6 +91,12 @@ impl Credentials {
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+
+    impl Credentials {
+        fn from_headers_plain(headers: &HeaderMap) -> Self {
+            Self::from_headers(headers, false)
+        }
+    }
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
@@ -96,43 +110,43 @@ mod tests {
     fn both_schemes_and_the_cookie_are_read() {
         let token = |t: &str| Credentials::Token(t.to_owned());
         assert_eq!(
-            Credentials::from_headers(&headers(&[("authorization", "Token abc")])),
+            Credentials::from_headers_plain(&headers(&[("authorization", "Token abc")])),
             token("abc")
         );
         assert_eq!(
-            Credentials::from_headers(&headers(&[("authorization", "bearer  abc ")])),
+            Credentials::from_headers_plain(&headers(&[("authorization", "bearer  abc ")])),
             token("abc")
         );
         assert_eq!(
-            Credentials::from_headers(&headers(&[("authorization", "Basic Zm9vOmJhcg==")])),
+            Credentials::from_headers_plain(&headers(&[("authorization", "Basic Zm9vOmJhcg==")])),
             Credentials::None,
             "a proxy's Basic auth is not a token"
         );
         assert_eq!(
-            Credentials::from_headers(&headers(&[
+            Credentials::from_headers_plain(&headers(&[
                 ("authorization", "Basic Zm9vOmJhcg=="),
                 ("cookie", "sb_session=xyz")
             ])),
             Credentials::Session("xyz".into())
         );
         assert_eq!(
-            Credentials::session(&headers(&[("authorization", "Token t")])),
+            Credentials::session(&headers(&[("authorization", "Token t")]), false),
             Credentials::None,
             "server functions take no tokens"
         );
         assert_eq!(
-            Credentials::from_headers(&headers(&[("cookie", "a=1; sb_session=xyz")])),
+            Credentials::from_headers_plain(&headers(&[("cookie", "a=1; sb_session=xyz")])),
             Credentials::Session("xyz".into())
         );
         assert_eq!(
-            Credentials::from_headers(&headers(&[
+            Credentials::from_headers_plain(&headers(&[
                 ("cookie", "sb_session=xyz"),
                 ("authorization", "Token t")
             ])),
             token("t")
         );
         assert_eq!(
-            Credentials::from_headers(&HeaderMap::new()),
+            Credentials::from_headers_plain(&HeaderMap::new()),
             Credentials::None
         );
     }

@@ -176,3 +176,104 @@ async fn cross_origin_writes_are_refused() {
     assert_eq!(list_with("sec-fetch-site", "same-origin".into()).await, 200);
     assert_eq!(list_with("origin", app.base.clone()).await, 200);
 }
+
+/// `GET /api/skills/mcp-servers` with this `Cookie` header.
+async fn list_with_cookie(app: &crate::server::testing::TestApp, cookie: &str) -> u16 {
+    app.rest(
+        "GET",
+        "/api/skills/mcp-servers",
+        None,
+        &[("cookie", cookie), ("x-tenant-slug", "acme")],
+        None,
+    )
+    .await
+    .status
+}
+
+#[tokio::test]
+async fn a_request_with_two_session_cookies_is_refused() {
+    let app = spawn_app().await;
+    app.user("acme", "dan@acme.test", Role::Admin).await;
+    let cookie = app.session("dan@acme.test").await;
+    assert_eq!(list_with_cookie(&app, &cookie).await, 200);
+    // The same valid session twice, or beside another: neither is used.
+    let twice = format!("{cookie}; {cookie}");
+    assert_eq!(list_with_cookie(&app, &twice).await, 401);
+    let planted = format!("sb_session=planted; {cookie}");
+    assert_eq!(list_with_cookie(&app, &planted).await, 401);
+    let page = app.get("/mcp-servers", Some(&planted)).await;
+    assert_eq!(page.status, 303, "sent to sign in");
+    assert!(
+        page.location
+            .as_deref()
+            .is_some_and(|l| l.starts_with("/login")),
+        "{:?}",
+        page.location
+    );
+    let me = app
+        .call("auth/me", Some(&planted), serde_json::json!({}))
+        .await;
+    assert_eq!(
+        (me.status, me.body.as_str()),
+        (200, "null"),
+        "not signed in"
+    );
+}
+
+#[tokio::test]
+async fn a_new_sign_in_ends_the_session_its_cookie_named() {
+    let app = spawn_app().await;
+    app.user("acme", "eve@acme.test", Role::Admin).await;
+    app.user("acme", "fay@acme.test", Role::Member).await;
+    let first = app.session("eve@acme.test").await;
+    // Someone else signs in on the same browser: it sends the old cookie.
+    let form = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("email", "fay@acme.test")
+        .append_pair("password", "pw-fay@acme.test")
+        .finish();
+    let r = crate::server::testing::reply(
+        app.http
+            .post(format!("{}/api/auth/sign-in", app.base))
+            .header("accept", "application/json")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", &first)
+            .body(form)
+            .send()
+            .await
+            .expect("sign in"),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let second = r.set_cookie.expect("Set-Cookie");
+    let second = second.split(';').next().expect("pair").to_owned();
+    assert_eq!(
+        list_with_cookie(&app, &first).await,
+        401,
+        "the old session ended"
+    );
+    assert_eq!(list_with_cookie(&app, &second).await, 200);
+}
+
+#[tokio::test]
+async fn over_https_the_cookie_is_host_prefixed_and_only_that_name_counts() {
+    let mut config = crate::server::testing::test_config(&crate::server::testing::sqlite_url());
+    config.secure_cookies = true;
+    let app = crate::server::testing::spawn_app_configured(config, None).await;
+    app.user("acme", "gil@acme.test", Role::Admin).await;
+    let r = app.sign_in("gil@acme.test", "pw-gil@acme.test").await;
+    let set = r.set_cookie.expect("Set-Cookie");
+    assert!(set.starts_with("__Host-sb_session="), "{set}");
+    assert!(
+        set.contains("; Path=/;") && set.ends_with("; Secure"),
+        "{set}"
+    );
+    assert!(!set.contains("Domain"), "{set}");
+    let pair = set.split(';').next().expect("pair").to_owned();
+    assert_eq!(list_with_cookie(&app, &pair).await, 200);
+    let token = pair.split_once('=').expect("value").1;
+    assert_eq!(
+        list_with_cookie(&app, &format!("sb_session={token}")).await,
+        401,
+        "the unprefixed name is not read over HTTPS"
+    );
+}

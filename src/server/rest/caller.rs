@@ -58,7 +58,7 @@ impl<C: TenantRule> FromRequestParts<AppState> for Caller<C> {
             .await
             .map_err(RestError::rejected)?;
         let client = rate_limit_address(peer.ip(), &parts.headers, &state.config.trusted_proxies());
-        let actor = Credentials::from_headers(&parts.headers)
+        let actor = Credentials::from_headers(&parts.headers, state.config.secure_cookies)
             .actor(state, &client)
             .await
             .map_err(|e| {
