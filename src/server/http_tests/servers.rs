@@ -250,3 +250,66 @@ async fn test_connection_stores_a_snapshot() {
     assert_eq!(view["tool_count"], serde_json::Value::Null);
     assert_eq!(view["last_test"]["error"]["class"], "Transport");
 }
+
+#[tokio::test]
+async fn members_see_a_failed_tests_class_but_not_the_upstream_text() {
+    let app = spawn_app().await;
+    let admin_cookie = admin(&app, "acme").await;
+    app.user("acme", "member@acme.test", Role::Member).await;
+    let member = app.session("member@acme.test").await;
+    // A host that answers 401 with a chatty body.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/mcp", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buf = vec![0u8; 16 * 1024];
+            let _ = socket.read(&mut buf).await;
+            let body = "denied by gateway internal-auth-7.corp.example";
+            let answer = format!(
+                "HTTP/1.1 401 Unauthorized\r\ncontent-type: text/plain\r\ncontent-length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = socket.write_all(answer.as_bytes()).await;
+        }
+    });
+    let created = app
+        .call(
+            "servers/register",
+            Some(&admin_cookie),
+            register_body("Chatty", &url, None),
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let id = created.json()["id"].as_i64().expect("id");
+    let tested = app
+        .call("servers/test", Some(&admin_cookie), json!({ "id": id }))
+        .await;
+    assert_eq!(tested.json()["ok"], false, "{}", tested.body);
+
+    let seen_by_admin = app
+        .call("servers/get", Some(&admin_cookie), json!({ "id": id }))
+        .await;
+    let admin_error = &seen_by_admin.json()["last_test"]["error"];
+    assert_eq!(admin_error["class"], "Auth", "{}", seen_by_admin.body);
+    let seen_by_member = app
+        .call("servers/get", Some(&member), json!({ "id": id }))
+        .await;
+    let member_error = &seen_by_member.json()["last_test"]["error"];
+    assert_eq!(member_error["class"], admin_error["class"]);
+    assert_ne!(member_error["message"], admin_error["message"]);
+    assert!(
+        member_error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("An admin can see the details")),
+        "{}",
+        seen_by_member.body
+    );
+    assert!(
+        !seen_by_member.body.contains("corp.example"),
+        "{}",
+        seen_by_member.body
+    );
+}

@@ -73,7 +73,23 @@ pub async fn list_all(ports: &Ports, actor: &Actor) -> ServiceResult<Vec<ServerV
 }
 
 pub async fn get(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<ServerView> {
-    Ok(view(&row(ports, actor, id).await?))
+    Ok(for_reader(actor, view(&row(ports, actor, id).await?)))
+}
+
+/// The last test's error text is what an admin-supplied server (or the
+/// network on the way to it) chose to say: host names, internal paths,
+/// stack traces. Admins, who can test and fix the server, read it; members
+/// see the class of failure only.
+fn for_reader(actor: &Actor, mut view: ServerView) -> ServerView {
+    if actor.require_admin().is_err()
+        && let Some(error) = view.last_test.as_mut().and_then(|t| t.error.as_mut())
+    {
+        error.message = format!(
+            "The last test failed ({} error). An admin can see the details.",
+            error.class.as_str()
+        );
+    }
+    view
 }
 
 /// The actor's tenant's server, or 404.
