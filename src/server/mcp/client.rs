@@ -125,6 +125,15 @@ impl McpClient {
             class: ErrorClass::Transport,
             message: e.to_string(),
         })?;
+        if !target.headers.is_empty() {
+            self.outbound
+                .check_plain_text_credential(&url)
+                .await
+                .map_err(|message| McpError {
+                    class: ErrorClass::Transport,
+                    message,
+                })?;
+        }
         let headers = header_map(&target.headers)?;
         let info = ClientConfig::new(
             ClientCapabilities::default(),

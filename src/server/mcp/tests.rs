@@ -224,3 +224,45 @@ async fn a_silent_server_times_out() {
     );
     hold.abort();
 }
+
+#[tokio::test]
+async fn a_key_is_never_sent_in_plain_text_outside_the_allow_list() {
+    // 203.0.113.10 is a public address (TEST-NET-3): the outbound policy lets
+    // it through, but not with a key over http:// or ws://. Nothing is sent:
+    // the refusal comes before any connection.
+    let key = SecretString::from("plain-text-key".to_owned());
+    let client = client(true, Duration::from_secs(5));
+    for (url, transport) in [
+        ("http://203.0.113.10/mcp", Transport::StreamableHttp),
+        ("http://203.0.113.10/sse", Transport::Sse),
+        ("ws://203.0.113.10/mcp", Transport::WebSocket),
+    ] {
+        let started = std::time::Instant::now();
+        let refused = client
+            .test(&McpTarget::with_server_key(url, transport, Some(&key)))
+            .await;
+        let error = assert_class(refused, ErrorClass::Transport);
+        assert!(
+            error
+                .message
+                .contains("refusing to send the server's key over plain"),
+            "{url}: {}",
+            error.message
+        );
+        assert!(!error.message.contains("plain-text-key"));
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{url}: refused before connecting"
+        );
+    }
+    // In the allow-list (loopback here), plain http with a key is the
+    // operator's call: a real peer answers.
+    let peer = Peer::bearer("loopback-key", false).await;
+    let tools = test(
+        &peer.url("/mcp"),
+        Transport::StreamableHttp,
+        Some("loopback-key"),
+    )
+    .await;
+    assert!(tools.is_ok(), "{tools:?}");
+}

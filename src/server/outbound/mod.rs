@@ -70,6 +70,41 @@ impl Outbound {
         self.policy.check_url(url)
     }
 
+    /// A credential may travel over plain `http://` or `ws://` only to
+    /// addresses the allow-list names (a peer on the operator's own network);
+    /// anywhere else it would cross networks readable by anyone on the path.
+    /// Every address the name resolves to must qualify.
+    pub async fn check_plain_text_credential(&self, url: &Url) -> Result<(), String> {
+        if matches!(url.scheme(), "https" | "wss") {
+            return Ok(());
+        }
+        let host = url.host_str().unwrap_or_default();
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let port = url.port_or_known_default().unwrap_or(80);
+        let refuse = || {
+            format!(
+                "refusing to send the server's key over plain {}:// to {host}: use {}://, \
+                 or list its network in SWITCHBOARD_OUTBOUND_ALLOW",
+                url.scheme(),
+                if url.scheme() == "ws" { "wss" } else { "https" }
+            )
+        };
+        let addresses = match host.parse::<std::net::IpAddr>() {
+            Ok(ip) => vec![ip],
+            Err(_) => self
+                .resolve(host, port)
+                .await
+                .map_err(|e| e.to_string())?
+                .into_iter()
+                .map(|a| a.ip())
+                .collect(),
+        };
+        if addresses.is_empty() || !addresses.iter().all(|ip| self.policy.in_allow_list(*ip)) {
+            return Err(refuse());
+        }
+        Ok(())
+    }
+
     /// Resolves `host` and checks every address; connect only to these.
     pub async fn resolve(&self, host: &str, port: u16) -> Result<Vec<SocketAddr>, SsrfError> {
         resolver::resolve_checked(&self.policy, host, port).await

@@ -55,6 +55,15 @@ impl OutboundPolicy {
         })
     }
 
+    /// `true` if the operator's allow-list names `ip` (the networks they run
+    /// themselves, where plain-text traffic is their call).
+    pub fn in_allow_list(&self, ip: IpAddr) -> bool {
+        let canonical = canonical(ip);
+        self.allow
+            .iter()
+            .any(|net| net.contains(&ip) || net.contains(&canonical))
+    }
+
     /// Checks what can be checked without DNS: the scheme and an IP-literal host.
     /// Host names are checked when the guarded resolver resolves them.
     pub fn check_url(&self, url: &Url) -> Result<(), SsrfError> {
