@@ -7,6 +7,9 @@
                     (id is null when the body has none or is not JSON; a JSON
                     array (batch) gets an array of such errors)
   --mode http-500   every POST /mcp -> 500, text/plain, body "upstream exploded"
+  --mode endless-tools  a working server (initialize, notifications) whose
+                    tools/list never ends: every page holds 40 tools with
+                    10,000-character descriptions and a next cursor
 
 GET/DELETE /mcp -> 405; any other path -> 404.
 Binds 127.0.0.1 only. Prints `READY <port>` (flushed) once listening;
@@ -59,12 +62,44 @@ def make_handler(mode: str):
             except ValueError:
                 req = None
 
+            if mode == "endless-tools":
+                self._endless_tools(req)
+                return
+
             def err(msg):
                 rid = msg.get("id") if isinstance(msg, dict) else None
                 return {"jsonrpc": "2.0", "id": rid, "error": dict(RPC_ERROR)}
 
             payload = [err(m) for m in req] if isinstance(req, list) and req else err(req)
             self._send(200, "application/json", json.dumps(payload, separators=(",", ":")).encode())
+
+        def _endless_tools(self, req):
+            if not isinstance(req, dict) or "id" not in req:
+                self._send(202, "text/plain", b"")  # a notification
+                return
+            method = req.get("method")
+            if method == "initialize":
+                version = (req.get("params") or {}).get("protocolVersion", "2025-06-18")
+                result = {
+                    "protocolVersion": version,
+                    "capabilities": {"tools": {"listChanged": False}},
+                    "serverInfo": {"name": "endless-tools", "version": "1"},
+                }
+            elif method == "tools/list":
+                page = int(((req.get("params") or {}).get("cursor")) or 0)
+                tools = [
+                    {
+                        "name": f"tool_{page}_{i}",
+                        "description": "x" * 10_000,
+                        "inputSchema": {"type": "object"},
+                    }
+                    for i in range(40)
+                ]
+                result = {"tools": tools, "nextCursor": str(page + 1)}
+            else:
+                result = {}
+            body = {"jsonrpc": "2.0", "id": req["id"], "result": result}
+            self._send(200, "application/json", json.dumps(body).encode())
 
         def _not_allowed(self):
             if self._path() == "/mcp":
@@ -87,7 +122,7 @@ class Server(ThreadingHTTPServer):
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "0")))
-    p.add_argument("--mode", choices=["rpc-error", "http-500"], required=True)
+    p.add_argument("--mode", choices=["rpc-error", "http-500", "endless-tools"], required=True)
     args = p.parse_args()
     httpd = Server((HOST, args.port), make_handler(args.mode))
     print(f"READY {httpd.server_address[1]}", flush=True)

@@ -1,17 +1,40 @@
 //! An open MCP session: list the tools, call one, close.
 
 use rmcp::ServiceError;
-use rmcp::model::{CallToolRequestParams, CallToolResult, ClientConfig, JsonObject};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResult, ClientConfig, JsonObject, PaginatedRequestParams,
+};
 use rmcp::service::{RoleClient, RunningService};
 use secrecy::SecretString;
 use std::future::Future;
 use std::time::Duration;
 
 use super::{McpError, classify};
-use crate::domain::ToolInfo;
+use crate::domain::{ErrorClass, ToolInfo};
+
+fn too_many(what: String) -> McpError {
+    McpError {
+        class: ErrorClass::Downstream,
+        message: format!("The server's tool list goes on past {what}; Switchboard stops there."),
+    }
+}
+
+fn cut(description: &str) -> String {
+    match description.char_indices().nth(MAX_DESCRIPTION_CHARS) {
+        Some((at, _)) => format!("{}…", &description[..at]),
+        None => description.to_owned(),
+    }
+}
 
 /// How long closing may take; it never holds up an answer.
 const CLOSE_WAIT: Duration = Duration::from_secs(5);
+
+/// A hostile or broken server could page through `tools/list` forever, or
+/// send tools without end; past these a test fails as a downstream error.
+pub const MAX_TOOL_PAGES: usize = 20;
+pub const MAX_TOOLS: usize = 1_000;
+/// Descriptions are stored and shown: longer ones are cut here.
+pub const MAX_DESCRIPTION_CHARS: usize = 2_000;
 
 /// A negotiated session. Each call has its own deadline; drop it or, better,
 /// [`close`](Self::close) it (a streamable HTTP server is told with a DELETE).
@@ -35,18 +58,29 @@ impl McpSession {
         }
     }
 
-    /// `tools/list`, following the cursor across all pages.
+    /// `tools/list`, following the cursor for at most [`MAX_TOOL_PAGES`]
+    /// pages and [`MAX_TOOLS`] tools.
     pub async fn list_tools(&self) -> Result<Vec<ToolInfo>, McpError> {
-        let tools = self
-            .bounded("tools/list", self.service.list_all_tools())
-            .await?;
-        Ok(tools
-            .into_iter()
-            .map(|t| ToolInfo {
+        let mut tools = Vec::new();
+        let mut cursor = None;
+        for _ in 0..MAX_TOOL_PAGES {
+            let params = PaginatedRequestParams::default().with_cursor(cursor);
+            let page = self
+                .bounded("tools/list", self.service.list_tools(Some(params)))
+                .await?;
+            if tools.len() + page.tools.len() > MAX_TOOLS {
+                return Err(too_many(format!("more than {MAX_TOOLS} tools")));
+            }
+            tools.extend(page.tools.into_iter().map(|t| ToolInfo {
                 name: t.name.into_owned(),
-                description: t.description.map(|d| d.into_owned()),
-            })
-            .collect())
+                description: t.description.map(|d| cut(&d)),
+            }));
+            cursor = page.next_cursor;
+            if cursor.is_none() {
+                return Ok(tools);
+            }
+        }
+        Err(too_many(format!("more than {MAX_TOOL_PAGES} pages")))
     }
 
     /// `tools/call`. A tool that ran and failed is still `Ok`, with
@@ -79,5 +113,21 @@ impl McpSession {
             Ok(Err(e)) => Err(classify::from_service(&e, method).scrubbed(&self.secrets)),
             Err(_) => Err(classify::timeout(self.timeout)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_descriptions_are_cut_on_a_character_boundary() {
+        let long = "é".repeat(MAX_DESCRIPTION_CHARS + 500);
+        let short = cut(&long);
+        assert_eq!(short.chars().count(), MAX_DESCRIPTION_CHARS + 1);
+        assert!(short.ends_with('…'));
+        assert_eq!(cut("short"), "short");
+        let exact = "a".repeat(MAX_DESCRIPTION_CHARS);
+        assert_eq!(cut(&exact), exact);
     }
 }

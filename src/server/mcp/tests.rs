@@ -266,3 +266,26 @@ async fn a_key_is_never_sent_in_plain_text_outside_the_allow_list() {
     .await;
     assert!(tools.is_ok(), "{tools:?}");
 }
+
+#[tokio::test]
+async fn a_tool_list_without_end_stops_at_the_page_limit() {
+    use crate::server::mcp::session::MAX_TOOL_PAGES;
+    // 40 tools a page, a next cursor on every page: the page limit (20, so
+    // 800 tools, under the tool limit) is what ends it.
+    let peer = Peer::faulty("endless-tools").await;
+    let started = std::time::Instant::now();
+    let e = assert_class(
+        test(&peer.url("/mcp"), Transport::StreamableHttp, None).await,
+        ErrorClass::Downstream,
+    );
+    assert!(
+        e.message
+            .contains(&format!("more than {MAX_TOOL_PAGES} pages")),
+        "{}",
+        e.message
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "ended by the limit, not the deadline"
+    );
+}
