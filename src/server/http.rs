@@ -11,9 +11,12 @@ use axum::routing::get;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
+use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
 
 use crate::app::{App, shell};
 use crate::domain::redirect::{DEFAULT_NEXT, is_safe_next};
@@ -50,7 +53,26 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(move |req: Request, next: Next| {
             shed_load(in_flight.clone(), req, next)
         }))
+        // Outermost: every answer, a shed or timed-out one included, has a
+        // request id in its span and in its `X-Request-Id` header.
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(TraceLayer::new_for_http().make_span_with(request_span)),
+        )
         .with_state(state)
+}
+
+/// One span per request: method, path (not the query: a list's filter is
+/// what a user typed) and the request id, which the client can quote.
+fn request_span(req: &axum::http::Request<Body>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
 }
 
 /// The site's WASM, JS and CSS go out compressed (brotli, else gzip, as the

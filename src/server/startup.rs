@@ -35,10 +35,18 @@ fn init_tracing() {
             EnvFilter::new("info,sqlx=warn,rmcp=warn,rmcp::transport::worker=off,tower_http=warn")
         });
     // Logs go to stderr: stdout is for what a command prints (a new token).
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    // One JSON object per line for log pipelines, spans (the request id) included.
+    if std::env::var("SWITCHBOARD_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        logs.json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init();
+    } else {
+        logs.init();
+    }
 }
 
 /// Site options: `Leptos.toml` when present (a deployed binary), else the

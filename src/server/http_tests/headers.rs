@@ -1,5 +1,6 @@
 //! Every response, page or API, error or not, carries the browser-facing
-//! security headers; HSTS only when the site is served over HTTPS.
+//! security headers (HSTS only when the site is served over HTTPS) and a
+//! request id.
 
 use crate::server::testing::{spawn_app, spawn_app_configured, sqlite_url, test_config};
 
@@ -51,5 +52,40 @@ async fn hsts_is_sent_when_the_site_is_served_over_https() {
             .get("strict-transport-security")
             .and_then(|v| v.to_str().ok()),
         Some("max-age=31536000")
+    );
+}
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id_and_a_given_one_is_kept() {
+    let app = spawn_app().await;
+    let mut seen = std::collections::HashSet::new();
+    for path in [
+        "/healthz",
+        "/login",
+        "/api/skills/mcp-servers",
+        "/no-such-page",
+    ] {
+        let headers = headers_of(&app.http, &format!("{}{path}", app.base)).await;
+        let id = headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert_eq!(id.len(), 36, "{path}: a UUID, got {id:?}");
+        assert!(seen.insert(id), "{path}: ids differ per request");
+    }
+    let echoed = app
+        .http
+        .get(format!("{}/healthz", app.base))
+        .header("x-request-id", "trace-from-the-proxy-42")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(
+        echoed
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok()),
+        Some("trace-from-the-proxy-42")
     );
 }
