@@ -200,6 +200,11 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
 
+    /// The bearer token that opens `GET /metrics` (from the environment
+    /// only, as `SWITCHBOARD_METRICS_TOKEN`); unset, the endpoint is absent.
+    #[arg(skip = env_secret("SWITCHBOARD_METRICS_TOKEN"))]
+    pub metrics_token: Option<String>,
+
     /// Comma-separated CIDRs of the reverse proxies in front of the app:
     /// only from these is `X-Forwarded-For` believed (for rate limits).
     #[arg(

@@ -32,14 +32,19 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let (rest, _openapi) = crate::server::rest::routes();
     let in_flight = Arc::new(Semaphore::new(state.config.max_in_flight));
+    // Installs the recorder if nothing has yet (the server's start does).
+    let _ = crate::server::metrics::handle();
     let request_timeout = state.config.request_timeout;
     Router::new()
         .merge(rest)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(crate::server::metrics::scrape))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), page_guard))
+        // Inside the router's layers, where the matched route template is known.
+        .layer(middleware::from_fn(crate::server::metrics::track))
         .layer(middleware::from_fn(same_origin))
         .layer(middleware::from_fn_with_state(
             state.config.secure_cookies,
@@ -133,6 +138,7 @@ async fn shed_load(in_flight: Arc<Semaphore>, req: Request, next: Next) -> Respo
         Ok(_permit) => next.run(req).await,
         Err(_) => {
             tracing::warn!(path = %req.uri().path(), "too many requests in flight: answered 503");
+            metrics::counter!("switchboard_http_shed_total").increment(1);
             Response::builder()
                 .status(StatusCode::SERVICE_UNAVAILABLE)
                 .header(header::RETRY_AFTER, "1")

@@ -8,6 +8,7 @@ pub mod error;
 pub mod files;
 pub mod http;
 pub mod mcp;
+pub mod metrics;
 pub mod outbound;
 pub mod ports;
 pub mod rest;

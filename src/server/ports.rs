@@ -36,7 +36,7 @@ impl Ports {
     /// As [`Ports::open`], on a store already connected (a command that
     /// must use the database before it may open the vault).
     pub async fn on_store(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<Self> {
-        let vault = vault::open(config, store.clone()).await?;
+        let vault = vault::MeteredVault::wrap(vault::open(config, store.clone()).await?);
         let outbound = Outbound::new(
             OutboundPolicy::new(config.outbound_allow()?),
             config.mcp_timeout,

@@ -242,6 +242,7 @@ pub fn test_config(database_url: &str) -> crate::server::config::Config {
         token_failure_limit: 1000,
         secure_cookies: false,
         trusted_proxies: Vec::new(),
+        metrics_token: None,
         request_timeout: Duration::from_secs(60),
         max_in_flight: 512,
         shutdown_grace: Duration::from_secs(10),

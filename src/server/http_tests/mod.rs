@@ -5,6 +5,7 @@ mod headers;
 mod isolation;
 mod key_binding;
 mod limits;
+mod metrics;
 mod rest_ai_mentor;
 mod rest_skills;
 mod rotation;

@@ -24,6 +24,23 @@ pub async fn sign_in(
     password_attempt: &str,
     client_ip: &str,
 ) -> ServiceResult<SignedIn> {
+    let result = check_and_open(ports, email, password_attempt, client_ip).await;
+    crate::server::metrics::sign_in(match &result {
+        Ok(_) => "ok",
+        Err(ServiceError::Invalid(_)) => "bad_credentials",
+        Err(ServiceError::RateLimited(_)) => "rate_limited",
+        Err(ServiceError::Busy(_)) => "busy",
+        Err(_) => "error",
+    });
+    result
+}
+
+async fn check_and_open(
+    ports: &Ports,
+    email: &str,
+    password_attempt: &str,
+    client_ip: &str,
+) -> ServiceResult<SignedIn> {
     let email = email.trim();
     if email.is_empty() || password_attempt.is_empty() {
         let mut errors = Vec::new();

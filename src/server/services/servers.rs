@@ -349,6 +349,9 @@ pub async fn test(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<T
         .store
         .save_test_snapshot(actor.tenant_id, id, &snapshot_of(&outcome))
         .await?;
+    crate::server::metrics::test_connection(
+        outcome.error.as_ref().map_or("ok", |e| e.class.as_str()),
+    );
     tracing::info!(
         tenant = %actor.tenant_slug, server = %id, ok = outcome.ok,
         class = outcome.error.as_ref().map(|e| e.class.as_str()), "test connection"

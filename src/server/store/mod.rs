@@ -94,6 +94,8 @@ pub trait Store:
     /// Waits for the connections in use to come back, then closes them all
     /// (SQLite checkpoints its WAL as the last one closes).
     async fn close(&self);
+    /// The pool's open connections and, of those, the idle ones.
+    fn pool_connections(&self) -> (u32, u32);
 }
 
 #[async_trait]
@@ -109,6 +111,10 @@ impl Store for Db {
 
     async fn close(&self) {
         db::on_pool!(self, pool => pool.close().await);
+    }
+
+    fn pool_connections(&self) -> (u32, u32) {
+        db::on_pool!(self, pool => (pool.size(), u32::try_from(pool.num_idle()).unwrap_or(u32::MAX)))
     }
 }
 

@@ -9,6 +9,7 @@
 mod aws;
 mod key;
 mod local;
+mod metered;
 pub mod rekey;
 pub mod sweep;
 
@@ -25,6 +26,7 @@ use crate::domain::{SecretRef, TenantId};
 pub use aws::{AwsVault, AwsVaultConfig};
 pub use key::{VaultKey, write_key_file};
 pub use local::LocalVault;
+pub use metered::MeteredVault;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
