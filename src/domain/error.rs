@@ -45,6 +45,10 @@ pub enum AppError {
     /// Too many failed attempts.
     #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
     RateLimited { retry_after_secs: u64 },
+    /// The tenant (or the whole service) is running as many test
+    /// connections as it may; nothing was tried.
+    #[error("Too many test connections are running. Try again in {retry_after_secs} seconds.")]
+    TooManyTests { retry_after_secs: u64 },
     /// Too much of one kind of work at once (password checks); nothing failed.
     #[error("The server is busy. Try again in {retry_after_secs} seconds.")]
     Busy { retry_after_secs: u64 },
@@ -95,9 +99,9 @@ impl AppError {
     /// How long the client should wait before trying again, if it should.
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
-            AppError::RateLimited { retry_after_secs } | AppError::Busy { retry_after_secs } => {
-                Some(*retry_after_secs)
-            }
+            AppError::RateLimited { retry_after_secs }
+            | AppError::Busy { retry_after_secs }
+            | AppError::TooManyTests { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         }
     }
@@ -109,7 +113,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Invalid(_) => 422,
-            AppError::RateLimited { .. } => 429,
+            AppError::RateLimited { .. } | AppError::TooManyTests { .. } => 429,
             AppError::Busy { .. } | AppError::Unavailable(_) => 503,
             AppError::Internal => 500,
             AppError::Network(_) => 502,

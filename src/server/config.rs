@@ -220,6 +220,15 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_REQUEST_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
     pub request_timeout: Duration,
 
+    /// Test connections (and key rotations) running at once, in all; past
+    /// it a test is answered 429 at once.
+    #[arg(long, env = "SWITCHBOARD_MAX_TESTS", default_value_t = 32)]
+    pub max_tests: usize,
+
+    /// Test connections running at once for any one tenant.
+    #[arg(long, env = "SWITCHBOARD_MAX_TESTS_PER_TENANT", default_value_t = 4)]
+    pub max_tests_per_tenant: usize,
+
     /// Requests served at once; past it, 503 with `Retry-After` rather
     /// than a queue that grows until memory runs out.
     #[arg(long, env = "SWITCHBOARD_MAX_IN_FLIGHT", default_value_t = 512)]
@@ -246,6 +255,8 @@ pub enum ConfigError {
     RequestTimeoutTooShort { request: Duration, mcp: Duration },
     #[error("SWITCHBOARD_MAX_IN_FLIGHT must be at least 1")]
     NoRequestsAllowed,
+    #[error("SWITCHBOARD_MAX_TESTS and SWITCHBOARD_MAX_TESTS_PER_TENANT must be at least 1")]
+    NoTestsAllowed,
 }
 
 impl Config {
@@ -294,6 +305,9 @@ impl Config {
         }
         if self.max_in_flight == 0 {
             return Err(ConfigError::NoRequestsAllowed);
+        }
+        if self.max_tests == 0 || self.max_tests_per_tenant == 0 {
+            return Err(ConfigError::NoTestsAllowed);
         }
         Ok(())
     }

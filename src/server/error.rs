@@ -19,6 +19,9 @@ pub enum ServiceError {
     /// Past a concurrency limit; retry after this many seconds.
     #[error("busy; retry in {0}s")]
     Busy(u64),
+    /// Every test-connection slot (the tenant's or all) is taken.
+    #[error("too many test connections; retry in {0}s")]
+    TooManyTests(u64),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -45,6 +48,9 @@ impl From<AppError> for ServiceError {
                 ServiceError::RateLimited(retry_after_secs)
             }
             AppError::Busy { retry_after_secs } => ServiceError::Busy(retry_after_secs),
+            AppError::TooManyTests { retry_after_secs } => {
+                ServiceError::TooManyTests(retry_after_secs)
+            }
             other => ServiceError::Store(StoreError::Corrupt(other.to_string())),
         }
     }
@@ -61,6 +67,9 @@ impl From<ServiceError> for AppError {
                 retry_after_secs: secs,
             },
             ServiceError::Busy(secs) => AppError::Busy {
+                retry_after_secs: secs,
+            },
+            ServiceError::TooManyTests(secs) => AppError::TooManyTests {
                 retry_after_secs: secs,
             },
             ServiceError::Vault(VaultError::Unavailable(reason)) => {

@@ -44,7 +44,8 @@ impl Ports {
         Ok(Self {
             store,
             vault,
-            mcp: McpClient::new(outbound.clone()),
+            mcp: McpClient::new(outbound.clone())
+                .with_test_slots(config.max_tests, config.max_tests_per_tenant),
             outbound,
             clock: Arc::new(SystemClock),
         })

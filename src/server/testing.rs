@@ -245,6 +245,8 @@ pub fn test_config(database_url: &str) -> crate::server::config::Config {
         metrics_token: None,
         request_timeout: Duration::from_secs(60),
         max_in_flight: 512,
+        max_tests: 32,
+        max_tests_per_tenant: 4,
         shutdown_grace: Duration::from_secs(10),
     }
 }

@@ -1,4 +1,5 @@
-//! Inbound limits and shutdown: past the in-flight cap a request is shed
+//! Inbound limits and shutdown: test connections are capped per tenant and
+//! in all (429 past either); past the in-flight cap a request is shed
 //! with 503 at once (health checks spared); a shutdown refuses new
 //! connections, lets the requests in flight finish, and gives up on them
 //! after its grace.
@@ -221,4 +222,93 @@ async fn a_shutdown_gives_up_on_a_stuck_request_after_its_grace() {
         signalled.elapsed()
     );
     stuck.abort();
+}
+
+#[tokio::test]
+async fn test_connections_past_the_tenants_slots_get_429_and_others_still_run() {
+    let mut config = test_config(&sqlite_url());
+    config.max_tests = 3;
+    config.max_tests_per_tenant = 2;
+    let app = spawn_app_configured(config, None).await;
+    let url = slow_host(Duration::from_millis(1500)).await;
+    let (auth, test_path) = server_to_test(&app, &url).await;
+    // A second tenant with a server of its own.
+    app.user("other", "admin@other.test", Role::Admin).await;
+    let other_token = app.token("other", "admin@other.test").await;
+    let other_auth = format!("Token {other_token}");
+    let (status, created) = app
+        .rest_json(
+            "POST",
+            SKILLS,
+            Some(&other_auth),
+            &[("x-tenant-slug", "other")],
+            Some(json!({"name": "Slow too", "url": url})),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let other_path = format!("{SKILLS}/{}/test", created["id"].as_i64().expect("id"));
+
+    // Two tests hold acme's two slots...
+    let holders: Vec<_> = (0..2)
+        .map(|_| {
+            let (app, path, auth) = (app.clone(), test_path.clone(), auth.clone());
+            tokio::spawn(async move { post(&app, &path, &auth).await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    // ...so acme's third is refused at once, with a time to retry...
+    let started = Instant::now();
+    let refused = app
+        .http
+        .post(format!("{}{test_path}", app.base))
+        .header("authorization", &auth)
+        .header("x-tenant-slug", "acme")
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    let body = refused.text().await.unwrap_or_default();
+    assert!(body.contains("Too many test connections"), "{body}");
+    assert!(
+        started.elapsed() < Duration::from_millis(1000),
+        "not queued"
+    );
+    // ...while another tenant still gets the last slot in all, and the one
+    // after that is refused too; the service itself stays ready.
+    let other_held = {
+        let (app, path, auth) = (app.clone(), other_path.clone(), other_auth.clone());
+        tokio::spawn(async move {
+            app.rest_json(
+                "POST",
+                &path,
+                Some(&auth),
+                &[("x-tenant-slug", "other")],
+                None,
+            )
+            .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (status, _) = app
+        .rest_json(
+            "POST",
+            &other_path,
+            Some(&other_auth),
+            &[("x-tenant-slug", "other")],
+            None,
+        )
+        .await;
+    assert_eq!(status, 429, "the service-wide cap");
+    assert_eq!(app.get("/readyz", None).await.status, 200);
+
+    for holder in holders {
+        let (status, outcome) = holder.await.expect("holder");
+        assert_eq!(status, 200, "{outcome}");
+    }
+    let (status, outcome) = other_held.await.expect("other");
+    assert_eq!(status, 200, "{outcome}");
+    // The slots came back.
+    let (status, outcome) = post(&app, &test_path, &auth).await;
+    assert_eq!(status, 200, "{outcome}");
 }

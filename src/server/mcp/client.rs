@@ -16,7 +16,9 @@ use std::time::Duration;
 use url::Url;
 
 use super::headers::header_map;
+use super::slots::{NoSlot, TestSlot, TestSlots};
 use super::{McpError, McpSession, classify, sse, websocket};
+use crate::domain::TenantId;
 use crate::domain::headers::{DEFAULT_SCHEME, Header, render_headers};
 use crate::domain::{ErrorClass, TestError, ToolInfo, Transport};
 use crate::server::outbound::Outbound;
@@ -67,13 +69,29 @@ impl McpTarget {
 #[derive(Clone)]
 pub struct McpClient {
     outbound: Outbound,
+    slots: Arc<TestSlots>,
 }
 
 impl McpClient {
     /// Every MCP transport goes through `outbound`; its timeout is the
     /// deadline of each call and of a whole test connection.
     pub fn new(outbound: Outbound) -> Self {
-        Self { outbound }
+        Self {
+            outbound,
+            slots: TestSlots::new(usize::MAX, usize::MAX),
+        }
+    }
+
+    /// At most `total` test connections at once, `per_tenant` for any one
+    /// tenant (see [`TestSlots`]).
+    pub fn with_test_slots(mut self, total: usize, per_tenant: usize) -> Self {
+        self.slots = TestSlots::new(total, per_tenant);
+        self
+    }
+
+    /// A test-connection slot for `tenant`, held until dropped.
+    pub fn test_slot(&self, tenant: TenantId) -> Result<TestSlot, NoSlot> {
+        self.slots.take(tenant)
     }
 
     pub fn timeout(&self) -> Duration {

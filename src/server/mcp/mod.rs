@@ -6,12 +6,14 @@ mod client;
 mod error;
 mod headers;
 mod session;
+mod slots;
 mod sse;
 mod websocket;
 
 pub use client::{McpClient, McpTarget};
 pub use error::McpError;
 pub use session::McpSession;
+pub use slots::{NoSlot, TestSlot, TestSlots};
 
 #[cfg(test)]
 mod session_tests;

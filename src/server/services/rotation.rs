@@ -36,6 +36,8 @@ pub async fn rotate(
     rotation.validate()?;
     let row = servers::row(ports, actor, id).await?;
     let secret_ref = secret_ref_of(&row)?;
+    // Before the key is staged: a refused rotation leaves nothing behind.
+    let _slot = servers::test_slot(ports, actor)?;
     let target = server_target(row.id, &row.name);
     let fail =
         |detail: String| audit::record(ports, actor, AuditAction::KeyRotate, &target, Err(detail));

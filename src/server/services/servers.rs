@@ -76,6 +76,17 @@ pub async fn get(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<Se
     Ok(for_reader(actor, view(&row(ports, actor, id).await?)))
 }
 
+/// Holds one of the tenant's test-connection slots, or answers 429.
+pub(super) fn test_slot(
+    ports: &Ports,
+    actor: &Actor,
+) -> ServiceResult<crate::server::mcp::TestSlot> {
+    ports.mcp.test_slot(actor.tenant_id).map_err(|_| {
+        tracing::warn!(tenant = %actor.tenant_slug, "test connection refused: no free slot");
+        ServiceError::TooManyTests(5)
+    })
+}
+
 /// The last test's error text is what an admin-supplied server (or the
 /// network on the way to it) chose to say: host names, internal paths,
 /// stack traces. Admins, who can test and fix the server, read it; members
@@ -321,6 +332,7 @@ pub async fn delete(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult
 pub async fn test(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<TestOutcome> {
     actor.require_admin()?;
     let row = row(ports, actor, id).await?;
+    let _slot = test_slot(ports, actor)?;
     let credential = match &row.secret_ref {
         Some(secret_ref) => {
             let target = server_target(row.id, &row.name);

@@ -259,9 +259,14 @@ impl ErrorShape for MentorApi {
                 ),
             )
                 .into_response(),
-            busy @ AppError::Busy { retry_after_secs } => (
+            busy @ (AppError::Busy { retry_after_secs }
+            | AppError::TooManyTests { retry_after_secs }) => (
                 retry_after(retry_after_secs),
-                detail(StatusCode::SERVICE_UNAVAILABLE, busy.to_string()),
+                detail(
+                    StatusCode::from_u16(busy.status_code())
+                        .unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
+                    busy.to_string(),
+                ),
             )
                 .into_response(),
             AppError::Internal => detail(
