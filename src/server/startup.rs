@@ -160,7 +160,10 @@ async fn janitor(ports: Ports) {
     loop {
         tick.tick().await;
         let now = ports.clock.now();
-        let sessions = ports.store.delete_expired_sessions(now).await;
+        let sessions = ports
+            .store
+            .delete_expired_sessions(now, now - crate::server::auth::session::SESSION_IDLE)
+            .await;
         let failures = ports
             .store
             .prune_auth_failures(now - crate::server::auth::rate_limit::WINDOW)

@@ -12,6 +12,10 @@ pub const COOKIE_NAME: &str = "sb_session";
 /// subdomain can neither set nor shadow it.
 pub const SECURE_COOKIE_NAME: &str = "__Host-sb_session";
 pub const SESSION_TTL: Duration = Duration::days(7);
+/// A session not used for this long ends, whatever its lifetime left.
+pub const SESSION_IDLE: Duration = Duration::hours(8);
+/// How often a session in use records it (one write a minute at most).
+pub const SESSION_TOUCH_EVERY: Duration = Duration::minutes(1);
 
 pub fn cookie_name(secure: bool) -> &'static str {
     if secure {

@@ -2,7 +2,9 @@
 
 use crate::domain::session::EMAIL_MAX;
 use crate::domain::{FieldError, Role, SessionInfo, TenantId, UserId};
-use crate::server::auth::session::{expires_at, new_token, token_hash};
+use crate::server::auth::session::{
+    SESSION_IDLE, SESSION_TOUCH_EVERY, expires_at, new_token, token_hash,
+};
 use crate::server::auth::{Actor, password, rate_limit};
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::ports::Ports;
@@ -117,6 +119,7 @@ async fn check_and_open(
             tenant_id: tenant.id,
             created_at: now,
             expires_at: expires_at(now),
+            last_seen_at: Some(now),
         })
         .await?;
     tracing::info!(user = %user.username, tenant = %tenant.slug, "signed in");
@@ -146,9 +149,16 @@ pub async fn actor_for_session(ports: &Ports, token: &str) -> ServiceResult<Acto
         .session(&token_hash(token))
         .await?
         .ok_or(ServiceError::Unauthorized)?;
-    if session.expires_at <= ports.clock.now() {
+    let now = ports.clock.now();
+    if session.expires_at <= now || now - session.last_seen() >= SESSION_IDLE {
         ports.store.delete_session(&session.token_hash).await?;
         return Err(ServiceError::Unauthorized);
+    }
+    if now - session.last_seen() >= SESSION_TOUCH_EVERY {
+        ports
+            .store
+            .touch_session(&session.token_hash, now, now - SESSION_TOUCH_EVERY)
+            .await?;
     }
     actor_of(ports, session.tenant_id, session.user_id).await
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use std::sync::Arc;
 
 use crate::domain::{NewApiToken, Role};
-use crate::server::auth::session::SESSION_TTL;
+use crate::server::auth::session::{SESSION_IDLE, SESSION_TTL};
 use crate::server::clock::FixedClock;
 use crate::server::error::ServiceError;
 use crate::server::ports::Ports;
@@ -56,6 +56,15 @@ async fn a_session_stops_authenticating_once_the_clock_passes_its_lifetime() {
         .await
         .expect("sign in");
 
+    // Used every few hours (so never idle), all the way to its lifetime.
+    let mut at = start();
+    while at < start() + SESSION_TTL - SESSION_IDLE {
+        at += SESSION_IDLE - Duration::minutes(1);
+        clock.set(at);
+        accounts::actor_for_session(&ports, &signed_in.token)
+            .await
+            .expect("a session in use stays");
+    }
     clock.set(start() + SESSION_TTL - Duration::seconds(1));
     let actor = accounts::actor_for_session(&ports, &signed_in.token)
         .await
@@ -73,6 +82,37 @@ async fn a_session_stops_authenticating_once_the_clock_passes_its_lifetime() {
     assert!(
         matches!(deleted, Err(ServiceError::Unauthorized)),
         "and an expired session is gone for good, even if the clock goes back: {deleted:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_session_left_idle_ends_though_its_lifetime_is_not_over() {
+    let (ports, clock) = ports_at_start().await;
+    let signed_in = accounts::sign_in(&ports, "ann@acme.test", PASSWORD, "127.0.0.1")
+        .await
+        .expect("sign in");
+    // Used just before the idle limit: it stays, and counts from then.
+    let used = start() + SESSION_IDLE - Duration::seconds(1);
+    clock.set(used);
+    accounts::actor_for_session(&ports, &signed_in.token)
+        .await
+        .expect("not idle yet");
+    clock.set(used + SESSION_IDLE - Duration::seconds(1));
+    accounts::actor_for_session(&ports, &signed_in.token)
+        .await
+        .expect("its last use restarted the idle clock");
+    // Then left alone for the whole idle limit: gone, for good.
+    clock.set(used + SESSION_IDLE - Duration::seconds(1) + SESSION_IDLE);
+    let idle = accounts::actor_for_session(&ports, &signed_in.token).await;
+    assert!(matches!(idle, Err(ServiceError::Unauthorized)), "{idle:?}");
+    assert!(
+        ports
+            .store
+            .session(&crate::server::auth::session::token_hash(&signed_in.token))
+            .await
+            .expect("query")
+            .is_none(),
+        "the idle session was deleted"
     );
 }
 

@@ -15,6 +15,15 @@ pub struct SessionRecord {
     pub tenant_id: TenantId,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// When it last authenticated a request (`None` only for rows older than
+    /// the column: they count from `created_at`).
+    pub last_seen_at: Option<DateTime<Utc>>,
+}
+
+impl SessionRecord {
+    pub fn last_seen(&self) -> DateTime<Utc> {
+        self.last_seen_at.unwrap_or(self.created_at)
+    }
 }
 
 #[async_trait]
@@ -22,21 +31,36 @@ pub trait SessionStore: Send + Sync {
     async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
     async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
-    async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> StoreResult<u64>;
+    /// Records a use at `now`, unless one was recorded after `unless_after`
+    /// (so a busy session writes at most once a minute).
+    async fn touch_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        unless_after: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Deletes sessions past their lifetime at `now`, or not seen since
+    /// `idle_before`.
+    async fn delete_expired_sessions(
+        &self,
+        now: DateTime<Utc>,
+        idle_before: DateTime<Utc>,
+    ) -> StoreResult<u64>;
 }
 
 #[async_trait]
 impl SessionStore for Db {
     async fn create_session(&self, s: &SessionRecord) -> StoreResult<()> {
         on_pool!(self, pool => sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, tenant_id, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sessions (token_hash, user_id, tenant_id, created_at, expires_at, last_seen_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&s.token_hash)
         .bind(s.user_id)
         .bind(s.tenant_id)
         .bind(s.created_at)
         .bind(s.expires_at)
+        .bind(s.last_seen_at)
         .execute(pool)
         .await
         .map(|done| done.rows_affected()))?;
@@ -45,7 +69,7 @@ impl SessionStore for Db {
 
     async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
         Ok(on_pool!(self, pool => sqlx::query_as(
-            "SELECT token_hash, user_id, tenant_id, created_at, expires_at \
+            "SELECT token_hash, user_id, tenant_id, created_at, expires_at, last_seen_at \
              FROM sessions WHERE token_hash = $1",
         )
         .bind(token_hash)
@@ -62,12 +86,38 @@ impl SessionStore for Db {
         Ok(())
     }
 
-    async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> StoreResult<u64> {
-        let done = on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected()))?;
+    async fn touch_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        unless_after: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        on_pool!(self, pool => sqlx::query(
+            "UPDATE sessions SET last_seen_at = $2 \
+             WHERE token_hash = $1 AND COALESCE(last_seen_at, created_at) <= $3",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .bind(unless_after)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+
+    async fn delete_expired_sessions(
+        &self,
+        now: DateTime<Utc>,
+        idle_before: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        let done = on_pool!(self, pool => sqlx::query(
+            "DELETE FROM sessions WHERE expires_at <= $1 OR COALESCE(last_seen_at, created_at) <= $2",
+        )
+        .bind(now)
+        .bind(idle_before)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
         Ok(done)
     }
 }

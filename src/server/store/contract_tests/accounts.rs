@@ -117,13 +117,59 @@ pub(super) async fn sessions_expire(store: Arc<dyn Store>) {
                 tenant_id: t.id,
                 created_at: now,
                 expires_at: expires,
+                last_seen_at: Some(now),
             })
             .await
             .expect("session");
     }
     assert!(store.session("live").await.expect("q").is_some());
-    assert_eq!(store.delete_expired_sessions(now).await.expect("sweep"), 1);
+    let long_ago = now - Duration::days(30);
+    assert_eq!(
+        store
+            .delete_expired_sessions(now, long_ago)
+            .await
+            .expect("sweep"),
+        1
+    );
     assert!(store.session("dead").await.expect("q").is_none());
+    // A use is recorded once per period, and an idle session is swept.
+    let later = (now + Duration::minutes(5)).trunc_subsecs(6);
+    store
+        .touch_session("live", later, later - Duration::minutes(1))
+        .await
+        .expect("touch");
+    let seen = store.session("live").await.expect("q").expect("live");
+    assert_eq!(seen.last_seen(), later);
+    store
+        .touch_session(
+            "live",
+            later + Duration::seconds(10),
+            later + Duration::seconds(10) - Duration::minutes(1),
+        )
+        .await
+        .expect("touch");
+    let seen = store.session("live").await.expect("q").expect("live");
+    assert_eq!(seen.last_seen(), later, "not again within the minute");
+    assert_eq!(
+        store
+            .delete_expired_sessions(now, later + Duration::seconds(1))
+            .await
+            .expect("sweep"),
+        1,
+        "idle since before the cut-off"
+    );
+    assert!(store.session("live").await.expect("q").is_none());
+    store
+        .create_session(&SessionRecord {
+            token_hash: "live".into(),
+            user_id: user.id,
+            tenant_id: t.id,
+            created_at: now,
+            expires_at: now + Duration::hours(1),
+            last_seen_at: Some(now),
+        })
+        .await
+        .expect("session");
     store.delete_session("live").await.expect("delete");
     assert!(store.session("live").await.expect("q").is_none());
 }
