@@ -82,3 +82,23 @@ test.describe('API tokens page', () => {
     await expect(page.getByRole('row').filter({ hasText: tokenName })).toHaveCount(1);
   });
 });
+
+test.describe('Sessions', () => {
+  test('sign out everywhere ends this browser and every other', async ({ page, browser }) => {
+    // Another browser, signed in as the same admin.
+    const elsewhere = await browser.newContext({ baseURL: APP_URL });
+    const other = await elsewhere.newPage();
+    await signIn(other);
+    await signIn(page);
+
+    await gotoHydrated(page, '/settings/api-tokens');
+    await expect(page.getByRole('heading', { name: 'Sessions', level: 2 })).toBeVisible();
+    await page.getByRole('button', { name: 'Sign out everywhere', exact: true }).click();
+    await page.waitForURL(/\/login(\?.*)?$/);
+
+    // The other browser is signed out too: its next page asks it to sign in.
+    await other.goto('/mcp-servers');
+    await expect(other).toHaveURL(/\/login\?next=%2Fmcp-servers$/);
+    await elsewhere.close();
+  });
+});

@@ -51,6 +51,26 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
+/// Ends every session of the signed-in user (other browsers included) and
+/// clears this browser's cookie; answers how many sessions ended.
+#[server(endpoint = "auth/sign-out-everywhere")]
+pub async fn sign_out_everywhere() -> Result<u64, AppError> {
+    use axum::http::{HeaderValue, header};
+
+    use super::edge::{caller, fail};
+    use crate::server::auth::session::clear_cookie;
+    use crate::server::services::accounts;
+
+    let (state, actor) = caller().await?;
+    let ended = accounts::sign_out_everywhere(&state.ports, &actor)
+        .await
+        .map_err(fail)?;
+    let value = HeaderValue::from_str(&clear_cookie(state.config.secure_cookies))
+        .map_err(|_| fail(AppError::Internal))?;
+    expect_context::<leptos_axum::ResponseOptions>().append_header(header::SET_COOKIE, value);
+    Ok(ended)
+}
+
 /// The signed-in user, or `None`.
 #[server(endpoint = "auth/me")]
 pub async fn me() -> Result<Option<SessionInfo>, AppError> {

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::layout::CurrentUser;
+use crate::api::auth::SignOutEverywhere;
 use crate::api::tokens::{CreateToken, RevokeToken, list_tokens};
 use crate::app::components::form::{FieldErrorText, aria_bool};
 use crate::app::components::time::when;
@@ -88,6 +89,40 @@ fn TokensView() -> impl IntoView {
             })}
         </Transition>
         <UsageHint />
+        <SessionsSection />
+    }
+}
+
+/// Ends every session of this user: for a lost laptop, or a browser left
+/// signed in somewhere else.
+#[component]
+fn SessionsSection() -> impl IntoView {
+    let action = ServerAction::<SignOutEverywhere>::new();
+    let error = Memo::new(move |_| action.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            let _ = window().location().set_href("/login");
+        }
+    });
+    view! {
+        <h2 class="section-title">"Sessions"</h2>
+        <p>
+            "Signed in on a computer you no longer use? End every session of yours, "
+            "in every browser and tenant, this one included."
+        </p>
+        <p>
+            <button
+                class="button"
+                type="button"
+                on:click=move |_| {
+                    action.dispatch(SignOutEverywhere {});
+                }
+                disabled=move || action.pending().get()
+            >
+                {move || if action.pending().get() { "Signing out…" } else { "Sign out everywhere" }}
+            </button>
+        </p>
+        {move || error.get().map(|e| view! { <p class="alert error" role="alert">{e.to_string()}</p> })}
     }
 }
 

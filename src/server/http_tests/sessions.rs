@@ -277,3 +277,40 @@ async fn over_https_the_cookie_is_host_prefixed_and_only_that_name_counts() {
         "the unprefixed name is not read over HTTPS"
     );
 }
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_session_of_that_user_only() {
+    let app = spawn_app().await;
+    app.user("acme", "hal@acme.test", Role::Admin).await;
+    app.user("acme", "ivy@acme.test", Role::Admin).await;
+    let laptop = app.session("hal@acme.test").await;
+    let phone = app.session("hal@acme.test").await;
+    let someone_else = app.session("ivy@acme.test").await;
+    // Nobody signed in cannot do it.
+    let anonymous = app.call("auth/sign-out-everywhere", None, json!({})).await;
+    assert_eq!(anonymous.status, 401, "{}", anonymous.body);
+
+    let r = app
+        .call("auth/sign-out-everywhere", Some(&phone), json!({}))
+        .await;
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (200, "2"),
+        "two sessions ended"
+    );
+    assert!(
+        r.set_cookie
+            .as_deref()
+            .is_some_and(|c| c.contains("Max-Age=0")),
+        "this browser's cookie is cleared: {:?}",
+        r.set_cookie
+    );
+    for ended in [&laptop, &phone] {
+        assert_eq!(list_with_cookie(&app, ended).await, 401);
+    }
+    assert_eq!(
+        list_with_cookie(&app, &someone_else).await,
+        200,
+        "others stay signed in"
+    );
+}

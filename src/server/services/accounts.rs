@@ -142,6 +142,14 @@ pub async fn sign_out(ports: &Ports, token: &str) -> ServiceResult<()> {
     Ok(())
 }
 
+/// Ends every session of the caller, in every browser and tenant, this one
+/// included; answers how many there were.
+pub async fn sign_out_everywhere(ports: &Ports, actor: &Actor) -> ServiceResult<u64> {
+    let ended = ports.store.delete_sessions_of_user(actor.user_id).await?;
+    tracing::info!(user = %actor.username, tenant = %actor.tenant_slug, sessions = ended, "signed out everywhere");
+    Ok(ended)
+}
+
 /// The actor behind a session cookie; `Unauthorized` when absent or expired.
 pub async fn actor_for_session(ports: &Ports, token: &str) -> ServiceResult<Actor> {
     let session = ports

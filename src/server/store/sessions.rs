@@ -31,6 +31,8 @@ pub trait SessionStore: Send + Sync {
     async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
     async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Ends every session of `user`, in every tenant; answers how many.
+    async fn delete_sessions_of_user(&self, user: UserId) -> StoreResult<u64>;
     /// Records a use at `now`, unless one was recorded after `unless_after`
     /// (so a busy session writes at most once a minute).
     async fn touch_session(
@@ -84,6 +86,16 @@ impl SessionStore for Db {
             .await
             .map(|done| done.rows_affected()))?;
         Ok(())
+    }
+
+    async fn delete_sessions_of_user(&self, user: UserId) -> StoreResult<u64> {
+        Ok(
+            on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?,
+        )
     }
 
     async fn touch_session(

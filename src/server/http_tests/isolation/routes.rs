@@ -101,6 +101,10 @@ pub(super) fn spec(method: &str, path: &str, server: i64, token: i64) -> Option<
             body: Some(json!({ "query": AuditQuery::default() })),
         },
         ("POST", "/api/tokens/list") => return s(Member, Collection, Some(json!({}))),
+        // The caller's own sessions: nothing of a tenant's to reach.
+        ("POST", "/api/auth/sign-out-everywhere") => {
+            return s(Member, Collection, Some(json!({})));
+        }
         ("POST", "/api/tokens/create") => {
             return s(
                 Member,
