@@ -205,6 +205,17 @@ pub struct Config {
     #[arg(skip = env_secret("SWITCHBOARD_METRICS_TOKEN"))]
     pub metrics_token: Option<String>,
 
+    /// Comma-separated host names (no port) the site answers to, checked
+    /// against each request's `Host`. Empty: when listening on loopback,
+    /// `localhost`, `127.0.0.1` and `::1`; otherwise no check.
+    #[arg(
+        long,
+        env = "SWITCHBOARD_ALLOWED_HOSTS",
+        value_delimiter = ',',
+        default_value = ""
+    )]
+    pub allowed_hosts: Vec<String>,
+
     /// Comma-separated CIDRs of the reverse proxies in front of the app:
     /// only from these is `X-Forwarded-For` believed (for rate limits).
     #[arg(
@@ -284,6 +295,25 @@ impl Config {
 
     pub fn outbound_allow(&self) -> Result<Vec<IpNet>, ConfigError> {
         parse_cidrs(&self.outbound_allow, "SWITCHBOARD_OUTBOUND_ALLOW")
+    }
+
+    /// The host names a request's `Host` may name, lower-case; `None` means
+    /// any (a non-loopback listener with no list configured).
+    pub fn allowed_hosts(&self) -> Option<Vec<String>> {
+        let listed: Vec<String> = self
+            .allowed_hosts
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| !h.is_empty())
+            .collect();
+        if !listed.is_empty() {
+            return Some(listed);
+        }
+        self.addr.ip().is_loopback().then(|| {
+            ["localhost", "127.0.0.1", "[::1]"]
+                .map(str::to_owned)
+                .to_vec()
+        })
     }
 
     /// The trusted proxies ([`Config::validate`] has refused a bad entry).

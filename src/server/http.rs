@@ -47,6 +47,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(crate::server::metrics::track))
         .layer(middleware::from_fn(same_origin))
         .layer(middleware::from_fn_with_state(
+            state.config.allowed_hosts().map(Arc::new),
+            known_host,
+        ))
+        .layer(middleware::from_fn_with_state(
             state.config.secure_cookies,
             security_headers,
         ))
@@ -214,6 +218,51 @@ fn sign_in_next(path: &str, query: Option<&str>) -> String {
 /// stay inside the one `next` parameter.
 fn encode_component(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// DNS rebinding: a page on a name its owner re-points at this server (say,
+/// at 127.0.0.1 on a laptop running Switchboard) reaches it from the
+/// browser as its own origin. Such a request names that foreign host in
+/// `Host`, so a host we do not answer to gets 421. Health checks are spared:
+/// orchestrators call them by address.
+async fn known_host(
+    State(allowed): State<Option<Arc<Vec<String>>>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let Some(allowed) = allowed else {
+        return next.run(req).await;
+    };
+    if matches!(req.uri().path(), "/healthz" | "/readyz") {
+        return next.run(req).await;
+    }
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(host_name)
+        .unwrap_or_default();
+    if allowed.contains(&host) {
+        return next.run(req).await;
+    }
+    tracing::warn!(host = %host, path = %req.uri().path(), "request for an unknown host refused");
+    (
+        StatusCode::MISDIRECTED_REQUEST,
+        "this server does not answer to that host name (see SWITCHBOARD_ALLOWED_HOSTS)",
+    )
+        .into_response()
+}
+
+/// `Host` without its port, lower-case; an IPv6 literal keeps its brackets.
+fn host_name(host: &str) -> String {
+    let host = host.trim().to_ascii_lowercase();
+    if host.starts_with('[') {
+        return host
+            .split_once(']')
+            .map_or(host.clone(), |(h, _)| format!("{h}]"));
+    }
+    host.split_once(':')
+        .map_or(host.clone(), |(h, _)| h.to_owned())
 }
 
 /// A state-changing request that carries browser metadata must come from our

@@ -241,6 +241,7 @@ pub fn test_config(database_url: &str) -> crate::server::config::Config {
         mcp_timeout: Duration::from_secs(10),
         token_failure_limit: 1000,
         secure_cookies: false,
+        allowed_hosts: Vec::new(),
         trusted_proxies: Vec::new(),
         metrics_token: None,
         request_timeout: Duration::from_secs(60),

@@ -89,3 +89,58 @@ async fn every_answer_carries_a_request_id_and_a_given_one_is_kept() {
         Some("trace-from-the-proxy-42")
     );
 }
+
+async fn status_for_host(app: &crate::server::testing::TestApp, path: &str, host: &str) -> u16 {
+    app.http
+        .get(format!("{}{path}", app.base))
+        .header("host", host)
+        .send()
+        .await
+        .expect("GET")
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn on_loopback_only_local_host_names_are_answered() {
+    // The test app listens on 127.0.0.1: a rebound name is refused.
+    let app = spawn_app().await;
+    let port = app.base.rsplit(':').next().expect("port").to_owned();
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "LOCALHOST".into(),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(status_for_host(&app, "/login", &host).await, 200, "{host}");
+    }
+    for host in ["evil.example", "evil.example:80", "127.0.0.1.evil.example"] {
+        assert_eq!(status_for_host(&app, "/login", host).await, 421, "{host}");
+        assert_eq!(
+            status_for_host(&app, "/api/skills/mcp-servers", host).await,
+            421,
+            "{host}"
+        );
+    }
+    assert_eq!(
+        status_for_host(&app, "/healthz", "10.1.2.3:8080").await,
+        200,
+        "health checks by address"
+    );
+}
+
+#[tokio::test]
+async fn a_configured_host_list_replaces_the_default() {
+    let mut config = test_config(&sqlite_url());
+    config.allowed_hosts = vec!["switchboard.example.com".into()];
+    let app = spawn_app_configured(config, None).await;
+    assert_eq!(
+        status_for_host(&app, "/login", "switchboard.example.com").await,
+        200
+    );
+    assert_eq!(
+        status_for_host(&app, "/login", "Switchboard.Example.com:443").await,
+        200
+    );
+    assert_eq!(status_for_host(&app, "/login", "localhost").await, 421);
+}
