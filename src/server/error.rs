@@ -73,11 +73,11 @@ impl From<ServiceError> for AppError {
                 retry_after_secs: secs,
             },
             ServiceError::Vault(VaultError::Unavailable(reason)) => {
-                tracing::error!(%reason, "credential vault unavailable");
-                AppError::Unavailable(
-                    "The credential vault is unavailable. Nothing was saved; please try again."
-                        .into(),
-                )
+                // The reason holds a reference to the logged details, and
+                // nothing of the backend's own words.
+                AppError::Unavailable(format!(
+                    "The credential vault is unavailable: {reason}. Nothing was saved; please try again."
+                ))
             }
             ServiceError::Vault(e) => {
                 tracing::error!(error = %e, "credential vault error");

@@ -187,7 +187,7 @@ where
 {
     match e.code() {
         Some("ResourceNotFoundException") => VaultError::NotFound(secret_ref.to_owned()),
-        _ => VaultError::Unavailable(format!("AWS Secrets Manager: {}", DisplayErrorContext(&e))),
+        _ => VaultError::unavailable("AWS Secrets Manager", DisplayErrorContext(&e)),
     }
 }
 

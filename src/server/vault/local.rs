@@ -103,7 +103,7 @@ impl LocalVault {
 }
 
 fn unavailable(e: impl std::fmt::Display) -> VaultError {
-    VaultError::Unavailable(e.to_string())
+    VaultError::unavailable("the local vault's database", e)
 }
 
 fn no_version(secret_ref: &str, version: &'static str) -> VaultError {

@@ -51,6 +51,20 @@ pub enum VaultError {
 
 pub type VaultResult<T> = Result<T, VaultError>;
 
+impl VaultError {
+    /// The backend failed. Its own words (an AWS error names the account,
+    /// ARNs and request ids) go to the log under a short reference; the
+    /// error, and so audit rows and API answers, carry only the reference.
+    pub fn unavailable(source: &'static str, detail: impl std::fmt::Display) -> Self {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let reference = id.get(..8).unwrap_or(&id);
+        tracing::error!(reference, source, detail = %detail, "credential vault call failed");
+        VaultError::Unavailable(format!(
+            "{source} failed (reference {reference}; the details are in the server log)"
+        ))
+    }
+}
+
 /// What a secret is for; part of its name, for audits and sweeping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretKind {
@@ -127,4 +141,26 @@ pub async fn open(
         }
         VaultBackend::Aws => Arc::new(AwsVault::from_env(AwsVaultConfig::from(config)).await?),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::VaultError;
+
+    #[test]
+    fn a_backends_own_words_stay_in_the_log() {
+        let aws = "ServiceError: AccessDeniedException: arn:aws:iam::123456789012:role/sb is not \
+                   authorized (RequestId: 5f1c0b3e-aaaa-bbbb-cccc-0123456789ab)";
+        let e = VaultError::unavailable("AWS Secrets Manager", aws);
+        let shown = e.to_string();
+        assert!(
+            shown.contains("AWS Secrets Manager failed (reference "),
+            "{shown}"
+        );
+        for private in ["arn:", "123456789012", "RequestId", "AccessDenied"] {
+            assert!(!shown.contains(private), "{private} in {shown}");
+        }
+        let again = VaultError::unavailable("AWS Secrets Manager", aws).to_string();
+        assert_ne!(shown, again, "each failure has its own reference");
+    }
 }

@@ -35,7 +35,7 @@ pub async fn sweep(
         let in_use = store
             .secret_in_use(&secret.secret_ref)
             .await
-            .map_err(|e| super::VaultError::Unavailable(format!("database: {e}")))?;
+            .map_err(|e| super::VaultError::unavailable("the database", e))?;
         if in_use {
             continue;
         }
