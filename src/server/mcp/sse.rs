@@ -28,6 +28,67 @@ pub enum LegacySseError {
     CrossOrigin(String),
 }
 
+/// The largest single event accepted: a `tools/list` answer of 1,000 tools
+/// with long descriptions fits several times over. A server that streams one
+/// endless event would otherwise grow the buffer until memory runs out.
+pub const MAX_EVENT_BYTES: usize = 4 * 1024 * 1024;
+
+/// What the event parser reads: the response's bytes, or why they stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    #[error(transparent)]
+    Http(#[from] reqwest::Error),
+    #[error("an event grew larger than {0} bytes; the stream was dropped")]
+    EventTooLarge(usize),
+}
+
+/// Bytes since the last blank line (the end of an event), across chunks.
+#[derive(Debug, Default)]
+struct EventMeter {
+    since_boundary: usize,
+    after_newline: bool,
+    over: bool,
+}
+
+impl EventMeter {
+    fn feed(&mut self, chunk: &[u8]) -> usize {
+        for &b in chunk {
+            match b {
+                b'\n' if self.after_newline => self.since_boundary = 0,
+                b'\n' => self.after_newline = true,
+                b'\r' => {}
+                _ => {
+                    self.after_newline = false;
+                    self.since_boundary += 1;
+                }
+            }
+        }
+        self.since_boundary
+    }
+}
+
+/// `bytes`, ended with [`BodyError::EventTooLarge`] once one event passes `limit`.
+fn bounded_events<S>(
+    bytes: S,
+    limit: usize,
+) -> impl futures::Stream<Item = Result<axum::body::Bytes, BodyError>>
+where
+    S: futures::Stream<Item = Result<axum::body::Bytes, reqwest::Error>>,
+{
+    bytes.scan(EventMeter::default(), move |meter, chunk| {
+        let item = match chunk {
+            _ if meter.over => None,
+            Err(e) => Some(Err(BodyError::Http(e))),
+            Ok(b) if meter.feed(&b) > limit => {
+                meter.over = true;
+                Some(Err(BodyError::EventTooLarge(limit)))
+            }
+            Ok(b) => Some(Ok(b)),
+        };
+        ready(item)
+    })
+}
+
 pub type TxSink = Pin<Box<dyn Sink<ClientJsonRpcMessage, Error = LegacySseError> + Send>>;
 pub type RxStream = futures::stream::BoxStream<'static, ServerJsonRpcMessage>;
 
@@ -57,7 +118,8 @@ pub async fn connect(
     {
         return Err(LegacySseError::ContentType(content_type));
     }
-    let mut events = SseStream::from_bytes_stream(response.bytes_stream()).boxed();
+    let bytes = bounded_events(response.bytes_stream(), MAX_EVENT_BYTES);
+    let mut events = SseStream::from_bytes_stream(bytes).boxed();
     let post_url = loop {
         match events.next().await {
             Some(Ok(Sse {
@@ -107,4 +169,22 @@ pub async fn connect(
         },
     );
     Ok((Box::pin(tx), rx))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_are_measured_from_the_last_blank_line_across_chunks() {
+        let mut meter = EventMeter::default();
+        assert_eq!(meter.feed(b"event: endpoint\ndata: /m"), 23);
+        assert_eq!(meter.feed(b"\n"), 23);
+        assert_eq!(
+            meter.feed(b"\r\n"),
+            0,
+            "a CRLF blank line ends the event too"
+        );
+        assert_eq!(meter.feed(b"data: abc\n\ndata: de"), 8);
+    }
 }

@@ -289,3 +289,42 @@ async fn a_tool_list_without_end_stops_at_the_page_limit() {
         "ended by the limit, not the deadline"
     );
 }
+
+#[tokio::test]
+async fn an_endless_sse_event_is_dropped_with_a_transport_error() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // A "server" that opens an event stream and sends one event that never ends.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/sse", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 8192];
+                let _ = socket.read(&mut buf).await;
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\ndata: ";
+                if socket.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let chunk = vec![b'x'; 64 * 1024];
+                // Far past the limit, unless the client hangs up first.
+                for _ in 0..1024 {
+                    if socket.write_all(&chunk).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let started = std::time::Instant::now();
+    let e = assert_class(
+        test(&url, Transport::Sse, None).await,
+        ErrorClass::Transport,
+    );
+    assert!(e.message.contains("larger than"), "{}", e.message);
+    assert!(
+        started.elapsed() < Duration::from_secs(9),
+        "dropped at the limit, not the deadline"
+    );
+}
