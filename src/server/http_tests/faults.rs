@@ -197,11 +197,11 @@ async fn rekey_reencrypts_everything_and_a_wrong_old_key_changes_nothing() {
         .await
         .expect("b");
     // A rotated secret has a previous version that must be re-encrypted too.
-    vault
+    let staged = vault
         .stage(&b, &SecretString::from("beta-2".to_owned()))
         .await
         .expect("stage");
-    vault.promote(&b).await.expect("promote");
+    vault.promote(&b, &staged).await.expect("promote");
 
     let before = store.secrets().await.expect("secrets");
     let refused = rekey(store.as_ref(), &wrong(), &new(), chrono::Utc::now()).await;

@@ -54,7 +54,7 @@ pub(super) async fn commit(
     id: ServerId,
     change: &SecretChange,
 ) -> ServiceResult<bool> {
-    let replacing = matches!(change, SecretChange::Replaced(_));
+    let replacing = matches!(change, SecretChange::Replaced(..));
     let target = if replacing {
         match ports.store.server(actor.tenant_id, id).await {
             Ok(Some(row)) => server_target(id, &row.name),

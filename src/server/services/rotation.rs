@@ -15,6 +15,9 @@ use crate::server::services::servers::{self, outcome_of, snapshot_of, view};
 use crate::server::store::ServerRecord;
 use crate::server::vault::VaultError;
 
+const SUPERSEDED: &str = "Another change to this server's key started while the new key was \
+     being tested, so it was not made current. Check the key and try again.";
+
 const NO_KEY: &str =
     "This server has no stored API key to rotate (it does not use Tenant API Key authentication).";
 
@@ -43,10 +46,13 @@ pub async fn rotate(
         |detail: String| audit::record(ports, actor, AuditAction::KeyRotate, &target, Err(detail));
 
     let key = SecretString::from(std::mem::take(&mut rotation.api_key));
-    if let Err(e) = ports.vault.stage(secret_ref, &key).await {
-        fail(format!("staging the new key: {e}")).await;
-        return Err(e.into());
-    }
+    let staged = match ports.vault.stage(secret_ref, &key).await {
+        Ok(staged) => staged,
+        Err(e) => {
+            fail(format!("staging the new key: {e}")).await;
+            return Err(e.into());
+        }
+    };
     let result = ports
         .mcp
         .test(&McpTarget::with_server_key(
@@ -58,7 +64,7 @@ pub async fn rotate(
     // Stamped when the test ends, as the snapshot's point in time.
     let outcome = outcome_of(result, ports.clock.now());
     if let Some(error) = &outcome.error {
-        secrets::discard_pending(ports, secret_ref).await;
+        secrets::discard_pending(ports, secret_ref, &staged).await;
         fail(format!(
             "the new key failed its test ({}): {}",
             error.class.as_str(),
@@ -67,9 +73,23 @@ pub async fn rotate(
         .await;
         return Ok(outcome);
     }
-    if let Err(e) = ports.vault.promote(secret_ref).await {
-        fail(format!("promoting the new key: {e}")).await;
-        return Err(e.into());
+    match ports.vault.promote(secret_ref, &staged).await {
+        Ok(()) => {}
+        Err(VaultError::Superseded(_)) => {
+            // Another rotation (or key change) staged its key over this one
+            // while this one was tested: this tested key is not promoted,
+            // and neither is the other's untested one.
+            secrets::discard_pending(ports, secret_ref, &staged).await;
+            fail(
+                "another key change started while this key was tested; nothing was promoted".into(),
+            )
+            .await;
+            return Err(ServiceError::invalid(ServerField::API_KEY, SUPERSEDED));
+        }
+        Err(e) => {
+            fail(format!("promoting the new key: {e}")).await;
+            return Err(e.into());
+        }
     }
     let now = ports.clock.now();
     ports

@@ -17,7 +17,7 @@ use crate::domain::SecretRef;
 use crate::server::auth::Actor;
 use crate::server::ports::Ports;
 use crate::server::store::SecretRefChange;
-use crate::server::vault::{SecretKind, SecretOwner, VaultResult};
+use crate::server::vault::{SecretKind, SecretOwner, Staged, VaultResult};
 
 /// Who a new secret belongs to: the caller's tenant, a kind, and the owning
 /// object's name (e.g. `mcp-server/github`), written into the secret's name
@@ -54,9 +54,10 @@ pub(super) async fn discard(ports: &Ports, secret_ref: &str) {
 }
 
 /// Harmless if it fails: a pending version is never read, and the next
-/// staging replaces it.
-pub(super) async fn discard_pending(ports: &Ports, secret_ref: &str) {
-    if let Err(e) = ports.vault.discard_pending(secret_ref).await {
+/// staging replaces it. Only `staged` goes: another change's pending
+/// version stays.
+pub(super) async fn discard_pending(ports: &Ports, secret_ref: &str, staged: &Staged) {
+    if let Err(e) = ports.vault.discard_pending(secret_ref, staged).await {
         tracing::warn!(error = %e, secret_ref, "could not discard a pending secret");
     }
 }
@@ -70,8 +71,9 @@ pub(super) enum SecretChange {
     /// A first secret; reverting deletes it.
     Created(SecretRef),
     /// A replacement, staged as the pending version; finishing promotes it
-    /// (the old value becomes the previous version, which Undo restores).
-    Replaced(SecretRef),
+    /// (the old value becomes the previous version, which Undo restores),
+    /// if it is still the pending version then.
+    Replaced(SecretRef, Staged),
     /// The record no longer needs a secret; it goes once the row is written.
     Removed(SecretRef),
     /// A new value in a new secret, replacing `old` outright: the old value
@@ -111,11 +113,11 @@ impl SecretChange {
                 old: old.clone(),
             },
             (Some(value), Some(secret_ref)) => {
-                ports
+                let staged = ports
                     .vault
                     .stage(secret_ref, &SecretString::from(value))
                     .await?;
-                SecretChange::Replaced(secret_ref.clone())
+                SecretChange::Replaced(secret_ref.clone(), staged)
             }
             (Some(value), None) => SecretChange::Created(create(ports, owner, value).await?),
             (None, Some(secret_ref)) if !still_needed => SecretChange::Removed(secret_ref.clone()),
@@ -129,7 +131,7 @@ impl SecretChange {
         let to = match self {
             SecretChange::Created(r) | SecretChange::Superseded { new: r, .. } => Some(r.clone()),
             SecretChange::Removed(_) => None,
-            SecretChange::Unchanged | SecretChange::Replaced(_) => return None,
+            SecretChange::Unchanged | SecretChange::Replaced(..) => return None,
         };
         Some(SecretRefChange {
             from: current.cloned(),
@@ -143,7 +145,7 @@ impl SecretChange {
             SecretChange::Created(r) | SecretChange::Superseded { new: r, .. } => {
                 discard(ports, r).await
             }
-            SecretChange::Replaced(r) => discard_pending(ports, r).await,
+            SecretChange::Replaced(r, staged) => discard_pending(ports, r, staged).await,
             SecretChange::Unchanged | SecretChange::Removed(_) => {}
         }
     }
@@ -156,9 +158,9 @@ impl SecretChange {
             SecretChange::Removed(r) | SecretChange::Superseded { old: r, .. } => {
                 discard(ports, r).await
             }
-            SecretChange::Replaced(r) => {
-                if let Err(e) = ports.vault.promote(r).await {
-                    discard_pending(ports, r).await;
+            SecretChange::Replaced(r, staged) => {
+                if let Err(e) = ports.vault.promote(r, staged).await {
+                    discard_pending(ports, r, staged).await;
                     return Err(e);
                 }
                 return Ok(Finished::Promoted);

@@ -97,6 +97,13 @@ pub type Rewrite<'a> = &'a (dyn Fn(SecretRecord) -> Result<SecretRecord, String>
 pub trait SecretStore: Send + Sync {
     /// Inserts, or replaces every version of, the secret.
     async fn put_secret(&self, secret: &SecretRecord) -> StoreResult<()>;
+    /// Replaces the versions of an existing secret if it is still as read
+    /// (its `updated_at` unchanged); `false` if another write came first.
+    async fn replace_secret_if_unchanged(
+        &self,
+        secret: &SecretRecord,
+        read_at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     async fn secret(&self, secret_ref: &str) -> StoreResult<Option<SecretRecord>>;
     async fn delete_secret(&self, secret_ref: &str) -> StoreResult<bool>;
     /// Every secret, oldest first.
@@ -171,6 +178,34 @@ impl SecretStore for Db {
         .await
         .map(|done| done.rows_affected()))?;
         Ok(())
+    }
+
+    async fn replace_secret_if_unchanged(
+        &self,
+        s: &SecretRecord,
+        read_at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let pending = s.pending.as_ref();
+        let previous = s.previous.as_ref();
+        let done = on_pool!(self, pool => sqlx::query(
+            "UPDATE vault_secrets SET nonce = $2, ciphertext = $3, pending_nonce = $4, \
+               pending_ciphertext = $5, previous_nonce = $6, previous_ciphertext = $7, \
+               updated_at = $8 \
+             WHERE secret_ref = $1 AND updated_at = $9",
+        )
+        .bind(&s.secret_ref)
+        .bind(&s.current.nonce)
+        .bind(&s.current.ciphertext)
+        .bind(pending.map(|p| &p.nonce))
+        .bind(pending.map(|p| &p.ciphertext))
+        .bind(previous.map(|p| &p.nonce))
+        .bind(previous.map(|p| &p.ciphertext))
+        .bind(s.updated_at)
+        .bind(read_at)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done == 1)
     }
 
     async fn secret(&self, secret_ref: &str) -> StoreResult<Option<SecretRecord>> {

@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
 
-use super::{ManagedSecret, SecretOwner, Vault, VaultError, VaultResult};
+use super::{ManagedSecret, SecretOwner, Staged, Vault, VaultError, VaultResult};
 use crate::domain::SecretRef;
 
 const CURRENT: &str = "AWSCURRENT";
@@ -280,9 +280,10 @@ impl Vault for AwsVault {
         }
     }
 
-    async fn stage(&self, secret_ref: &str, secret: &SecretString) -> VaultResult<()> {
+    async fn stage(&self, secret_ref: &str, secret: &SecretString) -> VaultResult<Staged> {
         // Any earlier pending version loses its label when this one takes it.
-        self.client
+        let put = self
+            .client
             .put_secret_value()
             .secret_id(secret_ref)
             .client_request_token(uuid::Uuid::new_v4().to_string())
@@ -291,28 +292,46 @@ impl Vault for AwsVault {
             .send()
             .await
             .map_err(|e| classify(secret_ref, e))?;
-        Ok(())
+        put.version_id().map(Staged::new).ok_or_else(|| {
+            VaultError::unavailable(
+                "AWS Secrets Manager",
+                "PutSecretValue returned no version id",
+            )
+        })
     }
 
-    async fn promote(&self, secret_ref: &str) -> VaultResult<()> {
+    async fn promote(&self, secret_ref: &str, staged: &Staged) -> VaultResult<()> {
         // One DescribeSecret for both labels.
         let versions = self.versions(secret_ref).await?;
         let pending = Self::holding(&versions, secret_ref, PENDING)?;
+        if pending != staged.id() {
+            return Err(VaultError::Superseded(secret_ref.to_owned()));
+        }
         let current = Self::holding(&versions, secret_ref, CURRENT)?;
+        // The version moved to is the one this change staged and tested,
+        // named by id: even if another change stages in between, its
+        // untested version is not the one that becomes current.
         // Secrets Manager moves AWSPREVIOUS onto the version losing AWSCURRENT.
-        self.move_stage(secret_ref, CURRENT, Some(&pending), Some(&current))
+        self.move_stage(secret_ref, CURRENT, Some(staged.id()), Some(&current))
             .await?;
-        self.move_stage(secret_ref, PENDING, None, Some(&pending))
-            .await
+        match self.version_with(secret_ref, PENDING).await {
+            Ok(still) if still == staged.id() => {
+                self.move_stage(secret_ref, PENDING, None, Some(staged.id()))
+                    .await
+            }
+            Ok(_) | Err(VaultError::NoVersion { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
     }
 
-    async fn discard_pending(&self, secret_ref: &str) -> VaultResult<()> {
+    async fn discard_pending(&self, secret_ref: &str, staged: &Staged) -> VaultResult<()> {
         match self.version_with(secret_ref, PENDING).await {
-            Ok(pending) => {
+            Ok(pending) if pending == staged.id() => {
                 self.move_stage(secret_ref, PENDING, None, Some(&pending))
                     .await
             }
-            Err(VaultError::NoVersion { .. }) => Ok(()),
+            // Gone already, or another change's: leave it.
+            Ok(_) | Err(VaultError::NoVersion { .. }) => Ok(()),
             Err(e) => Err(e),
         }
     }

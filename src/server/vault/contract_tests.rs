@@ -39,6 +39,7 @@ contract!(
     each_put_makes_a_new_secret,
     rotation_stages_promotes_and_undoes,
     a_discarded_pending_key_never_becomes_current,
+    overlapping_rotations_never_promote_each_others_key,
     managed_secrets_are_listed_with_their_owner,
 );
 
@@ -97,13 +98,13 @@ async fn rotation_stages_promotes_and_undoes(vault: Arc<dyn Vault>) {
             ..
         })
     ));
-    v.stage(&r, &secret("new")).await.expect("stage");
+    let new = v.stage(&r, &secret("new")).await.expect("stage");
     assert_eq!(current(v, &r).await, "old", "staging leaves current alone");
-    v.promote(&r).await.expect("promote");
+    v.promote(&r, &new).await.expect("promote");
     assert_eq!(current(v, &r).await, "new");
     assert!(
         matches!(
-            v.promote(&r).await,
+            v.promote(&r, &new).await,
             Err(VaultError::NoVersion {
                 version: "pending",
                 ..
@@ -116,8 +117,8 @@ async fn rotation_stages_promotes_and_undoes(vault: Arc<dyn Vault>) {
     v.restore_previous(&r).await.expect("undo the undo");
     assert_eq!(current(v, &r).await, "new");
     // A second rotation: the key rotated away becomes previous.
-    v.stage(&r, &secret("newer")).await.expect("stage");
-    v.promote(&r).await.expect("promote");
+    let newer = v.stage(&r, &secret("newer")).await.expect("stage");
+    v.promote(&r, &newer).await.expect("promote");
     v.restore_previous(&r).await.expect("undo");
     assert_eq!(current(v, &r).await, "new");
 }
@@ -128,13 +129,13 @@ async fn a_discarded_pending_key_never_becomes_current(vault: Arc<dyn Vault>) {
         .put(&owner("mcp-server/a"), &secret("old"))
         .await
         .expect("put");
-    v.stage(&r, &secret("refused")).await.expect("stage");
-    v.discard_pending(&r).await.expect("discard");
-    v.discard_pending(&r)
+    let refused = v.stage(&r, &secret("refused")).await.expect("stage");
+    v.discard_pending(&r, &refused).await.expect("discard");
+    v.discard_pending(&r, &refused)
         .await
         .expect("discarding twice is fine");
     assert!(matches!(
-        v.promote(&r).await,
+        v.promote(&r, &refused).await,
         Err(VaultError::NoVersion { .. })
     ));
     assert_eq!(current(v, &r).await, "old");
@@ -142,6 +143,37 @@ async fn a_discarded_pending_key_never_becomes_current(vault: Arc<dyn Vault>) {
         v.stage("no/such/secret", &secret("x")).await,
         Err(VaultError::NotFound(_))
     ));
+}
+
+/// Two rotations overlap: B stages over A's pending key while A is tested.
+/// A's promotion is refused (it would make B's untested key current, or
+/// silently drop B's), A's discard leaves B's pending key alone, and B's
+/// promotion makes B's key current.
+async fn overlapping_rotations_never_promote_each_others_key(vault: Arc<dyn Vault>) {
+    let v = vault.as_ref();
+    let r = v
+        .put(&owner("mcp-server/a"), &secret("old"))
+        .await
+        .expect("put");
+    let a = v.stage(&r, &secret("a-key")).await.expect("stage a");
+    let b = v.stage(&r, &secret("b-key")).await.expect("stage b");
+    assert_ne!(a, b);
+    assert!(
+        matches!(v.promote(&r, &a).await, Err(VaultError::Superseded(_))),
+        "A's key is no longer the pending one"
+    );
+    assert_eq!(current(v, &r).await, "old", "nothing was promoted");
+    v.discard_pending(&r, &a).await.expect("discard a");
+    v.promote(&r, &b)
+        .await
+        .expect("B's pending key survived A's discard");
+    assert_eq!(current(v, &r).await, "b-key");
+    v.restore_previous(&r).await.expect("undo");
+    assert_eq!(
+        current(v, &r).await,
+        "old",
+        "A's key never became any version"
+    );
 }
 
 async fn managed_secrets_are_listed_with_their_owner(vault: Arc<dyn Vault>) {

@@ -8,7 +8,7 @@ use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
 
-use super::{ManagedSecret, SecretOwner, Vault, VaultError, VaultKey, VaultResult};
+use super::{ManagedSecret, SecretOwner, Staged, Vault, VaultError, VaultKey, VaultResult};
 use crate::domain::{SecretRef, TenantId};
 use crate::server::store::{Sealed, SecretRecord, Store};
 
@@ -96,10 +96,29 @@ impl LocalVault {
             .ok_or_else(|| VaultError::NotFound(secret_ref.to_owned()))
     }
 
+    /// Writes `record` back if nobody wrote the secret since it was read:
+    /// each change here is read, modify, write, and two at once must not
+    /// silently undo each other.
     async fn save(&self, mut record: SecretRecord) -> VaultResult<()> {
-        record.updated_at = Utc::now();
-        self.store.put_secret(&record).await.map_err(unavailable)
+        let read_at = record.updated_at;
+        // Later than the read, even within one microsecond (PostgreSQL's
+        // precision), so the next compare-and-set can tell the writes apart.
+        record.updated_at = Utc::now().max(read_at + chrono::Duration::microseconds(1));
+        let written = self
+            .store
+            .replace_secret_if_unchanged(&record, read_at)
+            .await
+            .map_err(unavailable)?;
+        if written {
+            Ok(())
+        } else {
+            Err(VaultError::Superseded(record.secret_ref.to_string()))
+        }
     }
+}
+
+fn staged_id(sealed: &Sealed) -> Staged {
+    Staged::new(hex::encode(&sealed.nonce))
 }
 
 fn unavailable(e: impl std::fmt::Display) -> VaultError {
@@ -169,32 +188,40 @@ impl Vault for LocalVault {
         Ok(())
     }
 
-    async fn stage(&self, secret_ref: &str, secret: &SecretString) -> VaultResult<()> {
+    async fn stage(&self, secret_ref: &str, secret: &SecretString) -> VaultResult<Staged> {
         let mut record = self.record(secret_ref).await?;
-        record.pending = Some(self.cipher.seal(
+        let sealed = self.cipher.seal(
             secret_ref,
             record.tenant_id,
             secret.expose_secret().as_bytes(),
-        )?);
-        self.save(record).await
+        )?;
+        // The nonce is random per sealing: it names this version.
+        let staged = staged_id(&sealed);
+        record.pending = Some(sealed);
+        self.save(record).await?;
+        Ok(staged)
     }
 
-    async fn promote(&self, secret_ref: &str) -> VaultResult<()> {
+    async fn promote(&self, secret_ref: &str, staged: &Staged) -> VaultResult<()> {
         let mut record = self.record(secret_ref).await?;
         let pending = record
             .pending
             .take()
             .ok_or_else(|| no_version(secret_ref, "pending"))?;
+        if staged_id(&pending) != *staged {
+            return Err(VaultError::Superseded(secret_ref.to_owned()));
+        }
         record.previous = Some(std::mem::replace(&mut record.current, pending));
         self.save(record).await
     }
 
-    async fn discard_pending(&self, secret_ref: &str) -> VaultResult<()> {
+    async fn discard_pending(&self, secret_ref: &str, staged: &Staged) -> VaultResult<()> {
         let mut record = self.record(secret_ref).await?;
-        if record.pending.take().is_some() {
-            self.save(record).await?;
+        match record.pending.take() {
+            Some(pending) if staged_id(&pending) == *staged => self.save(record).await,
+            // Gone already, or another change's: leave it.
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     async fn restore_previous(&self, secret_ref: &str) -> VaultResult<()> {

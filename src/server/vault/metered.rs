@@ -7,7 +7,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{ManagedSecret, SecretOwner, Vault, VaultResult};
+use super::{ManagedSecret, SecretOwner, Staged, Vault, VaultResult};
 use crate::domain::SecretRef;
 use crate::server::metrics;
 
@@ -49,16 +49,20 @@ impl Vault for MeteredVault {
         timed("delete", self.inner.delete(secret_ref)).await
     }
 
-    async fn stage(&self, secret_ref: &str, secret: &SecretString) -> VaultResult<()> {
+    async fn stage(&self, secret_ref: &str, secret: &SecretString) -> VaultResult<Staged> {
         timed("stage", self.inner.stage(secret_ref, secret)).await
     }
 
-    async fn promote(&self, secret_ref: &str) -> VaultResult<()> {
-        timed("promote", self.inner.promote(secret_ref)).await
+    async fn promote(&self, secret_ref: &str, staged: &Staged) -> VaultResult<()> {
+        timed("promote", self.inner.promote(secret_ref, staged)).await
     }
 
-    async fn discard_pending(&self, secret_ref: &str) -> VaultResult<()> {
-        timed("discard_pending", self.inner.discard_pending(secret_ref)).await
+    async fn discard_pending(&self, secret_ref: &str, staged: &Staged) -> VaultResult<()> {
+        timed(
+            "discard_pending",
+            self.inner.discard_pending(secret_ref, staged),
+        )
+        .await
     }
 
     async fn restore_previous(&self, secret_ref: &str) -> VaultResult<()> {

@@ -43,6 +43,11 @@ pub enum VaultError {
     /// Wrong master key, or a ciphertext that was tampered with.
     #[error("secret {0} could not be decrypted (wrong vault key?)")]
     Decrypt(String),
+    /// The pending version is no longer the one this change staged (another
+    /// change staged over it), or the secret changed under a write: nothing
+    /// was done, so nobody's untested key was promoted.
+    #[error("secret {0} was changed by another change meanwhile; nothing was promoted")]
+    Superseded(String),
     #[error("invalid vault key: {0}")]
     BadKey(String),
     #[error("vault configuration: {0}")]
@@ -50,6 +55,23 @@ pub enum VaultError {
 }
 
 pub type VaultResult<T> = Result<T, VaultError>;
+
+/// One staged version, by the id its backend gave it. Promoting or
+/// discarding names it, so neither can act on a version another change
+/// staged since: a compare-and-set, so two overlapping rotations never
+/// promote each other's untested key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staged(String);
+
+impl Staged {
+    pub(super) fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+
+    pub fn id(&self) -> &str {
+        &self.0
+    }
+}
 
 impl VaultError {
     /// The backend failed. Its own words (an AWS error names the account,
@@ -112,11 +134,13 @@ pub trait Vault: Send + Sync + 'static {
 
     /// Stages `secret` as the pending version, replacing an earlier pending
     /// one. The current version is untouched.
-    async fn stage(&self, secret_ref: &str, secret: &SecretString) -> VaultResult<()>;
-    /// Pending becomes current; current becomes previous.
-    async fn promote(&self, secret_ref: &str) -> VaultResult<()>;
-    /// Drops the pending version; current and previous stay.
-    async fn discard_pending(&self, secret_ref: &str) -> VaultResult<()>;
+    async fn stage(&self, secret_ref: &str, secret: &SecretString) -> VaultResult<Staged>;
+    /// `staged` becomes current and current becomes previous, if `staged`
+    /// is still the pending version: else `Superseded`, and nothing changes.
+    async fn promote(&self, secret_ref: &str, staged: &Staged) -> VaultResult<()>;
+    /// Drops `staged` if it is still the pending version (another change's
+    /// pending version stays); current and previous stay.
+    async fn discard_pending(&self, secret_ref: &str, staged: &Staged) -> VaultResult<()>;
     /// Previous becomes current and current becomes previous, so undoing
     /// twice is a redo.
     async fn restore_previous(&self, secret_ref: &str) -> VaultResult<()>;

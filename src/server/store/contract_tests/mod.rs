@@ -51,6 +51,7 @@ contract!(
     test_snapshots_are_stored,
     secrets_round_trip,
     secret_rewrites_are_all_or_nothing,
+    a_secret_write_from_a_stale_read_is_refused,
     secrets_in_use_follow_server_rows,
     audit_events_are_per_tenant_newest_first,
     pinging_works,

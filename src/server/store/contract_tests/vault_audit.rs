@@ -30,6 +30,34 @@ fn secret(secret_ref: &str, byte: u8) -> SecretRecord {
     }
 }
 
+/// The local vault reads, changes and writes back: a write based on a read
+/// that another write has overtaken must not land.
+pub(super) async fn a_secret_write_from_a_stale_read_is_refused(store: Arc<dyn Store>) {
+    store.put_secret(&secret("s", 1)).await.expect("put");
+    let read = store.secret("s").await.expect("get").expect("s");
+    let mut first = read.clone();
+    first.pending = Some(sealed(7));
+    first.updated_at = (read.updated_at + chrono::Duration::seconds(1)).trunc_subsecs(6);
+    assert!(
+        store
+            .replace_secret_if_unchanged(&first, read.updated_at)
+            .await
+            .expect("first write")
+    );
+    let mut second = read.clone();
+    second.pending = Some(sealed(8));
+    second.updated_at = (read.updated_at + chrono::Duration::seconds(2)).trunc_subsecs(6);
+    assert!(
+        !store
+            .replace_secret_if_unchanged(&second, read.updated_at)
+            .await
+            .expect("second write"),
+        "written from a stale read"
+    );
+    let stored = store.secret("s").await.expect("get").expect("s");
+    assert_eq!(stored.pending, Some(sealed(7)), "the first write stands");
+}
+
 pub(super) async fn secret_rewrites_are_all_or_nothing(store: Arc<dyn Store>) {
     for (r, b) in [("a", 1u8), ("b", 3), ("c", 5)] {
         store.put_secret(&secret(r, b)).await.expect("put");
