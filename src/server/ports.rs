@@ -21,6 +21,8 @@ pub struct Ports {
     /// SSRF-guarded HTTP for every admin-supplied URL.
     pub outbound: Outbound,
     pub clock: Arc<dyn Clock>,
+    /// Password checks in progress, at most one per core.
+    pub password_checks: Arc<tokio::sync::Semaphore>,
 }
 
 impl Ports {
@@ -48,6 +50,7 @@ impl Ports {
                 .with_test_slots(config.max_tests, config.max_tests_per_tenant),
             outbound,
             clock: Arc::new(SystemClock),
+            password_checks: Arc::new(crate::server::auth::password::check_slots()),
         })
     }
 }

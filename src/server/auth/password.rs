@@ -30,10 +30,11 @@ pub fn verify(password: &str, stored_hash: Option<&str>) -> bool {
 
 /// Password checks run at once at most one per core; more would only slow
 /// every check down and let a flood of sign-ins starve the whole server.
-static CHECKS: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+/// One per app (in its `Ports`), so apps in one process do not share it.
+pub fn check_slots() -> tokio::sync::Semaphore {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     tokio::sync::Semaphore::new(cores)
-});
+}
 
 /// How long a sign-in waits for a free core before it is turned away.
 const CHECK_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
@@ -42,9 +43,14 @@ const CHECK_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 #[derive(Debug)]
 pub struct Busy;
 
-/// [`verify`] on a blocking thread, at most one per core at a time.
-pub async fn verify_limited(password: String, stored_hash: Option<String>) -> Result<bool, Busy> {
-    let permit = tokio::time::timeout(CHECK_QUEUE_WAIT, CHECKS.acquire())
+/// [`verify`] on a blocking thread, holding one of `slots` (see
+/// [`check_slots`]).
+pub async fn verify_limited(
+    slots: &tokio::sync::Semaphore,
+    password: String,
+    stored_hash: Option<String>,
+) -> Result<bool, Busy> {
+    let permit = tokio::time::timeout(CHECK_QUEUE_WAIT, slots.acquire())
         .await
         .map_err(|_| Busy)?
         .map_err(|_| Busy)?;

@@ -84,7 +84,8 @@ async fn check_and_open(
     }
     let user = store.user_by_email(email).await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone());
-    let ok = match password::verify_limited(password_attempt.to_owned(), hash).await {
+    let attempt = password_attempt.to_owned();
+    let ok = match password::verify_limited(&ports.password_checks, attempt, hash).await {
         Ok(ok) => ok,
         Err(password::Busy) => {
             // Not checked, so not a failure either.
