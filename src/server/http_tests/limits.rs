@@ -36,18 +36,24 @@ async fn slow_host(delay: Duration) -> String {
     url
 }
 
-/// An admin's token, and a server registered at `url`; answers the path of
-/// its test-connection endpoint.
+/// An acme admin's token, and a server registered at `url`; answers the
+/// path of its test-connection endpoint.
 async fn server_to_test(app: &TestApp, url: &str) -> (String, String) {
-    app.user("acme", "admin@acme.test", Role::Admin).await;
-    let token = app.token("acme", "admin@acme.test").await;
+    server_to_test_in(app, "acme", url).await
+}
+
+/// [`server_to_test`] in `tenant`.
+async fn server_to_test_in(app: &TestApp, tenant: &str, url: &str) -> (String, String) {
+    let admin = format!("admin@{tenant}.test");
+    app.user(tenant, &admin, Role::Admin).await;
+    let token = app.token(tenant, &admin).await;
     let auth = format!("Token {token}");
     let (status, created) = app
         .rest_json(
             "POST",
             SKILLS,
             Some(&auth),
-            &[("x-tenant-slug", "acme")],
+            &[("x-tenant-slug", tenant)],
             Some(json!({"name": "Slow", "url": url})),
         )
         .await;
@@ -233,20 +239,7 @@ async fn test_connections_past_the_tenants_slots_get_429_and_others_still_run() 
     let url = slow_host(Duration::from_millis(1500)).await;
     let (auth, test_path) = server_to_test(&app, &url).await;
     // A second tenant with a server of its own.
-    app.user("other", "admin@other.test", Role::Admin).await;
-    let other_token = app.token("other", "admin@other.test").await;
-    let other_auth = format!("Token {other_token}");
-    let (status, created) = app
-        .rest_json(
-            "POST",
-            SKILLS,
-            Some(&other_auth),
-            &[("x-tenant-slug", "other")],
-            Some(json!({"name": "Slow too", "url": url})),
-        )
-        .await;
-    assert_eq!(status, 201, "{created}");
-    let other_path = format!("{SKILLS}/{}/test", created["id"].as_i64().expect("id"));
+    let (other_auth, other_path) = server_to_test_in(&app, "other", &url).await;
 
     // Two tests hold acme's two slots...
     let holders: Vec<_> = (0..2)

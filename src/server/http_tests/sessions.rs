@@ -227,22 +227,9 @@ async fn a_new_sign_in_ends_the_session_its_cookie_named() {
     app.user("acme", "fay@acme.test", Role::Member).await;
     let first = app.session("eve@acme.test").await;
     // Someone else signs in on the same browser: it sends the old cookie.
-    let form = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("email", "fay@acme.test")
-        .append_pair("password", "pw-fay@acme.test")
-        .finish();
-    let r = crate::server::testing::reply(
-        app.http
-            .post(format!("{}/api/auth/sign-in", app.base))
-            .header("accept", "application/json")
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("cookie", &first)
-            .body(form)
-            .send()
-            .await
-            .expect("sign in"),
-    )
-    .await;
+    let r = app
+        .sign_in_with("fay@acme.test", "pw-fay@acme.test", &[("cookie", &first)])
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let second = r.set_cookie.expect("Set-Cookie");
     let second = second.split(';').next().expect("pair").to_owned();

@@ -9,7 +9,7 @@ use futures::future::join_all;
 use crate::domain::Role;
 use crate::server::auth::rate_limit::PER_EMAIL_CLIENT;
 use crate::server::testing::{
-    Reply, TestApp, reply, spawn_app, spawn_app_configured, sqlite_url, test_config,
+    Reply, TestApp, spawn_app, spawn_app_configured, sqlite_url, test_config,
 };
 
 /// Behind a proxy on loopback: the tests name their clients in `X-Forwarded-For`.
@@ -20,18 +20,8 @@ async fn behind_proxy() -> TestApp {
 }
 
 async fn sign_in_from(app: &TestApp, client: &str, email: &str, password: &str) -> Reply {
-    let form = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("email", email)
-        .append_pair("password", password)
-        .finish();
-    let req = app
-        .http
-        .post(format!("{}/api/auth/sign-in", app.base))
-        .header("accept", "application/json")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("x-forwarded-for", client)
-        .body(form);
-    reply(req.send().await.expect("sign in")).await
+    app.sign_in_with(email, password, &[("x-forwarded-for", client)])
+        .await
 }
 
 const OWNER: &str = "owner@acme.test";

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::process::{Child, Command};
 
-use super::{free_port, python, require, wait_for_port};
+use super::peers::{python, require};
+use super::{free_port, wait_for_port};
 
 /// PyPI `moto[server]`: a real Secrets Manager API on loopback, killed when
 /// dropped (or by [`Moto::stop`], to make the vault unreachable).

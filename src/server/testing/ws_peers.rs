@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use tokio::process::Command;
 
-use super::{Peer, free_port, repo_root, require, spawn_with_ready_line, wait_for_port};
+use super::peers::{require, spawn_with_ready_line};
+use super::{Peer, free_port, repo_root, wait_for_port};
 
 /// The venv with `mcp<2` (see end2end/peers/requirements-ws.txt).
 fn ws_python() -> PathBuf {

@@ -1,0 +1,139 @@
+//! Real MCP peers as child processes (npm and PyPI servers, and our own
+//! deliberately broken ones), and the ports they listen on.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use super::repo_root;
+
+pub(super) fn python() -> PathBuf {
+    std::env::var_os("SWITCHBOARD_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let home = std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .unwrap_or_default();
+            home.join(".cache/switchboard/venv/bin/python")
+        })
+}
+
+pub(super) fn require(path: &std::path::Path, what: &str) {
+    assert!(
+        path.exists(),
+        "{what} not found at {}: run `./dev test`, which installs the test peers",
+        path.display()
+    );
+}
+
+/// A peer process, killed when dropped.
+pub struct Peer {
+    pub(super) _child: Child,
+    pub port: u16,
+}
+
+impl Peer {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// npm `@modelcontextprotocol/server-everything`; `mode` is `streamableHttp` or `sse`.
+    pub async fn everything(mode: &str) -> Peer {
+        let end2end = repo_root().join("end2end");
+        let entry =
+            end2end.join("node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+        require(&entry, "server-everything");
+        let port = free_port();
+        let child = Command::new("node")
+            .current_dir(&end2end)
+            // It binds every interface by default; this preload pins it to loopback.
+            .arg("--require")
+            .arg("./peers/loopback-only.cjs")
+            .arg(&entry)
+            .arg(mode)
+            .env("PORT", port.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start server-everything");
+        wait_for_port(port).await;
+        Peer {
+            _child: child,
+            port,
+        }
+    }
+
+    /// PyPI `mcp` server that requires one of `keys` as a bearer token.
+    pub async fn bearer(keys: &str, sse: bool) -> Peer {
+        let script = repo_root().join("end2end/peers/bearer_peer.py");
+        let python = python();
+        require(&python, "the test peers' Python venv");
+        let mut cmd = Command::new(python);
+        cmd.arg(script).args(["--port", "0"]).env("PEER_KEYS", keys);
+        if sse {
+            cmd.args(["--transport", "sse"]);
+        }
+        spawn_with_ready_line(cmd).await
+    }
+
+    /// A deliberately broken upstream: `rpc-error` or `http-500`.
+    pub async fn faulty(mode: &str) -> Peer {
+        let script = repo_root().join("end2end/peers/faulty_peer.py");
+        let mut cmd = Command::new("python3");
+        cmd.arg(script).args(["--port", "0", "--mode", mode]);
+        spawn_with_ready_line(cmd).await
+    }
+}
+
+/// Starts a peer that prints `READY <port>` on stdout once it listens.
+pub(super) async fn spawn_with_ready_line(mut cmd: Command) -> Peer {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start peer");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let port = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(line) = lines.next_line().await.expect("read peer stdout") {
+            if let Some(port) = line.strip_prefix("READY ") {
+                return port.trim().parse::<u16>().expect("READY <port>");
+            }
+        }
+        panic!("peer exited before it was ready");
+    })
+    .await
+    .expect("peer ready within 30s");
+    // Keep draining stdout so the peer never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Peer {
+        _child: child,
+        port,
+    }
+}
+
+/// A port that was free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("bind an ephemeral port")
+}
+
+pub async fn wait_for_port(port: u16) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "port {port} never opened"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
