@@ -77,7 +77,7 @@ mod edge {
             (Ok(peer), Some(state)) => crate::server::auth::client::rate_limit_address(
                 peer,
                 &headers,
-                &state.config.trusted_proxies(),
+                &state.trusted_proxies,
             ),
             _ => "unknown".into(),
         }

@@ -43,14 +43,14 @@ pub enum AppError {
     #[error("{}", join_fields(.0))]
     Invalid(Vec<FieldError>),
     /// Too many failed attempts.
-    #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
+    #[error("Too many attempts. Try again in {}.", seconds(*retry_after_secs))]
     RateLimited { retry_after_secs: u64 },
     /// The tenant (or the whole service) is running as many test
     /// connections as it may; nothing was tried.
-    #[error("Too many test connections are running. Try again in {retry_after_secs} seconds.")]
+    #[error("Too many test connections are running. Try again in {}.", seconds(*retry_after_secs))]
     TooManyTests { retry_after_secs: u64 },
     /// Too much of one kind of work at once (password checks); nothing failed.
-    #[error("The server is busy. Try again in {retry_after_secs} seconds.")]
+    #[error("The server is busy. Try again in {}.", seconds(*retry_after_secs))]
     Busy { retry_after_secs: u64 },
     /// A dependency (the credential vault, the database) is down.
     #[error("{0}")]
@@ -61,6 +61,15 @@ pub enum AppError {
     /// The request never reached the server, or its answer could not be read.
     #[error("Could not reach the server: {0}")]
     Network(String),
+}
+
+/// "1 second", "5 seconds".
+fn seconds(n: u64) -> String {
+    if n == 1 {
+        "1 second".to_owned()
+    } else {
+        format!("{n} seconds")
+    }
 }
 
 fn join_fields(errors: &[FieldError]) -> String {
@@ -126,5 +135,28 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
 
     fn from_server_fn_error(e: leptos::server_fn::error::ServerFnErrorErr) -> Self {
         AppError::Network(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_are_spelled_for_people() {
+        assert_eq!(
+            AppError::Busy {
+                retry_after_secs: 1
+            }
+            .to_string(),
+            "The server is busy. Try again in 1 second."
+        );
+        assert_eq!(
+            AppError::RateLimited {
+                retry_after_secs: 900
+            }
+            .to_string(),
+            "Too many attempts. Try again in 900 seconds."
+        );
     }
 }

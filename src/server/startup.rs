@@ -83,6 +83,7 @@ pub async fn build_state(
     }
     let ports = Ports::open(&config).await?;
     Ok(AppState {
+        trusted_proxies: Arc::new(config.trusted_proxies()),
         ports,
         config: Arc::new(config),
         leptos_options,

@@ -14,6 +14,9 @@ pub struct AppState {
     /// never see it.
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
+    /// `SWITCHBOARD_TRUSTED_PROXIES`, parsed once: every request's client
+    /// address is worked out against it.
+    pub trusted_proxies: Arc<Vec<ipnet::IpNet>>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

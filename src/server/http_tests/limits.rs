@@ -62,6 +62,23 @@ async fn server_to_test_in(app: &TestApp, tenant: &str, url: &str) -> (String, S
     (auth, format!("{SKILLS}/{id}/test"))
 }
 
+/// An app that shuts down (within `grace`) when the sender fires.
+async fn stoppable(
+    config: crate::server::config::Config,
+    grace: Duration,
+) -> (
+    TestApp,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<anyhow::Result<()>>,
+) {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let shutdown = async move {
+        let _ = stopped.await;
+    };
+    let (app, served) = spawn_app_until(config, None, shutdown, grace).await;
+    (app, stop, served)
+}
+
 async fn post(app: &TestApp, path: &str, auth: &str) -> (u16, serde_json::Value) {
     app.rest_json("POST", path, Some(auth), &[("x-tenant-slug", "acme")], None)
         .await
@@ -139,16 +156,7 @@ async fn past_the_in_flight_cap_a_request_is_shed_with_503() {
 
 #[tokio::test]
 async fn a_shutdown_finishes_the_requests_in_flight_and_refuses_new_ones() {
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let (app, served) = spawn_app_until(
-        test_config(&sqlite_url()),
-        None,
-        async move {
-            let _ = stopped.await;
-        },
-        Duration::from_secs(10),
-    )
-    .await;
+    let (app, stop, served) = stoppable(test_config(&sqlite_url()), Duration::from_secs(10)).await;
     let url = slow_host(Duration::from_millis(1500)).await;
     let (auth, test_path) = server_to_test(&app, &url).await;
 
@@ -187,19 +195,10 @@ async fn a_shutdown_finishes_the_requests_in_flight_and_refuses_new_ones() {
 
 #[tokio::test]
 async fn a_shutdown_gives_up_on_a_stuck_request_after_its_grace() {
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let mut config = test_config(&sqlite_url());
     // The host answers after 30 s; the MCP deadline would end it at 20 s.
     config.mcp_timeout = Duration::from_secs(20);
-    let (app, served) = spawn_app_until(
-        config,
-        None,
-        async move {
-            let _ = stopped.await;
-        },
-        Duration::from_millis(500),
-    )
-    .await;
+    let (app, stop, served) = stoppable(config, Duration::from_millis(500)).await;
     let url = slow_host(Duration::from_secs(30)).await;
     let (auth, test_path) = server_to_test(&app, &url).await;
 

@@ -57,7 +57,7 @@ impl<C: TenantRule> FromRequestParts<AppState> for Caller<C> {
         let Path(path) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
             .await
             .map_err(RestError::rejected)?;
-        let client = rate_limit_address(peer.ip(), &parts.headers, &state.config.trusted_proxies());
+        let client = rate_limit_address(peer.ip(), &parts.headers, &state.trusted_proxies);
         let actor = Credentials::from_headers(&parts.headers, state.config.secure_cookies)
             .actor(state, &client)
             .await

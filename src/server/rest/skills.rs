@@ -197,10 +197,13 @@ enum SkillsFailures {
     /// No such server in the tenant, or a tenant that is not the caller's.
     #[response(status = 404)]
     NotFound(SkillsErrorBody),
-    /// Too many failed token attempts from this address.
+    /// Too many failed token attempts from this address, or (on `/test`) as
+    /// many test connections running as the tenant or the service allows;
+    /// `Retry-After` says when to try again.
     #[response(status = 429)]
     TooManyRequests(SkillsErrorBody),
-    /// The credential vault is unavailable.
+    /// The credential vault is unavailable, or the server is at its limit of
+    /// requests in flight (`Retry-After: 1`).
     #[response(status = 503)]
     Unavailable(SkillsErrorBody),
 }
