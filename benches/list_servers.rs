@@ -51,6 +51,10 @@ async fn seed(app: &TestApp) -> String {
                 enabled: i % 5 != 0,
                 featured: false,
                 secret_ref: None,
+                owner: None,
+                auth_scope: switchboard::domain::Scope::Tenant,
+                agent_id: None,
+                extra_headers: Vec::new(),
                 now: Utc::now(),
             })
             .await

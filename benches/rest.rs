@@ -59,6 +59,10 @@ async fn main() {
                 enabled: true,
                 featured: false,
                 secret_ref: None,
+                owner: None,
+                auth_scope: switchboard::domain::Scope::Tenant,
+                agent_id: None,
+                extra_headers: Vec::new(),
                 now: Utc::now(),
             })
             .await

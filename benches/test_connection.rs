@@ -15,7 +15,7 @@ use switchboard::server::testing::Peer;
 const RUNS: usize = 50;
 
 async fn measure(client: &McpClient, url: &str, transport: Transport) -> stats::Summary {
-    let target = McpTarget::with_server_key(url, transport, None);
+    let target = McpTarget::with_server_key(url, transport, &[], None);
     for _ in 0..5 {
         client.test(&target).await.expect("warm-up test connection");
     }

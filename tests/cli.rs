@@ -305,3 +305,90 @@ fn secrets_are_never_taken_as_command_line_flags() {
         );
     }
 }
+
+#[test]
+fn agents_from_the_command_line() {
+    let cli = Cli::new();
+    assert!(
+        cli.run(&["tenants", "create", "acme"], None)
+            .status
+            .success()
+    );
+    assert!(
+        cli.run(&["tenants", "create", "globex"], None)
+            .status
+            .success()
+    );
+
+    let empty = cli.run(&["agents", "list", "--tenant", "acme"], None);
+    assert!(empty.status.success(), "{}", text(&empty.stderr));
+    assert_eq!(text(&empty.stdout), "");
+    assert!(text(&empty.stderr).contains("has no agents yet"));
+
+    let made = cli.run(
+        &[
+            "agents",
+            "create",
+            "--tenant",
+            "acme",
+            "--name",
+            "Support Bot",
+        ],
+        None,
+    );
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let uid = text(&made.stdout).trim().to_owned();
+    assert!(
+        switchboard::domain::AgentUid::parse(&uid).is_some_and(|u| u.as_str() == uid),
+        "stdout carries the canonical UUID alone: {uid:?}"
+    );
+    assert!(text(&made.stderr).contains("created agent Support Bot (support-bot) in acme"));
+
+    // The slug is unique per tenant, not across tenants.
+    let clash = cli.run(
+        &[
+            "agents",
+            "create",
+            "--tenant",
+            "acme",
+            "--name",
+            "support bot",
+        ],
+        None,
+    );
+    assert_eq!(clash.status.code(), Some(1));
+    assert!(
+        text(&clash.stderr).contains("already has the slug “support-bot”"),
+        "{}",
+        text(&clash.stderr)
+    );
+    let elsewhere = cli.run(
+        &[
+            "agents",
+            "create",
+            "--tenant",
+            "globex",
+            "--name",
+            "Support Bot",
+        ],
+        None,
+    );
+    assert!(elsewhere.status.success(), "{}", text(&elsewhere.stderr));
+    let bad_slug = cli.run(
+        &[
+            "agents", "create", "--tenant", "acme", "--name", "X", "--slug", "Bad Slug",
+        ],
+        None,
+    );
+    assert_eq!(bad_slug.status.code(), Some(1));
+    assert!(text(&bad_slug.stderr).contains("Slug must be"));
+    let no_tenant = cli.run(&["agents", "list", "--tenant", "nope"], None);
+    assert_eq!(no_tenant.status.code(), Some(1));
+    assert!(text(&no_tenant.stderr).contains("There is no tenant"));
+
+    let list = text(
+        &cli.run(&["agents", "list", "--tenant", "acme"], None)
+            .stdout,
+    );
+    assert_eq!(list, format!("{uid}\tsupport-bot\tSupport Bot\n"));
+}

@@ -15,6 +15,10 @@ Accepted keys:
 
   PEER_PER_KEY_PRINCIPAL=1 / --per-key-principal: see StaticKeyVerifier.
 
+  PEER_REQUIRE_HEADER=Name:value  optional; any request without that header
+                   (value compared exactly) gets 403, so a test can see that
+                   a server's extra headers are sent.
+
 Prints `READY <port>` (flushed) on stdout once the socket is listening.
 `--port 0` picks a free port; the READY line tells which one.
 """
@@ -124,6 +128,26 @@ def build_server(port: int, transport: str, per_key_principal: bool = False) -> 
     return mcp
 
 
+def require_header(app, spec: str):
+    """ASGI wrapper: 403 unless the request carries header `Name:value`."""
+    name, _, value = spec.partition(":")
+    name = name.strip().lower().encode()
+    value = value.strip().encode()
+
+    async def wrapped(scope, receive, send):
+        if scope["type"] == "http":
+            got = [v for k, v in scope.get("headers", []) if k.lower() == name]
+            if got != [value]:
+                await send({"type": "http.response.start", "status": 403,
+                            "headers": [(b"content-type", b"text/plain")]})
+                await send({"type": "http.response.body",
+                            "body": b"missing required header " + name})
+                return
+        await app(scope, receive, send)
+
+    return wrapped
+
+
 async def serve(port: int, transport: str, per_key_principal: bool) -> None:
     sock, port = bind(port)
     mcp = build_server(port, transport, per_key_principal)
@@ -131,6 +155,9 @@ async def serve(port: int, transport: str, per_key_principal: bool) -> None:
         app = mcp.sse_app(host=HOST)
     else:
         app = mcp.streamable_http_app(host=HOST)
+    required = os.environ.get("PEER_REQUIRE_HEADER")
+    if required:
+        app = require_header(app, required)
     await announce.serve(app, sock, port, lifespan="on", timeout_graceful_shutdown=2)
 
 

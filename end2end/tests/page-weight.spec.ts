@@ -89,7 +89,7 @@ test('each page downloads only its own code, compressed, and /mcp-servers does n
 
   await signIn(page);
   const session = await page.context().storageState();
-  for (const route of ['/mcp-servers', '/audit', '/settings/api-tokens']) {
+  for (const route of ['/mcp-servers', '/agents', '/audit', '/settings/api-tokens']) {
     rows[route] = await weigh(browser, session, route);
   }
 
@@ -115,7 +115,7 @@ test('each page downloads only its own code, compressed, and /mcp-servers does n
 
   // Pages share the main module; each adds its own chunk, so no page loads
   // every chunk, and the servers page does not load the dialogs.
-  for (const route of ['/login', '/mcp-servers', '/audit', '/settings/api-tokens']) {
+  for (const route of ['/login', '/mcp-servers', '/agents', '/audit', '/settings/api-tokens']) {
     expect(rows[route].files, `${route} fetched no code`).toBeGreaterThan(0);
   }
   expect(rows['+ Register dialog'].files, 'the Register dialog is a chunk of its own').toBeGreaterThan(0);

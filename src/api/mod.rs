@@ -1,6 +1,7 @@
 //! Server functions by area. Bodies run on the server only and stay thin:
 //! identify the caller, call a service, map its error.
 
+pub mod agents;
 pub mod audit;
 pub mod auth;
 pub mod servers;

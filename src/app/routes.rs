@@ -12,6 +12,7 @@
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
+use super::pages::agents::AgentsPage;
 use super::pages::audit::AuditPage;
 use super::pages::login::LoginPage;
 use super::pages::servers::ServersPage;
@@ -70,5 +71,19 @@ impl LazyRoute for Tokens {
 
     fn view(_this: Self) -> AnyView {
         view! { <TokensPage /> }.into_any()
+    }
+}
+
+/// `/agents`.
+pub struct Agents;
+
+#[lazy_route]
+impl LazyRoute for Agents {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <AgentsPage /> }.into_any()
     }
 }

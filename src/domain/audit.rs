@@ -47,6 +47,12 @@ audit_actions! {
     SecretRead => "secret.read", "Secret read";
     TokenCreate => "token.create", "API token created";
     TokenRevoke => "token.revoke", "API token revoked";
+    AgentCreate => "agent.create", "Agent created";
+    AgentRename => "agent.rename", "Agent renamed";
+    AgentDelete => "agent.delete", "Agent deleted";
+    ConnectionCreate => "connection.create", "Connection created";
+    ConnectionUpdate => "connection.update", "Connection updated";
+    ConnectionDelete => "connection.delete", "Connection deleted";
 }
 
 impl AuditAction {

@@ -57,9 +57,119 @@ pub fn render_headers(
     headers
 }
 
+/// At most this many extra headers per server or connection.
+pub const EXTRA_HEADERS_MAX: usize = 20;
+const HEADER_NAME_MAX: usize = 100;
+const HEADER_VALUE_MAX: usize = 2000;
+
+/// Headers the transport itself sets; an extra header may not replace them.
+const RESERVED: [&str; 12] = [
+    "host",
+    "content-length",
+    "content-type",
+    "transfer-encoding",
+    "connection",
+    "upgrade",
+    "te",
+    "accept",
+    "mcp-session-id",
+    "mcp-protocol-version",
+    "last-event-id",
+    "sec-websocket-protocol",
+];
+
+/// Whether a header's name says it carries a credential. Such values belong
+/// in the vault, never in a plain column.
+pub fn looks_secret(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "authorization" | "proxy-authorization" | "cookie"
+    ) || [
+        "key",
+        "token",
+        "secret",
+        "password",
+        "auth",
+        "session",
+        "signature",
+    ]
+    .iter()
+    .any(|word| name.contains(word))
+}
+
+/// Checks extra headers as given: names are HTTP tokens, values one line,
+/// no duplicates (in any case), nothing the transport sets itself and, when
+/// `secrets_allowed` is false, nothing that looks like a credential.
+pub fn check_extra_headers(headers: &[Header], secrets_allowed: bool) -> Result<(), String> {
+    if headers.len() > EXTRA_HEADERS_MAX {
+        return Err(format!("At most {EXTRA_HEADERS_MAX} extra headers."));
+    }
+    let mut seen: Vec<String> = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        let is_token_char = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if name.is_empty() || name.len() > HEADER_NAME_MAX || !name.chars().all(is_token_char) {
+            return Err(format!(
+                "“{name}” is not a header name: use 1–{HEADER_NAME_MAX} letters, digits and - _ ."
+            ));
+        }
+        let lower = name.to_ascii_lowercase();
+        if RESERVED.contains(&lower.as_str()) {
+            return Err(format!("{name} is set by Switchboard itself."));
+        }
+        if seen.contains(&lower) {
+            return Err(format!("{name} is given twice."));
+        }
+        if value.len() > HEADER_VALUE_MAX || value.chars().any(char::is_control) {
+            return Err(format!(
+                "The value of {name} must be one line of at most {HEADER_VALUE_MAX} characters."
+            ));
+        }
+        if !secrets_allowed && looks_secret(name) {
+            return Err(format!(
+                "{name} looks like a credential, and extra headers are stored in plain text. \
+                 Put the credential in `credentials`, which is kept in the vault."
+            ));
+        }
+        seen.push(lower);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extra_headers_are_checked() {
+        let ok = [pair("X-Client", "mentor-ui"), pair("X-Trace_Id", "on")];
+        assert_eq!(check_extra_headers(&ok, false), Ok(()));
+        for (bad, why) in [
+            (vec![pair("X Client", "a")], "not a header name"),
+            (vec![pair("", "a")], "not a header name"),
+            (vec![pair("Host", "evil")], "set by Switchboard"),
+            (vec![pair("Mcp-Session-Id", "x")], "set by Switchboard"),
+            (vec![pair("X-A", "1"), pair("x-a", "2")], "given twice"),
+            (vec![pair("X-A", "a\r\nX-B: b")], "one line"),
+            (vec![pair("X-Api-Key", "k")], "looks like a credential"),
+            (
+                vec![pair("Authorization", "Bearer k")],
+                "looks like a credential",
+            ),
+        ] {
+            let err = check_extra_headers(&bad, false).expect_err("refused");
+            assert!(err.contains(why), "{bad:?}: {err}");
+        }
+        let many: Vec<Header> = (0..=EXTRA_HEADERS_MAX)
+            .map(|i| pair(&format!("X-{i}"), "v"))
+            .collect();
+        assert!(check_extra_headers(&many, false).is_err());
+        assert_eq!(
+            check_extra_headers(&[pair("X-Api-Key", "k")], true),
+            Ok(()),
+            "a connection keeps secret headers in the vault"
+        );
+    }
 
     fn bearer(credential: &str) -> String {
         authorization_value(credential, Some(DEFAULT_SCHEME))

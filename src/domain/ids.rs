@@ -64,6 +64,10 @@ int_id! {
     TokenId;
     /// One audit log entry.
     AuditEventId;
+    /// An agent's row; on the wire an agent is its `AgentUid`.
+    AgentId;
+    /// A connection: a credential bound to a scope.
+    ConnectionId;
 }
 
 /// Where a secret lives in the vault: an opaque name (local: a UUID; aws: the

@@ -3,22 +3,31 @@
 //! Nothing here may depend on the `ssr` feature: the browser compiles this
 //! module too, so the same validation runs on both sides of the wire.
 
+pub mod agent;
 pub mod audit;
+pub mod connection;
 pub mod error;
 pub mod headers;
 pub mod ids;
 pub mod listing;
 pub mod origin;
 pub mod redirect;
+pub mod resolution;
+pub mod scope;
 pub mod server;
 pub mod session;
 pub mod token;
 pub mod validation;
 
+pub use agent::{AgentUid, AgentView, NewAgent};
 pub use audit::{AuditAction, AuditEvent, AuditOutcome, AuditQuery};
+pub use connection::{ConnectionPatch, ConnectionView, NewConnection};
 pub use error::{AppError, FieldError};
-pub use ids::{AuditEventId, RowId, SecretRef, ServerId, TenantId, TokenId, UserId};
+pub use ids::{
+    AgentId, AuditEventId, ConnectionId, RowId, SecretRef, ServerId, TenantId, TokenId, UserId,
+};
 pub use listing::{ListQuery, Page, SortDir};
+pub use scope::Scope;
 pub use server::{
     AuthType, ErrorClass, KeyRotation, KeyRule, NewServer, ServerField, ServerPatch, ServerSort,
     ServerSummary, ServerView, TestError, TestOutcome, ToolInfo, Transport,

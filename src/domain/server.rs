@@ -1,6 +1,9 @@
 //! MCP server registrations: the vocabulary, the payloads and their validation.
 
+use super::agent::AgentUid;
+use super::headers::Header;
 use super::ids::{ServerId, TenantId};
+use super::scope::Scope;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -180,6 +183,15 @@ pub struct ServerView {
     pub credential_rotated_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Who registered it (a username); `None` for servers from before this
+    /// was kept.
+    pub owner: Option<String>,
+    /// Whose credentials it is called with.
+    pub auth_scope: Scope,
+    /// Set when the server is one agent's own rather than the tenant's.
+    pub agent: Option<AgentUid>,
+    /// Sent on every call; never a credential.
+    pub extra_headers: Vec<Header>,
 }
 
 /// A new key to rotate to. It is tested before it becomes current.
@@ -218,6 +230,8 @@ impl ServerField {
     pub const AUTH_TYPE: &'static str = "auth_type";
     pub const API_KEY: &'static str = "api_key";
     pub const DESCRIPTION: &'static str = "description";
+    pub const EXTRA_HEADERS: &'static str = "extra_headers";
+    pub const AGENT: &'static str = "agent";
 }
 
 /// A registration as submitted by the form or an API client.
@@ -236,6 +250,13 @@ pub struct NewServer {
     pub enabled: Option<bool>,
     #[serde(default)]
     pub featured: bool,
+    #[serde(default)]
+    pub auth_scope: Scope,
+    /// Makes it one agent's own server.
+    #[serde(default)]
+    pub agent: Option<AgentUid>,
+    #[serde(default)]
+    pub extra_headers: Vec<Header>,
 }
 
 /// Whether a Tenant API Key server must come with its key. The admin page and
@@ -258,6 +279,9 @@ impl std::fmt::Debug for NewServer {
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("enabled", &self.enabled)
             .field("featured", &self.featured)
+            .field("auth_scope", &self.auth_scope)
+            .field("agent", &self.agent)
+            .field("extra_headers", &self.extra_headers)
             .finish()
     }
 }
@@ -279,6 +303,13 @@ pub struct ServerPatch {
     pub enabled: Option<bool>,
     #[serde(default)]
     pub featured: Option<bool>,
+    #[serde(default)]
+    pub auth_scope: Option<Scope>,
+    /// `Some(None)` shares the server with the whole tenant again.
+    #[serde(default)]
+    pub agent: Option<Option<AgentUid>>,
+    #[serde(default)]
+    pub extra_headers: Option<Vec<Header>>,
 }
 
 impl std::fmt::Debug for ServerPatch {
@@ -292,6 +323,9 @@ impl std::fmt::Debug for ServerPatch {
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("enabled", &self.enabled)
             .field("featured", &self.featured)
+            .field("auth_scope", &self.auth_scope)
+            .field("agent", &self.agent)
+            .field("extra_headers", &self.extra_headers)
             .finish()
     }
 }

@@ -51,6 +51,9 @@ impl NewServer {
                 self.api_key = None;
             }
         }
+        if let Err(e) = validate_extra_headers(&mut self.extra_headers) {
+            errors.push(e);
+        }
         if errors.is_empty() {
             Ok(())
         } else {
@@ -95,12 +98,28 @@ impl ServerPatch {
                 ));
             }
         }
+        if let Some(headers) = self.extra_headers.as_mut()
+            && let Err(e) = validate_extra_headers(headers)
+        {
+            errors.push(e);
+        }
         if errors.is_empty() {
             Ok(())
         } else {
             Err(AppError::Invalid(errors))
         }
     }
+}
+
+/// Trims names and values in place; a server's extra headers are stored in
+/// plain text, so none may look like a credential.
+pub fn validate_extra_headers(headers: &mut [super::headers::Header]) -> Result<(), FieldError> {
+    for (name, value) in headers.iter_mut() {
+        *name = name.trim().to_owned();
+        *value = value.trim().to_owned();
+    }
+    super::headers::check_extra_headers(headers, false)
+        .map_err(|message| FieldError::new(ServerField::EXTRA_HEADERS, message))
 }
 
 impl KeyRotation {

@@ -43,6 +43,30 @@ pub enum Command {
         #[command(subcommand)]
         command: TokensCommand,
     },
+    /// Create and list a tenant's agents.
+    Agents {
+        #[command(subcommand)]
+        command: AgentsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentsCommand {
+    /// Create an agent; prints its unique id (the id both APIs use).
+    Create {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        name: String,
+        /// Lower-case letters, digits and dashes. Default: from the name.
+        #[arg(long)]
+        slug: Option<String>,
+    },
+    /// List a tenant's agents: unique id, slug, name.
+    List {
+        #[arg(long)]
+        tenant: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -140,6 +164,11 @@ pub struct Config {
     /// Slug of the tenant created on first start.
     #[arg(long, env = "SWITCHBOARD_DEFAULT_TENANT", default_value = "acme")]
     pub default_tenant: String,
+
+    /// Slug of the global platform: its featured servers are offered to
+    /// every tenant (read-only), and its admins alone may feature a server.
+    #[arg(long, env = "SWITCHBOARD_GLOBAL_TENANT", default_value = "main")]
+    pub global_tenant: String,
 
     /// First admin of the default tenant, created when no user exists.
     #[arg(long, env = "SWITCHBOARD_ADMIN_EMAIL")]

@@ -24,8 +24,15 @@ use crate::server::auth::session::{SessionCookie, session_cookie};
 use crate::server::services::accounts;
 use crate::server::state::AppState;
 
-/// Pages that need a session; anything else is public.
-const PROTECTED_PAGES: [&str; 4] = ["/", "/mcp-servers", "/audit", "/settings/api-tokens"];
+/// Pages that need a session; anything else is public. A test checks that
+/// every page the app routes but `/login` is here.
+pub(crate) const PROTECTED_PAGES: [&str; 5] = [
+    "/",
+    "/mcp-servers",
+    "/agents",
+    "/audit",
+    "/settings/api-tokens",
+];
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);

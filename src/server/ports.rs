@@ -23,6 +23,8 @@ pub struct Ports {
     pub clock: Arc<dyn Clock>,
     /// Password checks in progress, at most one per core.
     pub password_checks: Arc<tokio::sync::Semaphore>,
+    /// The global platform's slug (see `Config::global_tenant`).
+    pub global_tenant: String,
 }
 
 impl Ports {
@@ -51,6 +53,7 @@ impl Ports {
             outbound,
             clock: Arc::new(SystemClock),
             password_checks: Arc::new(crate::server::auth::password::check_slots()),
+            global_tenant: config.global_tenant.trim().to_owned(),
         })
     }
 }

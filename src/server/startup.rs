@@ -23,6 +23,7 @@ pub async fn main() -> anyhow::Result<()> {
         Command::Tenants { command } => crate::server::cli::tenants(cli.config, command).await,
         Command::Users { command } => crate::server::cli::users(cli.config, command).await,
         Command::Tokens { command } => crate::server::cli::tokens(cli.config, command).await,
+        Command::Agents { command } => crate::server::cli::agents(cli.config, command).await,
     }
 }
 

@@ -98,6 +98,7 @@ pub fn test_config(database_url: &str) -> crate::server::config::Config {
         addr: "127.0.0.1:0".parse().expect("addr"),
         database_url: Some(database_url.to_owned()),
         default_tenant: "acme".into(),
+        global_tenant: "main".into(),
         admin_email: None,
         admin_password: None,
         vault_key: Some(hex::encode([7u8; 32])),

@@ -31,6 +31,22 @@ impl Toasts {
         self.push(ToastKind::Error, text.into());
     }
 
+    /// Copies text to the clipboard and says how that went; `what` names
+    /// it ("Token", "Agent id").
+    pub fn copy(&self, text: String, what: &'static str) {
+        let promise = window().navigator().clipboard().write_text(&text);
+        let toasts = *self;
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(promise).await {
+                Ok(_) => toasts.success(format!("{what} copied.")),
+                Err(_) => toasts.error(format!(
+                    "Could not copy; select the {} and copy it by hand.",
+                    what.to_lowercase()
+                )),
+            }
+        });
+    }
+
     fn push(&self, kind: ToastKind, text: String) {
         let id = self.next_id.get_untracked();
         self.next_id.set(id + 1);

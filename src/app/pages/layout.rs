@@ -36,6 +36,7 @@ fn MainNav() -> impl IntoView {
         <nav aria-label="Main">
             <ul class="nav-links">
                 <li><A href="/mcp-servers">"MCP Servers"</A></li>
+                <li><A href="/agents">"Agents"</A></li>
                 <AdminOnly>
                     <li><A href="/audit">"Audit"</A></li>
                 </AdminOnly>

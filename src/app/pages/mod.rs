@@ -1,3 +1,4 @@
+pub mod agents;
 pub mod audit;
 pub mod layout;
 pub mod login;

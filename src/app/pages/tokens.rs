@@ -190,17 +190,7 @@ fn NewTokenNotice(created: RwSignal<Option<CreatedToken>>) -> impl IntoView {
     let secret = move || created.with(|c| c.as_ref().map(|c| c.secret.clone()).unwrap_or_default());
     let name =
         move || created.with(|c| c.as_ref().map(|c| c.token.name.clone()).unwrap_or_default());
-    let copy = move |_| {
-        let text = secret();
-        let clipboard = window().navigator().clipboard();
-        let promise = clipboard.write_text(&text);
-        leptos::task::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(promise).await {
-                Ok(_) => toasts.success("Token copied."),
-                Err(_) => toasts.error("Could not copy; select the token and copy it by hand."),
-            }
-        });
-    };
+    let copy = move |_| toasts.copy(secret(), "Token");
     view! {
         <section class="alert ok new-token" role="status" aria-labelledby="new-token-title">
             <h2 id="new-token-title">{move || format!("Token “{}” created", name())}</h2>

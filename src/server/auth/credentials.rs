@@ -11,7 +11,9 @@ use crate::server::state::AppState;
 
 #[derive(PartialEq, Eq)]
 pub enum Credentials {
-    /// `Authorization: Token <t>` or `Authorization: Bearer <t>`.
+    /// `Authorization: Token <t>`, `Bearer <t>`, `Api-Token <t>` (ibl.ai's
+    /// clients' prefix), or one of our tokens with no scheme at all (what
+    /// those clients send when no prefix is configured).
     Token(String),
     /// The browser's session cookie.
     Session(String),
@@ -32,6 +34,23 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
+/// The token in an `Authorization` value, if it is in a scheme we take.
+fn token_in(value: &str) -> Option<String> {
+    match value.split_once(' ') {
+        Some((scheme, rest))
+            if ["token", "bearer", "api-token"]
+                .iter()
+                .any(|s| scheme.eq_ignore_ascii_case(s)) =>
+        {
+            Some(rest.trim().to_owned())
+        }
+        Some(_) => None,
+        None => value
+            .starts_with(tokens::TOKEN_PREFIX)
+            .then(|| value.to_owned()),
+    }
+}
+
 impl Credentials {
     /// A token wins over a cookie: a script that sends a token means that
     /// token, whatever cookie jar it shares. Other `Authorization` schemes
@@ -41,11 +60,7 @@ impl Credentials {
         let token = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|text| text.trim().split_once(' '))
-            .filter(|(scheme, _)| {
-                scheme.eq_ignore_ascii_case("token") || scheme.eq_ignore_ascii_case("bearer")
-            })
-            .map(|(_, rest)| rest.trim().to_owned());
+            .and_then(|text| token_in(text.trim()));
         if let Some(token) = token {
             return Credentials::Token(token);
         }
@@ -116,6 +131,20 @@ mod tests {
         assert_eq!(
             Credentials::from_headers_plain(&headers(&[("authorization", "bearer  abc ")])),
             token("abc")
+        );
+        assert_eq!(
+            Credentials::from_headers_plain(&headers(&[("authorization", "Api-Token sbt_abc")])),
+            token("sbt_abc")
+        );
+        assert_eq!(
+            Credentials::from_headers_plain(&headers(&[("authorization", "sbt_abc")])),
+            token("sbt_abc"),
+            "a bare token of ours"
+        );
+        assert_eq!(
+            Credentials::from_headers_plain(&headers(&[("authorization", "abc")])),
+            Credentials::None,
+            "a bare value that is not one of our tokens"
         );
         assert_eq!(
             Credentials::from_headers_plain(&headers(&[("authorization", "Basic Zm9vOmJhcg==")])),

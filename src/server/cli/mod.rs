@@ -3,9 +3,11 @@
 //! is the only thing printed, so scripts can capture it); notes to stderr.
 
 mod accounts;
+mod agents;
 mod vault;
 
 pub use accounts::{tenants, tokens, users};
+pub use agents::agents;
 pub use vault::vault;
 
 use crate::server::error::ServiceError;

@@ -1,12 +1,16 @@
 //! The edges over real HTTP: redirects, status codes, sessions, tenancy, secrets.
 
+mod agents;
 mod faults;
 mod headers;
+mod iblai_client;
 mod isolation;
 mod key_binding;
 mod limits;
 mod metrics;
 mod rest_ai_mentor;
+mod rest_ai_mentor_forms;
+mod rest_ai_mentor_list;
 mod rest_skills;
 mod rotation;
 mod servers;

@@ -46,15 +46,26 @@ fn keys(v: &Value) -> Vec<&str> {
     k
 }
 
-const SEED_FIELDS: [&str; 11] = [
+/// Every field of ibl.ai's `MCPServer` model (PyPI `iblai` 4.202.2).
+const SEED_FIELDS: [&str; 21] = [
+    "auth_scope",
     "auth_type",
     "created_at",
+    "credentials",
     "description",
+    "extra_headers",
     "id",
+    "image",
     "is_enabled",
     "is_featured",
+    "mcp_server_connections",
+    "mentor",
     "name",
+    "oauth_service",
+    "oauth_service_data",
+    "owner",
     "platform",
+    "platform_key",
     "transport",
     "updated_at",
     "url",
@@ -103,6 +114,20 @@ async fn the_seed_example_round_trips() {
     assert_eq!(server["auth_type"], "oauth2");
     assert_eq!(server["is_featured"], false);
     assert_eq!(server["is_enabled"], true);
+    assert_eq!(server["platform_key"], "acme");
+    assert_eq!(server["owner"], "alice-acme-test");
+    assert_eq!(server["auth_scope"], "platform");
+    assert_eq!(server["credentials"], "");
+    for null in [
+        "mentor",
+        "image",
+        "extra_headers",
+        "oauth_service",
+        "oauth_service_data",
+    ] {
+        assert_eq!(server[null], Value::Null, "{null}: {server}");
+    }
+    assert_eq!(server["mcp_server_connections"], "");
     assert!(is_seed_timestamp(&server["created_at"]), "{server}");
     assert!(is_seed_timestamp(&server["updated_at"]), "{server}");
 
@@ -110,7 +135,13 @@ async fn the_seed_example_round_trips() {
     let (status, read) = alice.send("GET", &item, None).await;
     assert_eq!((status, &read), (200, &server));
     let (status, list) = alice.send("GET", &alice.base, None).await;
-    assert_eq!((status, list), (200, json!([server])));
+    assert_eq!(
+        (status, list),
+        (
+            200,
+            json!({ "count": 1, "next": null, "previous": null, "results": [server] })
+        )
+    );
 
     let (status, _) = alice.send("DELETE", &item, None).await;
     assert_eq!(status, 204);
@@ -134,7 +165,7 @@ async fn token_credentials_are_write_only_and_can_follow_by_patch() {
         status, 201,
         "a token server may be created before its credentials"
     );
-    assert!(server.get("credentials").is_none(), "{server}");
+    assert_eq!(server["credentials"], "", "{server}");
     assert_eq!(
         server["transport"], "streamable_http",
         "the default transport"
@@ -178,7 +209,7 @@ async fn token_credentials_are_write_only_and_can_follow_by_patch() {
         .send("PATCH", &item, Some(json!({ "auth_type": "none" })))
         .await;
     assert_eq!(status, 200, "{none}");
-    assert!(none.get("credentials").is_none());
+    assert_eq!(none["credentials"], "");
     assert_eq!(count_secrets(&app).await, 0);
 }
 

@@ -38,6 +38,29 @@ async fn pages_redirect_by_session() {
     assert_eq!(app.get("/no-such-page", Some(&cookie)).await.status, 404);
 }
 
+/// A page added to the app but not to the guard's list would render its
+/// shell to anyone; every routed page but the sign-in page must be guarded.
+#[tokio::test]
+async fn every_page_but_sign_in_needs_a_session() {
+    let app = spawn_app().await;
+    let routed = leptos_axum::generate_route_list(crate::app::App);
+    let mut checked = 0;
+    for route in routed {
+        let path = route.path();
+        if path == "/login" {
+            continue;
+        }
+        assert!(
+            crate::server::http::PROTECTED_PAGES.contains(&path),
+            "{path} is routed but not in PROTECTED_PAGES"
+        );
+        let r = app.get(path, None).await;
+        assert_eq!(r.status, 303, "{path}: {}", r.body);
+        checked += 1;
+    }
+    assert!(checked >= 4, "only {checked} pages routed?");
+}
+
 #[tokio::test]
 async fn the_sign_in_redirect_keeps_the_query() {
     let app = spawn_app().await;

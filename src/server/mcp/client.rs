@@ -43,18 +43,19 @@ impl McpTarget {
         }
     }
 
-    /// A server's own key, sent as it always has been: a bare key as
-    /// `Bearer <key>`, a key that names its scheme as it is.
+    /// A server's extra headers, then its own key, sent as it always has
+    /// been: a bare key as `Bearer <key>`, a key that names its scheme as it is.
     pub fn with_server_key(
         url: impl Into<String>,
         transport: Transport,
+        extra: &[Header],
         key: Option<&SecretString>,
     ) -> Self {
         let key = key.map(ExposeSecret::expose_secret);
         Self::new(
             url,
             transport,
-            render_headers(&[], key, Some(DEFAULT_SCHEME)),
+            render_headers(extra, key, Some(DEFAULT_SCHEME)),
         )
     }
 

@@ -24,7 +24,12 @@ pub(super) async fn test(
 ) -> Result<Vec<ToolInfo>, TestError> {
     let key = key.map(|k| SecretString::from(k.to_owned()));
     client(true, Duration::from_secs(10))
-        .test(&McpTarget::with_server_key(url, transport, key.as_ref()))
+        .test(&McpTarget::with_server_key(
+            url,
+            transport,
+            &[],
+            key.as_ref(),
+        ))
         .await
 }
 
@@ -180,6 +185,7 @@ async fn loopback_is_refused_without_the_allow_list() {
             .test(&McpTarget::with_server_key(
                 &url,
                 Transport::StreamableHttp,
+                &[],
                 None,
             ))
             .await
@@ -212,6 +218,7 @@ async fn a_silent_server_times_out() {
         .test(&McpTarget::with_server_key(
             &url,
             Transport::StreamableHttp,
+            &[],
             None,
         ))
         .await
@@ -239,7 +246,7 @@ async fn a_key_is_never_sent_in_plain_text_outside_the_allow_list() {
     ] {
         let started = std::time::Instant::now();
         let refused = client
-            .test(&McpTarget::with_server_key(url, transport, Some(&key)))
+            .test(&McpTarget::with_server_key(url, transport, &[], Some(&key)))
             .await;
         let error = assert_class(refused, ErrorClass::Transport);
         assert!(

@@ -74,6 +74,7 @@ async fn transport_failures_are_classified() {
         .test(&McpTarget::with_server_key(
             "ws://127.0.0.1:9/ws",
             Transport::WebSocket,
+            &[],
             None,
         ))
         .await;

@@ -1,9 +1,15 @@
-//! Reading a JSON request body field by field, so a wrong type or an unknown
+//! Reading a request body field by field, so a wrong type or an unknown
 //! choice becomes an error under that field's own (contract) name instead of
 //! one serde message about the whole body. Both REST surfaces use it.
+//!
+//! A body is JSON, `application/x-www-form-urlencoded` or
+//! `multipart/form-data` (what ibl.ai's generated clients send). In the two
+//! form encodings every value is text: a boolean arrives as `true` or
+//! `True`, an object as JSON text, and a multipart file part is kept aside.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::header::CONTENT_TYPE;
 use serde_json::{Map, Value};
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
@@ -14,26 +20,116 @@ use crate::domain::{AppError, FieldError};
 pub struct Body {
     fields: Map<String, Value>,
     errors: Vec<FieldError>,
+    /// The values arrived as form text.
+    form: bool,
+    /// The names of the multipart parts that carried a file. No field takes
+    /// a file yet, so a handler only needs to know one was sent.
+    files: Vec<String>,
 }
+
+/// Django's spellings of a boolean in form data.
+const TRUE_TEXT: [&str; 8] = ["true", "True", "TRUE", "1", "yes", "Yes", "on", "On"];
+const FALSE_TEXT: [&str; 8] = ["false", "False", "FALSE", "0", "no", "No", "off", "Off"];
 
 /// The body was not a JSON object at all.
 #[derive(Debug)]
 pub struct NotAnObject;
 
 impl Body {
+    /// A JSON body; an empty one is an empty object, as DRF reads it (the
+    /// Python client sends no body at all unless told the content type).
     pub fn parse(bytes: &[u8]) -> Result<Self, NotAnObject> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self::from_fields(Map::new(), false));
+        }
         match serde_json::from_slice::<Value>(bytes) {
-            Ok(Value::Object(fields)) => Ok(Self {
-                fields,
-                errors: Vec::new(),
-            }),
+            Ok(Value::Object(fields)) => Ok(Self::from_fields(fields, false)),
             _ => Err(NotAnObject),
         }
+    }
+
+    /// Form fields, in order; a repeated name keeps its last value.
+    pub fn from_form(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        let fields = pairs
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect();
+        Self::from_fields(fields, true)
+    }
+
+    fn from_fields(fields: Map<String, Value>, form: bool) -> Self {
+        Self {
+            fields,
+            errors: Vec::new(),
+            form,
+            files: Vec::new(),
+        }
+    }
+
+    /// Whether a file was sent as part `name`.
+    pub fn has_file(&self, name: &str) -> bool {
+        self.files.iter().any(|f| f == name)
+    }
+
+    /// The field as given: `Some(None)` for an explicit null (or, in a form,
+    /// an empty value), `None` when absent.
+    pub fn nullable_string(&mut self, name: &str) -> Option<Option<String>> {
+        match self.fields.get(name)? {
+            Value::Null => Some(None),
+            Value::String(s) if self.form && s.is_empty() => Some(None),
+            Value::String(s) => Some(Some(s.clone())),
+            _ => {
+                self.wrong(name, "Must be a string.");
+                None
+            }
+        }
+    }
+
+    /// A JSON object of strings (in a form, as JSON text). An explicit null
+    /// is `Some(empty)`: no headers.
+    pub fn string_map(&mut self, name: &str) -> Option<Vec<(String, String)>> {
+        let value = match self.fields.get(name)? {
+            Value::Null => return Some(Vec::new()),
+            Value::String(text) if self.form => {
+                if text.trim().is_empty() {
+                    return Some(Vec::new());
+                }
+                match serde_json::from_str::<Value>(text) {
+                    Ok(v) => v,
+                    Err(_) => {
+                        self.wrong(name, "Value must be valid JSON.");
+                        return None;
+                    }
+                }
+            }
+            other => other.clone(),
+        };
+        let pairs = match value {
+            Value::Null => Some(Vec::new()),
+            Value::Object(map) => map
+                .into_iter()
+                .map(|(k, v)| match v {
+                    Value::String(s) => Some((k, s)),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        };
+        if pairs.is_none() {
+            self.wrong(name, "Must be an object of header names to text values.");
+        }
+        pairs
     }
 
     fn get(&self, name: &str) -> Option<&Value> {
         // An explicit null means "not given", as it does for DRF's optional fields.
         self.fields.get(name).filter(|v| !v.is_null())
+    }
+
+    /// Records a field error found by the handler (a value that parsed but
+    /// is refused), to be answered with the type errors at `finish`.
+    pub fn refuse(&mut self, name: &str, message: impl Into<String>) {
+        self.wrong(name, message);
     }
 
     fn wrong(&mut self, name: &str, message: impl Into<String>) {
@@ -67,6 +163,8 @@ impl Body {
         match self.get(name) {
             None => None,
             Some(Value::Bool(b)) => Some(*b),
+            Some(Value::String(s)) if self.form && TRUE_TEXT.contains(&s.as_str()) => Some(true),
+            Some(Value::String(s)) if self.form && FALSE_TEXT.contains(&s.as_str()) => Some(false),
             Some(_) => {
                 self.wrong(name, "Must be a boolean.");
                 None
@@ -139,17 +237,72 @@ impl<C: ErrorShape, S: Send + Sync> FromRequest<S> for JsonObject<C> {
     type Rejection = RestError<C>;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        // A body axum cannot read (over the limit, cut off) keeps axum's answer.
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(RestError::rejected)?;
-        let body = Body::parse(&bytes)
-            .map_err(|NotAnObject| AppError::invalid("body", C::NOT_AN_OBJECT))?;
+        let kind = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        let body = match kind.as_str() {
+            "multipart/form-data" => read_multipart(req, state).await?,
+            "application/x-www-form-urlencoded" => {
+                let bytes = Bytes::from_request(req, state)
+                    .await
+                    .map_err(RestError::rejected)?;
+                Body::from_form(url::form_urlencoded::parse(&bytes).into_owned())
+            }
+            // A body axum cannot read (over the limit, cut off) keeps axum's answer.
+            _ => {
+                let bytes = Bytes::from_request(req, state)
+                    .await
+                    .map_err(RestError::rejected)?;
+                Body::parse(&bytes)
+                    .map_err(|NotAnObject| AppError::invalid("body", C::NOT_AN_OBJECT))?
+            }
+        };
         Ok(JsonObject {
             body,
             contract: PhantomData,
         })
     }
+}
+
+/// Text parts become fields; parts with a file name are kept as files.
+async fn read_multipart<C: ErrorShape, S: Send + Sync>(
+    req: Request,
+    state: &S,
+) -> Result<Body, RestError<C>> {
+    let malformed = |e: axum::extract::multipart::MultipartError| -> RestError<C> {
+        // Over the body limit keeps axum's 413; anything else is the body's fault.
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            RestError::rejected(e)
+        } else {
+            AppError::invalid(
+                "body",
+                format!("Multipart form parse error - {}", e.body_text()),
+            )
+            .into()
+        }
+    };
+    let mut multipart = Multipart::from_request(req, state)
+        .await
+        .map_err(RestError::rejected)?;
+    let mut pairs = Vec::new();
+    let mut files = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(malformed)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if field.file_name().is_some() {
+            // Read to the end (the body limit still applies), then dropped.
+            field.bytes().await.map_err(malformed)?;
+            files.push(name);
+        } else {
+            pairs.push((name, field.text().await.map_err(malformed)?));
+        }
+    }
+    let mut body = Body::from_form(pairs);
+    body.files = files;
+    Ok(body)
 }
 
 #[cfg(test)]
@@ -176,5 +329,48 @@ mod tests {
         assert!(Body::parse(b"[1]").is_err());
         assert!(Body::parse(b"not json").is_err());
         assert!(Body::parse(b"{}").is_ok());
+        assert!(Body::parse(b"").is_ok(), "no body is an empty object");
+    }
+
+    #[test]
+    fn form_text_is_read_as_its_field_type() {
+        let mut body = Body::from_form(
+            [
+                ("is_enabled", "True"),
+                ("is_featured", "false"),
+                ("extra_headers", r#"{"X-A": "b"}"#),
+                ("mentor", ""),
+                ("name", "Docs"),
+                ("bad", "maybe"),
+                ("bad_headers", "{'x': 'y'}"),
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned())),
+        );
+        assert_eq!(body.boolean("is_enabled"), Some(true));
+        assert_eq!(body.boolean("is_featured"), Some(false));
+        assert_eq!(
+            body.string_map("extra_headers"),
+            Some(vec![("X-A".to_owned(), "b".to_owned())])
+        );
+        assert_eq!(body.nullable_string("mentor"), Some(None));
+        assert_eq!(body.nullable_string("absent"), None);
+        assert_eq!(body.string("name").as_deref(), Some("Docs"));
+        assert_eq!(body.boolean("bad"), None);
+        assert_eq!(
+            body.string_map("bad_headers"),
+            None,
+            "a Python repr is not JSON"
+        );
+        let errors = body.finish().unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["bad", "bad_headers"]);
+    }
+
+    #[test]
+    fn json_booleans_stay_strict() {
+        let mut body = Body::parse(br#"{"is_enabled": "true", "h": {"a": 1}}"#).expect("object");
+        assert_eq!(body.boolean("is_enabled"), None);
+        assert_eq!(body.string_map("h"), None);
+        assert_eq!(body.finish().unwrap_err().len(), 2);
     }
 }

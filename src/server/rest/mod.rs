@@ -56,7 +56,7 @@ impl Modify for TokenAuth {
             "token",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
                 "Authorization",
-                "`Token <token>` or `Bearer <token>`: an API token from Settings → API tokens \
+                "`Token <token>`, `Bearer <token>` or `Api-Token <token>`: an API token from Settings → API tokens \
                  or `switchboard tokens create`.",
             ))),
         );

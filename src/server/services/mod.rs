@@ -6,7 +6,9 @@
 //! [`Actor`]: crate::server::auth::Actor
 
 pub mod accounts;
+pub mod agents;
 pub mod audit;
+pub mod connections;
 mod credentials;
 pub mod directory;
 pub mod rotation;

@@ -58,6 +58,7 @@ pub async fn rotate(
         .test(&McpTarget::with_server_key(
             &row.url,
             row.transport,
+            &row.extra_headers,
             Some(&key),
         ))
         .await;

@@ -79,5 +79,9 @@ pub fn view(row: &ServerRecord) -> ServerView {
         credential_rotated_at: row.credential_rotated_at,
         created_at: row.created_at,
         updated_at: row.updated_at,
+        owner: row.owner.clone(),
+        auth_scope: row.auth_scope,
+        agent: row.agent_uid.clone(),
+        extra_headers: row.extra_headers.clone(),
     }
 }

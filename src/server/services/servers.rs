@@ -6,8 +6,8 @@ use crate::domain::origin::same_origin;
 use crate::domain::server::slugify;
 use crate::domain::validation::validate_url;
 use crate::domain::{
-    AuditAction, AuthType, KeyRule, ListQuery, NewServer, Page, ServerField, ServerId, ServerPatch,
-    ServerSort, ServerSummary, ServerView, SortDir, TestOutcome,
+    AgentId, AgentUid, AuditAction, AuthType, KeyRule, ListQuery, NewServer, Page, ServerField,
+    ServerId, ServerPatch, ServerSort, ServerSummary, ServerView, SortDir, TestOutcome,
 };
 use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
@@ -17,7 +17,7 @@ use crate::server::services::audit::{self, server_target};
 pub use crate::server::services::server_view::view;
 pub(super) use crate::server::services::server_view::{outcome_of, snapshot_of};
 use crate::server::services::{credentials, secrets};
-use crate::server::store::{NewServerRecord, ServerRecord, ServerUpdate, StoreError};
+use crate::server::store::{NewServerRecord, ServerFilter, ServerRecord, ServerUpdate, StoreError};
 
 const DUPLICATE_NAME: &str = "A server with this name already exists in this tenant.";
 const KEY_RACE: &str =
@@ -72,6 +72,26 @@ pub async fn list_all(ports: &Ports, actor: &Actor) -> ServiceResult<Vec<ServerV
     }
 }
 
+/// Seed 000's list: one page (1-based) of the servers matching `filter`,
+/// oldest first, and how many match in all.
+pub async fn search(
+    ports: &Ports,
+    actor: &Actor,
+    filter: &ServerFilter,
+    page: u32,
+    page_size: u32,
+) -> ServiceResult<(Vec<ServerView>, u64)> {
+    let offset = u64::from(page.saturating_sub(1)) * u64::from(page_size);
+    let (rows, total) = ports
+        .store
+        .search_servers(actor.tenant_id, filter, page_size, offset)
+        .await?;
+    Ok((
+        rows.iter().map(|r| for_reader(actor, view(r))).collect(),
+        total,
+    ))
+}
+
 pub async fn get(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<ServerView> {
     Ok(for_reader(actor, view(&row(ports, actor, id).await?)))
 }
@@ -103,6 +123,29 @@ fn for_reader(actor: &Actor, mut view: ServerView) -> ServerView {
     view
 }
 
+/// A featured server is offered to every tenant, so only the global
+/// platform's admins may feature one.
+fn may_feature(ports: &Ports, actor: &Actor, featured: bool) -> ServiceResult<()> {
+    if featured && actor.tenant_slug != ports.global_tenant {
+        return Err(ServiceError::invalid(
+            "featured",
+            "Only the global platform's admins may feature a server.",
+        ));
+    }
+    Ok(())
+}
+
+/// The row id of one of the actor's tenant's agents; another tenant's (or
+/// no) agent is a field error, not a 404 of the server being written.
+async fn agent_of(ports: &Ports, actor: &Actor, uid: &AgentUid) -> ServiceResult<AgentId> {
+    ports
+        .store
+        .agent_by_uid(actor.tenant_id, uid)
+        .await?
+        .map(|a| a.id)
+        .ok_or_else(|| ServiceError::invalid(ServerField::AGENT, "No agent has this id here."))
+}
+
 /// The actor's tenant's server, or 404.
 pub(super) async fn row(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<ServerRecord> {
     ports
@@ -128,6 +171,11 @@ pub async fn register_with(
 ) -> ServiceResult<ServerView> {
     actor.require_admin()?;
     new.validate_with(key_rule)?;
+    may_feature(ports, actor, new.featured)?;
+    let agent_id = match &new.agent {
+        Some(uid) => Some(agent_of(ports, actor, uid).await?),
+        None => None,
+    };
     let slug = slugify(&new.name);
     let target = format!("{} (new server)", new.name);
     let secret_ref = match (new.auth_type, new.api_key.take()) {
@@ -163,6 +211,10 @@ pub async fn register_with(
             enabled: new.enabled.unwrap_or(true),
             featured: new.featured,
             secret_ref: secret_ref.clone(),
+            owner: Some(actor.username.clone()),
+            auth_scope: new.auth_scope,
+            agent_id,
+            extra_headers: new.extra_headers,
             now: ports.clock.now(),
         })
         .await;
@@ -217,7 +269,13 @@ pub async fn update_with(
 ) -> ServiceResult<ServerView> {
     actor.require_admin()?;
     patch.validate()?;
+    may_feature(ports, actor, patch.featured == Some(true))?;
     let current = row(ports, actor, id).await?;
+    let agent_id = match &patch.agent {
+        Some(Some(uid)) => Some(Some(agent_of(ports, actor, uid).await?)),
+        Some(None) => Some(None),
+        None => None,
+    };
     let transport = patch.transport.unwrap_or(current.transport);
     let url = patch.url.as_deref().unwrap_or(&current.url);
     validate_url(url, transport).map_err(|e| ServiceError::Invalid(vec![e]))?;
@@ -271,6 +329,9 @@ pub async fn update_with(
         enabled: patch.enabled,
         featured: patch.featured,
         secret_ref: change.ref_change(current.secret_ref.as_ref()),
+        auth_scope: patch.auth_scope,
+        agent_id,
+        extra_headers: patch.extra_headers,
         now: ports.clock.now(),
     };
     let written = ports
@@ -351,6 +412,7 @@ pub async fn test(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<T
         .test(&McpTarget::with_server_key(
             &row.url,
             row.transport,
+            &row.extra_headers,
             credential.as_ref(),
         ))
         .await;

@@ -1,11 +1,14 @@
 //! Persistence port. The [`Store`] trait is the sum of one trait per
-//! aggregate (tenants, accounts, sessions, sign-in limits, servers, tokens,
+//! aggregate (tenants, accounts, agents, connections, sessions, sign-in limits, servers, tokens,
 //! audit, secrets), each in its own file with its records and its SQL; a new
 //! aggregate is a new file. [`Db`] implements them all over either engine,
 //! picked once from `DATABASE_URL`, running the same SQL text on both.
 
 mod accounts;
+mod agents;
 mod audit;
+mod clause;
+mod connections;
 mod db;
 mod limits;
 mod secrets;
@@ -21,12 +24,17 @@ use async_trait::async_trait;
 use std::sync::Arc;
 
 pub use accounts::{AccountStore, NewUserRecord, UserRecord};
+pub use agents::{AgentRecord, AgentStore, NewAgentRecord};
 pub use audit::{AuditStore, NewAuditRecord};
+pub use connections::{
+    ConnectionFilter, ConnectionRecord, ConnectionStore, ConnectionUpdate, NewConnectionRecord,
+};
 pub use db::Db;
 pub use limits::LimitStore;
 pub use secrets::{Rewrite, Sealed, SecretRecord, SecretStore};
 pub use servers::{
-    NewServerRecord, SecretRefChange, ServerRecord, ServerStore, ServerUpdate, TestSnapshot,
+    NewServerRecord, SecretRefChange, ServerFilter, ServerRecord, ServerStore, ServerUpdate,
+    TestSnapshot,
 };
 pub use sessions::{SessionRecord, SessionStore};
 pub use tenants::{TenantRecord, TenantStore};
@@ -37,6 +45,10 @@ pub enum StoreError {
     /// A uniqueness constraint refused the write.
     #[error("duplicate value violates {constraint}")]
     Conflict { constraint: String },
+    /// A foreign key refused the write: the row is still referenced (a
+    /// delete), or names a row that does not exist (an insert).
+    #[error("the row is referenced, or references nothing: {0}")]
+    InUse(String),
     #[error("cannot open the database at {url}: {reason}")]
     Connect { url: String, reason: String },
     #[error("database error: {0}")]
@@ -66,6 +78,11 @@ impl From<sqlx::Error> for StoreError {
                 .unwrap_or_else(|| db.message().to_owned());
             return StoreError::Conflict { constraint };
         }
+        if let sqlx::Error::Database(db) = &e
+            && db.is_foreign_key_violation()
+        {
+            return StoreError::InUse(db.message().to_owned());
+        }
         StoreError::Database(e)
     }
 }
@@ -78,6 +95,8 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub trait Store:
     TenantStore
     + AccountStore
+    + AgentStore
+    + ConnectionStore
     + SessionStore
     + LimitStore
     + ServerStore

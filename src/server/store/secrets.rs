@@ -134,7 +134,8 @@ macro_rules! referenced_sql {
 /// of owner (a connection's credential, an OAuth grant) is one more line
 /// here, so the sweeper can never delete a secret it did not know was used.
 const SECRET_REFERENCED: &str = referenced_sql!(
-    "mcp_servers"."secret_ref"
+    "mcp_servers"."secret_ref",
+    "connections"."secret_ref"
 );
 
 /// The columns of `vault_secrets`, in the order every query here uses.

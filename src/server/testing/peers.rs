@@ -68,6 +68,12 @@ impl Peer {
 
     /// PyPI `mcp` server that requires one of `keys` as a bearer token.
     pub async fn bearer(keys: &str, sse: bool) -> Peer {
+        Self::bearer_with(keys, sse, None).await
+    }
+
+    /// [`Peer::bearer`] that also refuses (403) any request without the
+    /// header `required` (`Name:value`).
+    pub async fn bearer_with(keys: &str, sse: bool, required: Option<&str>) -> Peer {
         let script = repo_root().join("end2end/peers/bearer_peer.py");
         let python = python();
         require(&python, "the test peers' Python venv");
@@ -75,6 +81,9 @@ impl Peer {
         cmd.arg(script).args(["--port", "0"]).env("PEER_KEYS", keys);
         if sse {
             cmd.args(["--transport", "sse"]);
+        }
+        if let Some(header) = required {
+            cmd.env("PEER_REQUIRE_HEADER", header);
         }
         spawn_with_ready_line(cmd).await
     }

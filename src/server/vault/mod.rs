@@ -92,12 +92,15 @@ impl VaultError {
 pub enum SecretKind {
     /// A server's tenant API key.
     ServerCredential,
+    /// A connection's credential and secret headers (a JSON document).
+    ConnectionCredential,
 }
 
 impl SecretKind {
     pub fn as_str(self) -> &'static str {
         match self {
             SecretKind::ServerCredential => "server-credential",
+            SecretKind::ConnectionCredential => "connection-credential",
         }
     }
 }

@@ -21,10 +21,13 @@ use crate::server::testing::{TestApp, postgres_url, spawn_app, spawn_app_with, u
 const A_SERVER: &str = "Alpha Orion Vault";
 const A_KEY: &str = "alpha-secret-key-7781";
 const A_TOKEN_NAME: &str = "alpha-ci-token";
+const A_AGENT: &str = "Alpha Orion Agent";
 
 struct World {
     a_server: i64,
     a_token_id: i64,
+    /// Tenant A's agent's UUID.
+    a_agent: String,
     a_admin: String,
     a_member: String,
     b_admin: String,
@@ -81,8 +84,19 @@ async fn seed(app: &TestApp) -> World {
         .revoke_token(tenant.id, ann.id, revoked_row.id, chrono::Utc::now())
         .await
         .expect("revoke");
+    let agent = crate::server::services::agents::create_in(
+        &app.state.ports,
+        tenant.id,
+        crate::domain::NewAgent {
+            name: A_AGENT.into(),
+            slug: None,
+        },
+    )
+    .await
+    .expect("agent");
     World {
         a_server: created.json()["id"].as_i64().expect("id"),
+        a_agent: agent.unique_id.to_string(),
         a_token_id: named.token.id.get(),
         a_admin,
         a_member: app.token("acme", "max@acme.test").await,
@@ -150,6 +164,8 @@ fn leaks(body: &str, world: &World, servers: bool) -> Option<&'static str> {
         (A_SERVER, "tenant A's server name"),
         (A_KEY, "tenant A's key"),
         (A_TOKEN_NAME, "tenant A's token name"),
+        (A_AGENT, "tenant A's agent name"),
+        (world.a_agent.as_str(), "tenant A's agent id"),
     ]
     .into_iter()
     .find(|(needle, _)| body.contains(needle))
@@ -172,7 +188,13 @@ async fn run_matrix(app: &TestApp) {
     let b_user = username_of("bob@globex.test");
     let a_user = username_of("ann@acme.test");
     for (method, template) in all {
-        let Some(spec) = spec(&method, &template, world.a_server, world.a_token_id) else {
+        let Some(spec) = spec(
+            &method,
+            &template,
+            world.a_server,
+            world.a_token_id,
+            &world.a_agent,
+        ) else {
             missing.push(format!("{method} {template}"));
             continue;
         };
@@ -190,6 +212,7 @@ async fn run_matrix(app: &TestApp) {
         let is_rest = !template.starts_with("/api/servers/")
             && !template.starts_with("/api/audit/")
             && !template.starts_with("/api/tokens/")
+            && !template.starts_with("/api/agents/")
             && !template.starts_with("/api/auth/");
         let mut cases = vec![
             expect(
@@ -316,6 +339,23 @@ async fn run_matrix(app: &TestApp) {
     assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
     assert_eq!(list[0]["name"], A_SERVER);
     assert_eq!(list[0]["enabled"], true);
+    let acme = app
+        .state
+        .ports
+        .store
+        .tenant_by_slug("acme")
+        .await
+        .expect("q")
+        .expect("acme");
+    let agents = app
+        .state
+        .ports
+        .store
+        .list_agents(acme.id)
+        .await
+        .expect("agents");
+    let names: Vec<_> = agents.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, [A_AGENT], "tenant A's agents were changed");
 }
 
 #[tokio::test]

@@ -20,6 +20,7 @@ pub(super) enum Target {
     Collection,
     Server,
     Token,
+    Agent,
 }
 
 pub(super) struct Spec {
@@ -29,7 +30,7 @@ pub(super) struct Spec {
     pub(super) body: Option<Value>,
 }
 
-pub(super) fn spec(method: &str, path: &str, server: i64, token: i64) -> Option<Spec> {
+pub(super) fn spec(method: &str, path: &str, server: i64, token: i64, agent: &str) -> Option<Spec> {
     use Access::*;
     use Target::*;
     let s = |access, target, body| {
@@ -113,6 +114,22 @@ pub(super) fn spec(method: &str, path: &str, server: i64, token: i64) -> Option<
             );
         }
         ("POST", "/api/tokens/revoke") => return s(Member, Token, Some(json!({ "id": token }))),
+        ("POST", "/api/agents/list") => return s(Member, Collection, Some(json!({}))),
+        ("POST", "/api/agents/create") => {
+            return s(
+                Admin,
+                Collection,
+                Some(json!({ "agent": { "name": "Matrix agent", "slug": null } })),
+            );
+        }
+        ("POST", "/api/agents/rename") => {
+            return s(
+                Admin,
+                Agent,
+                Some(json!({ "id": agent, "name": "Intruder" })),
+            );
+        }
+        ("POST", "/api/agents/delete") => return s(Admin, Agent, Some(json!({ "id": agent }))),
         _ => return None,
     })
 }

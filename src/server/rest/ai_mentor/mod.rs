@@ -5,22 +5,27 @@
 //! `{org}` must be the caller's tenant and `{user_id}` the caller's username.
 
 mod model;
+mod page;
 
 use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{OriginalUri, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use model::{AUTH_TYPES, ItemScope, MentorFailures, MentorServerPatch, MentorServerWrite, Scope};
+use model::{
+    AUTH_TYPES, ItemScope, MentorFailures, MentorServerPatch, MentorServerWrite, SCOPES, Scope,
+};
 pub use model::{
     CREDENTIALS_MASK, Detail, FieldErrors, MentorApi, MentorCaller, MentorError, MentorServer,
 };
+use page::ServerListParams;
+pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PaginatedServers};
 
 use super::TRANSPORTS;
 use super::body::JsonObject;
 use super::item_id::ItemId;
-use crate::domain::{KeyRule, NewServer, ServerPatch};
+use crate::domain::{AgentUid, KeyRule, NewServer, ServerPatch};
 use crate::server::services::servers;
 use crate::server::state::AppState;
 
@@ -52,21 +57,100 @@ fn read_patch(mut body: MentorBody, whole: bool) -> Result<ServerPatch, MentorEr
         api_key: body.string("credentials"),
         enabled: body.boolean("is_enabled"),
         featured: body.boolean("is_featured"),
+        auth_scope: body.choice("auth_scope", &SCOPES),
+        agent: agent_field(&mut body, "mentor"),
+        extra_headers: body.string_map("extra_headers"),
     };
+    not_yet_supported(&mut body);
     body.finish()?;
     Ok(patch)
 }
 
-/// List the org's MCP servers.
+/// An agent named by its `unique_id`: `Some(None)` for null or "" (DRF's
+/// way of clearing a relation), `None` when the body does not name one (or
+/// names it badly: that is recorded as the field's error).
+fn agent_field(body: &mut MentorBody, name: &str) -> Option<Option<AgentUid>> {
+    match body.nullable_string(name)? {
+        None => Some(None),
+        Some(raw) if raw.trim().is_empty() => Some(None),
+        Some(raw) => match AgentUid::parse(&raw) {
+            Some(uid) => Some(Some(uid)),
+            None => {
+                body.refuse(name, format!("“{raw}” is not a valid UUID."));
+                None
+            }
+        },
+    }
+}
+
+/// No OAuth services exist yet, so `oauth_service` may only be empty; and
+/// images are not kept yet, so an `image` is refused rather than dropped.
+fn not_yet_supported(body: &mut MentorBody) {
+    let file = body.has_file("image");
+    let text = matches!(body.nullable_string("image"), Some(Some(_)));
+    if file || text {
+        body.refuse(
+            "image",
+            "Server images are not supported yet; send the server without `image`.",
+        );
+    }
+    if let Some(Some(raw)) = body.nullable_string("oauth_service")
+        && raw != "0"
+    {
+        body.refuse(
+            "oauth_service",
+            format!("Invalid pk \"{raw}\" - object does not exist."),
+        );
+    }
+}
+
+/// List the org's MCP servers, a page at a time, oldest first.
 #[utoipa::path(get, path = "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-servers/",
-    tag = "ai-mentor", params(Scope),
-    responses((status = 200, description = "The org's servers", body = [MentorServer]), MentorFailures))]
+    tag = "ai-mentor", params(Scope, ServerListParams),
+    responses((status = 200, description = "A page of the org's servers", body = PaginatedServers),
+        MentorFailures))]
 async fn list(
     caller: MentorCaller,
     State(state): State<AppState>,
-) -> Result<Json<Vec<MentorServer>>, MentorError> {
-    let servers = servers::list_all(&state.ports, &caller).await?;
-    Ok(Json(servers.into_iter().map(Into::into).collect()))
+    RawQuery(query): RawQuery,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> Result<Json<PaginatedServers>, MentorError> {
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    let request = page::parse(&pairs)?;
+    let (servers, count) = servers::search(
+        &state.ports,
+        &caller,
+        &request.filter,
+        request.page,
+        request.page_size,
+    )
+    .await?;
+    // DRF serves an empty first page, but no page past the last.
+    if servers.is_empty() && request.page > 1 {
+        return Err(page::Refused::InvalidPage.into());
+    }
+    let (next, previous) = page::neighbours(
+        &headers,
+        state.config.secure_cookies,
+        uri.path(),
+        &pairs,
+        request.page,
+        request.page_size,
+        count,
+    );
+    Ok(Json(PaginatedServers {
+        count,
+        next,
+        previous,
+        results: servers
+            .into_iter()
+            .map(|v| MentorServer::read(v, &caller.tenant_slug))
+            .collect(),
+    }))
 }
 
 /// Create a server record (tenant admins). A `token` server's credentials
@@ -79,6 +163,11 @@ async fn create(
     State(state): State<AppState>,
     mut body: MentorBody,
 ) -> Result<(StatusCode, Json<MentorServer>), MentorError> {
+    // ibl.ai's web client names the agent `mentor_unique_id` on create.
+    let agent = match agent_field(&mut body, "mentor") {
+        Some(agent) => agent,
+        None => agent_field(&mut body, "mentor_unique_id").flatten(),
+    };
     let new = NewServer {
         name: body.required_string("name"),
         description: body.string("description").unwrap_or_default(),
@@ -88,10 +177,17 @@ async fn create(
         api_key: body.string("credentials"),
         enabled: body.boolean("is_enabled"),
         featured: body.boolean("is_featured").unwrap_or(false),
+        auth_scope: body.choice("auth_scope", &SCOPES).unwrap_or_default(),
+        agent,
+        extra_headers: body.string_map("extra_headers").unwrap_or_default(),
     };
+    not_yet_supported(&mut body);
     body.finish()?;
     let view = servers::register_with(&state.ports, &caller, new, KeyRule::MayFollow).await?;
-    Ok((StatusCode::CREATED, Json(view.into())))
+    Ok((
+        StatusCode::CREATED,
+        Json(MentorServer::read(view, &caller.tenant_slug)),
+    ))
 }
 
 /// One server record.
@@ -103,7 +199,8 @@ async fn retrieve(
     id: MentorId,
     State(state): State<AppState>,
 ) -> Result<Json<MentorServer>, MentorError> {
-    Ok(Json(servers::get(&state.ports, &caller, *id).await?.into()))
+    let view = servers::get(&state.ports, &caller, *id).await?;
+    Ok(Json(MentorServer::read(view, &caller.tenant_slug)))
 }
 
 /// Update a server record: `name` and `url` required, the rest as given.
@@ -117,11 +214,8 @@ async fn replace(
     body: MentorBody,
 ) -> Result<Json<MentorServer>, MentorError> {
     let patch = read_patch(body, true)?;
-    Ok(Json(
-        servers::update(&state.ports, &caller, *id, patch)
-            .await?
-            .into(),
-    ))
+    let view = servers::update(&state.ports, &caller, *id, patch).await?;
+    Ok(Json(MentorServer::read(view, &caller.tenant_slug)))
 }
 
 /// Update some fields of a server record, e.g. set `credentials` later.
@@ -135,11 +229,8 @@ async fn patch(
     body: MentorBody,
 ) -> Result<Json<MentorServer>, MentorError> {
     let patch = read_patch(body, false)?;
-    Ok(Json(
-        servers::update(&state.ports, &caller, *id, patch)
-            .await?
-            .into(),
-    ))
+    let view = servers::update(&state.ports, &caller, *id, patch).await?;
+    Ok(Json(MentorServer::read(view, &caller.tenant_slug)))
 }
 
 /// Delete a server record and its stored credentials (tenant admins).

@@ -12,7 +12,7 @@ use utoipa::{IntoParams, IntoResponses, ToSchema};
 use super::super::caller::{Caller, TenantRule, path_param};
 use super::super::error::{ErrorShape, RestError};
 use super::super::{TransportName, retry_after, timestamp};
-use crate::domain::{AppError, AuthType, ServerField, ServerView};
+use crate::domain::{AppError, AuthType, Scope as AuthScope, ServerField, ServerView};
 use crate::server::auth::Actor;
 
 /// What `credentials` reads as once a key is stored: never the key itself.
@@ -42,44 +42,111 @@ impl From<AuthType> for MentorAuthType {
     }
 }
 
-/// An MCP server record, exactly as seed 000's response example.
+/// Seed 000's `auth_scope` (and a connection's `scope`).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MentorScope {
+    Platform,
+    Mentor,
+    User,
+}
+
+pub(super) const SCOPES: [(&str, AuthScope); 3] = [
+    ("platform", AuthScope::Tenant),
+    ("mentor", AuthScope::Agent),
+    ("user", AuthScope::User),
+];
+
+impl From<AuthScope> for MentorScope {
+    fn from(s: AuthScope) -> Self {
+        match s {
+            AuthScope::Tenant => MentorScope::Platform,
+            AuthScope::Agent => MentorScope::Mentor,
+            AuthScope::User => MentorScope::User,
+        }
+    }
+}
+
+/// An MCP server record, with every field of ibl.ai's `MCPServer` model.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MentorServer {
     pub id: i64,
     /// The tenant's id.
     pub platform: i64,
+    /// The agent's `unique_id` when the server is that agent's own; null
+    /// when the whole tenant shares it.
+    pub mentor: Option<String>,
+    /// The username of whoever registered it.
+    pub owner: Option<String>,
+    #[schema(max_length = 100)]
     pub name: String,
     pub description: String,
+    #[schema(max_length = 2048)]
     pub url: String,
+    /// Image uploads are not kept yet: always null.
+    pub image: Option<String>,
     pub transport: TransportName,
-    pub auth_type: MentorAuthType,
+    /// Write-only: reads as a mask when a key is stored, else "".
+    pub credentials: String,
+    /// Headers sent on every call; null when there are none.
+    #[schema(value_type = Option<Object>)]
+    pub extra_headers: Option<Map<String, Value>>,
+    /// The tenant's slug (the path's `{org}`).
+    pub platform_key: String,
     pub is_featured: bool,
+    pub auth_type: MentorAuthType,
+    pub auth_scope: MentorScope,
+    /// No OAuth services exist yet: always null.
+    pub oauth_service: Option<i64>,
+    /// The linked OAuth service; null while there is none (ibl.ai's own
+    /// Python client rejects null here; see the README).
+    #[schema(value_type = Option<Object>)]
+    pub oauth_service_data: Option<Value>,
+    /// Declared a string by ibl.ai's schema, content unpublished: "".
+    pub mcp_server_connections: String,
     pub is_enabled: bool,
     #[schema(format = DateTime)]
     pub created_at: String,
     #[schema(format = DateTime)]
     pub updated_at: String,
-    /// Present only when a key is stored, and then only as a mask.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub credentials: Option<String>,
 }
 
-impl From<ServerView> for MentorServer {
-    fn from(v: ServerView) -> Self {
+impl MentorServer {
+    /// `platform_key` is the slug of the server's tenant.
+    pub fn read(v: ServerView, platform_key: &str) -> Self {
         let at = |t| timestamp(t, SecondsFormat::Secs);
+        let extra_headers = (!v.extra_headers.is_empty()).then(|| {
+            v.extra_headers
+                .into_iter()
+                .map(|(k, v)| (k, Value::String(v)))
+                .collect()
+        });
         MentorServer {
             id: v.id.get(),
             platform: v.tenant_id.get(),
+            mentor: v.agent.map(String::from),
+            owner: v.owner,
             name: v.name,
             description: v.description,
             url: v.url,
+            image: None,
             transport: v.transport.into(),
-            auth_type: v.auth_type.into(),
+            credentials: if v.has_credential {
+                CREDENTIALS_MASK.to_owned()
+            } else {
+                String::new()
+            },
+            extra_headers,
+            platform_key: platform_key.to_owned(),
             is_featured: v.featured,
+            auth_type: v.auth_type.into(),
+            auth_scope: v.auth_scope.into(),
+            oauth_service: None,
+            oauth_service_data: None,
+            mcp_server_connections: String::new(),
             is_enabled: v.enabled,
             created_at: at(v.created_at),
             updated_at: at(v.updated_at),
-            credentials: v.has_credential.then(|| CREDENTIALS_MASK.to_owned()),
         }
     }
 }
@@ -104,6 +171,16 @@ pub struct MentorServerWrite {
     is_enabled: Option<bool>,
     #[schema(write_only)]
     credentials: Option<String>,
+    /// Default `platform`.
+    auth_scope: Option<MentorScope>,
+    /// An agent's `unique_id`: the server becomes that agent's own.
+    mentor: Option<String>,
+    /// Same as `mentor`, as ibl.ai's web client sends it on create.
+    mentor_unique_id: Option<String>,
+    /// Header names to values, sent on every call (in a form: JSON text).
+    /// Nothing that looks like a credential: those go in `credentials`.
+    #[schema(value_type = Option<Object>)]
+    extra_headers: Option<Value>,
 }
 
 #[derive(ToSchema)]
@@ -121,6 +198,12 @@ pub struct MentorServerPatch {
     is_enabled: Option<bool>,
     #[schema(write_only)]
     credentials: Option<String>,
+    auth_scope: Option<MentorScope>,
+    /// An agent's `unique_id`, or null (or "") to share the server with the
+    /// whole tenant again.
+    mentor: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    extra_headers: Option<Value>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -203,6 +286,7 @@ impl TenantRule for MentorApi {
 fn contract_field(field: &str) -> &str {
     match field {
         ServerField::API_KEY => "credentials",
+        ServerField::AGENT => "mentor",
         "enabled" => "is_enabled",
         "featured" => "is_featured",
         "body" => "non_field_errors",

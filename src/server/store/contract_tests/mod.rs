@@ -1,6 +1,7 @@
 //! The store contract: every test here runs against SQLite and PostgreSQL.
 
 mod accounts;
+mod agents;
 mod servers;
 mod tokens;
 mod vault_audit;
@@ -10,6 +11,7 @@ use chrono::Utc;
 use super::*;
 use crate::domain::{AuthType, TenantId, Transport};
 use accounts::*;
+use agents::*;
 use servers::*;
 use tokens::*;
 use vault_audit::*;
@@ -60,6 +62,8 @@ contract!(
     token_names_are_unique_among_live_tokens_only,
     tenants_are_listed_and_users_found_by_username,
     a_member_is_created_with_their_membership_or_not_at_all,
+    agents_round_trip_and_stay_in_their_tenant,
+    servers_can_belong_to_an_agent,
 );
 
 pub(super) async fn tenant(store: &dyn Store, slug: &str) -> TenantRecord {
@@ -93,6 +97,10 @@ pub(super) fn new_server(tenant_id: TenantId, name: &str) -> NewServerRecord {
         enabled: true,
         featured: false,
         secret_ref: None,
+        owner: Some("ann".into()),
+        auth_scope: crate::domain::Scope::Tenant,
+        agent_id: None,
+        extra_headers: Vec::new(),
         now: Utc::now(),
     }
 }

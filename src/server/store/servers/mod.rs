@@ -2,17 +2,23 @@
 //! reference to the vault secret holding the server's key.
 
 mod records;
+mod search;
 mod sql;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::StoreResult;
+use super::clause::bind_args;
 use super::db::{Db, on_pool};
 use crate::domain::{ListQuery, ServerId, ServerSort, TenantId};
 use records::ServerRow;
 pub use records::{NewServerRecord, SecretRefChange, ServerRecord, ServerUpdate, TestSnapshot};
-use sql::{contains_pattern, count_servers_sql, list_servers_sql, server_columns};
+pub(super) use records::{headers_from_json, headers_json};
+pub use search::ServerFilter;
+use search::where_clause;
+pub(super) use sql::contains_pattern;
+use sql::{count_servers_sql, list_servers_sql, server_columns};
 
 #[async_trait]
 pub trait ServerStore: Send + Sync {
@@ -22,6 +28,15 @@ pub trait ServerStore: Send + Sync {
         &self,
         tenant: TenantId,
         query: &ListQuery<ServerSort>,
+    ) -> StoreResult<(Vec<ServerRecord>, u64)>;
+    /// Seed 000's list: the servers matching `filter`, oldest first, and
+    /// how many match in all.
+    async fn search_servers(
+        &self,
+        tenant: TenantId,
+        filter: &ServerFilter,
+        limit: u32,
+        offset: u64,
     ) -> StoreResult<(Vec<ServerRecord>, u64)>;
     /// Applies the non-`None` fields; returns the updated row, `None` if absent.
     async fn update_server(
@@ -56,8 +71,10 @@ impl ServerStore for Db {
     async fn insert_server(&self, new: &NewServerRecord) -> StoreResult<ServerRecord> {
         let row: ServerRow = on_pool!(self, pool => sqlx::query_as(concat!(
             "INSERT INTO mcp_servers (tenant_id, name, slug, description, url, transport, \
-             auth_type, enabled, is_featured, secret_ref, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING ",
+             auth_type, enabled, is_featured, secret_ref, created_at, updated_at, owner, \
+             auth_scope, agent_id, extra_headers) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15) \
+             RETURNING ",
             server_columns!()
         ))
         .bind(new.tenant_id)
@@ -71,6 +88,10 @@ impl ServerStore for Db {
         .bind(new.featured)
         .bind(&new.secret_ref)
         .bind(new.now)
+        .bind(&new.owner)
+        .bind(new.auth_scope.as_str())
+        .bind(new.agent_id)
+        .bind(headers_json(&new.extra_headers))
         .fetch_one(pool)
         .await)?;
         row.try_into()
@@ -120,6 +141,42 @@ impl ServerStore for Db {
         Ok((items, u64::try_from(total).unwrap_or_default()))
     }
 
+    async fn search_servers(
+        &self,
+        tenant: TenantId,
+        filter: &ServerFilter,
+        limit: u32,
+        offset: u64,
+    ) -> StoreResult<(Vec<ServerRecord>, u64)> {
+        let clause = where_clause(filter);
+        // Built from fixed fragments only (see `search`); values are bound.
+        let count_sql =
+            sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM mcp_servers{}", clause.sql()));
+        let page_sql = sqlx::AssertSqlSafe(format!(
+            concat!(
+                "SELECT ",
+                server_columns!(),
+                " FROM mcp_servers{} ORDER BY id LIMIT ${} OFFSET ${}"
+            ),
+            clause.sql(),
+            clause.next(),
+            clause.next() + 1
+        ));
+        let limit = i64::from(limit);
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let (rows, total): (Vec<ServerRow>, i64) = on_pool!(self, pool => {
+            let count = bind_args!(sqlx::query_scalar(count_sql).bind(tenant), clause.args());
+            let page = bind_args!(sqlx::query_as(page_sql).bind(tenant), clause.args());
+            let total = count.fetch_one(pool).await?;
+            (page.bind(limit).bind(offset).fetch_all(pool).await?, total)
+        });
+        let items = rows
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<StoreResult<Vec<ServerRecord>>>()?;
+        Ok((items, u64::try_from(total).unwrap_or_default()))
+    }
+
     async fn update_server(
         &self,
         tenant: TenantId,
@@ -138,7 +195,10 @@ impl ServerStore for Db {
                description = COALESCE($9, description), \
                auth_type = COALESCE($10, auth_type), \
                is_featured = COALESCE($11, is_featured), \
-               secret_ref = CASE WHEN $12 THEN $13 ELSE secret_ref END \
+               secret_ref = CASE WHEN $12 THEN $13 ELSE secret_ref END, \
+               auth_scope = COALESCE($15, auth_scope), \
+               agent_id = CASE WHEN $16 THEN $17 ELSE agent_id END, \
+               extra_headers = CASE WHEN $18 THEN $19 ELSE extra_headers END \
              WHERE tenant_id = $1 AND id = $2 \
                AND (NOT $12 OR secret_ref IS NOT DISTINCT FROM $14) RETURNING ",
             server_columns!()
@@ -157,6 +217,11 @@ impl ServerStore for Db {
         .bind(ref_changes)
         .bind(&ref_to)
         .bind(&ref_from)
+        .bind(u.auth_scope.map(|a| a.as_str()))
+        .bind(u.agent_id.is_some())
+        .bind(u.agent_id.flatten())
+        .bind(u.extra_headers.is_some())
+        .bind(u.extra_headers.as_deref().and_then(headers_json))
         .fetch_optional(pool)
         .await)?;
         row.map(TryInto::try_into).transpose()

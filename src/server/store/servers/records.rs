@@ -2,7 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{AuthType, ErrorClass, SecretRef, ServerId, TenantId, Transport};
+use crate::domain::headers::Header;
+use crate::domain::{
+    AgentId, AgentUid, AuthType, ErrorClass, Scope, SecretRef, ServerId, TenantId, Transport,
+};
 
 #[derive(Debug, Clone)]
 pub struct NewServerRecord {
@@ -16,6 +19,12 @@ pub struct NewServerRecord {
     pub enabled: bool,
     pub featured: bool,
     pub secret_ref: Option<SecretRef>,
+    /// Who registered it (a username).
+    pub owner: Option<String>,
+    pub auth_scope: Scope,
+    /// Set for a server of one agent's own.
+    pub agent_id: Option<AgentId>,
+    pub extra_headers: Vec<Header>,
     pub now: DateTime<Utc>,
 }
 
@@ -33,6 +42,10 @@ pub struct ServerUpdate {
     /// Replaces the secret reference, but only while it is still `from`: of
     /// two concurrent key changes, the later one finds no row.
     pub secret_ref: Option<SecretRefChange>,
+    pub auth_scope: Option<Scope>,
+    /// `Some(None)` makes the server the whole tenant's again.
+    pub agent_id: Option<Option<AgentId>>,
+    pub extra_headers: Option<Vec<Header>>,
     pub now: DateTime<Utc>,
 }
 
@@ -71,6 +84,38 @@ pub struct ServerRecord {
     pub updated_at: DateTime<Utc>,
     pub test: Option<TestSnapshot>,
     pub credential_rotated_at: Option<DateTime<Utc>>,
+    pub owner: Option<String>,
+    pub auth_scope: Scope,
+    pub agent_id: Option<AgentId>,
+    /// The agent's public id, read with the row.
+    pub agent_uid: Option<AgentUid>,
+    pub extra_headers: Vec<Header>,
+}
+
+/// Extra headers as stored: a JSON object (so they read back sorted by
+/// name, which HTTP does not mind), or NULL for none.
+pub(in crate::server::store) fn headers_json(headers: &[Header]) -> Option<String> {
+    if headers.is_empty() {
+        return None;
+    }
+    let object: serde_json::Map<String, serde_json::Value> = headers
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect();
+    Some(serde_json::Value::Object(object).to_string())
+}
+
+pub(in crate::server::store) fn headers_from_json(text: &str) -> Option<Vec<Header>> {
+    match serde_json::from_str::<serde_json::Value>(text).ok()? {
+        serde_json::Value::Object(map) => map
+            .into_iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => Some((k, s)),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
 }
 
 /// The raw row; turned into a [`ServerRecord`] with its enums checked.
@@ -96,6 +141,11 @@ pub(super) struct ServerRow {
     pub test_error_message: Option<String>,
     pub tested_at: Option<DateTime<Utc>>,
     pub credential_rotated_at: Option<DateTime<Utc>>,
+    pub owner: Option<String>,
+    pub auth_scope: String,
+    pub agent_id: Option<AgentId>,
+    pub agent_uid: Option<AgentUid>,
+    pub extra_headers: Option<String>,
 }
 
 impl TryFrom<ServerRow> for ServerRecord {
@@ -112,6 +162,12 @@ impl TryFrom<ServerRow> for ServerRecord {
             Transport::parse(&row.transport).ok_or_else(|| corrupt("transport", &row.transport))?;
         let auth_type =
             AuthType::parse(&row.auth_type).ok_or_else(|| corrupt("auth_type", &row.auth_type))?;
+        let auth_scope =
+            Scope::parse(&row.auth_scope).ok_or_else(|| corrupt("auth_scope", &row.auth_scope))?;
+        let extra_headers = match row.extra_headers.as_deref() {
+            None => Vec::new(),
+            Some(text) => headers_from_json(text).ok_or_else(|| corrupt("extra_headers", text))?,
+        };
         let error_class = match row.test_error_class.as_deref() {
             Some(c) => Some(ErrorClass::parse(c).ok_or_else(|| corrupt("error class", c))?),
             None => None,
@@ -143,6 +199,11 @@ impl TryFrom<ServerRow> for ServerRecord {
             updated_at: row.updated_at,
             test,
             credential_rotated_at: row.credential_rotated_at,
+            owner: row.owner,
+            auth_scope,
+            agent_id: row.agent_id,
+            agent_uid: row.agent_uid,
+            extra_headers,
         })
     }
 }

@@ -9,13 +9,15 @@ macro_rules! server_columns {
     () => {
         "id, tenant_id, name, slug, description, url, transport, auth_type, enabled, \
          is_featured, secret_ref, created_at, updated_at, test_ok, test_tools, test_tool_count, \
-         test_error_class, test_error_message, tested_at, credential_rotated_at"
+         test_error_class, test_error_message, tested_at, credential_rotated_at, owner, \
+         auth_scope, agent_id, extra_headers, \
+         (SELECT a.unique_id FROM agents a WHERE a.id = mcp_servers.agent_id) AS agent_uid"
     };
 }
 pub(super) use server_columns;
 
 /// `LIKE` pattern for a case-insensitive "contains", with wildcards escaped.
-pub(super) fn contains_pattern(filter: &str) -> String {
+pub(in crate::server::store) fn contains_pattern(filter: &str) -> String {
     let mut p = String::with_capacity(filter.len() + 2);
     p.push('%');
     for c in filter.to_lowercase().chars() {

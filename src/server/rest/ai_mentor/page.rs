@@ -1,0 +1,294 @@
+//! Django REST framework's page-number pagination and django-filter's
+//! query filters, as seed 000's clients send and read them:
+//! `?page=2&page_size=12&transport=sse` in, `{count, next, previous,
+//! results}` out, with `next`/`previous` absolute URLs.
+
+use axum::Json;
+use axum::http::header::HOST;
+use axum::http::{HeaderMap, StatusCode};
+use serde::Serialize;
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::{AUTH_TYPES, MentorError, MentorServer};
+use crate::domain::{AgentUid, AppError, FieldError, Scope, Transport};
+use crate::server::store::ServerFilter;
+
+/// Without `page_size`, a page holds this many.
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+/// A larger `page_size` is cut to this.
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// A page of servers (`PaginatedMCPServerList` in ibl.ai's clients).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaginatedServers {
+    pub count: u64,
+    /// The next page's absolute URL, or null on the last page.
+    pub next: Option<String>,
+    pub previous: Option<String>,
+    pub results: Vec<MentorServer>,
+}
+
+/// The list's query. Unknown parameters are ignored, as DRF does.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // describes the query; `ListQuery::parse` reads it
+pub(super) struct ServerListParams {
+    /// 1-based; past the last page answers 404 `{"detail": "Invalid page."}`.
+    page: Option<u32>,
+    /// Default 20, at most 100 (more is cut to 100).
+    page_size: Option<u32>,
+    /// A case-insensitive part of the name or the URL.
+    search: Option<String>,
+    /// `sse`, `websocket` or `streamable_http`.
+    transport: Option<String>,
+    /// `none`, `token` or `oauth2`.
+    auth_type: Option<String>,
+    /// `platform`, `mentor` or `user`.
+    auth_scope: Option<String>,
+    is_enabled: Option<bool>,
+    is_featured: Option<bool>,
+    /// The URL, exactly.
+    url: Option<String>,
+    /// Only that agent's own servers (with `include_global`, the tenant's
+    /// shared servers too).
+    mentor_unique_id: Option<String>,
+    include_global: Option<bool>,
+}
+
+/// A list request, checked: which page, and which servers.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct ListRequest {
+    pub page: u32,
+    pub page_size: u32,
+    pub filter: ServerFilter,
+}
+
+/// Why a list query was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Refused {
+    /// DRF's 404 `{"detail": "Invalid page."}`.
+    InvalidPage,
+    /// Filter values that do not parse, each under its own name.
+    Fields(Vec<FieldError>),
+}
+
+impl From<Refused> for MentorError {
+    fn from(r: Refused) -> Self {
+        match r {
+            // A ready answer: DRF words this 404 unlike any other.
+            Refused::InvalidPage => MentorError::rejected((
+                StatusCode::NOT_FOUND,
+                Json(json!({ "detail": "Invalid page." })),
+            )),
+            Refused::Fields(fields) => AppError::Invalid(fields).into(),
+        }
+    }
+}
+
+/// Reads the query's page and filters.
+pub(super) fn parse(pairs: &[(String, String)]) -> Result<ListRequest, Refused> {
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let mut errors = Vec::new();
+    let page = match get("page") {
+        None => 1,
+        Some(raw) => match raw.parse::<u32>() {
+            Ok(n) if n >= 1 => n,
+            _ => return Err(Refused::InvalidPage),
+        },
+    };
+    let page_size = get("page_size")
+        .and_then(|raw| raw.parse::<u32>().ok())
+        .filter(|n| *n >= 1)
+        .map_or(DEFAULT_PAGE_SIZE, |n| n.min(MAX_PAGE_SIZE));
+    let mut choice = |name: &str, options: &[&str]| -> Option<String> {
+        let raw = get(name).filter(|v| !v.is_empty())?;
+        if options.contains(&raw) {
+            Some(raw.to_owned())
+        } else {
+            errors.push(FieldError::new(
+                name,
+                format!("Select a valid choice. {raw} is not one of the available choices."),
+            ));
+            None
+        }
+    };
+    let transport = choice("transport", &["sse", "websocket", "streamable_http"])
+        .and_then(|t| Transport::parse(&t));
+    let auth_type = choice("auth_type", &["none", "token", "oauth2"])
+        .and_then(|a| AUTH_TYPES.iter().find(|(s, _)| *s == a).map(|(_, t)| *t));
+    let auth_scope =
+        choice("auth_scope", &["platform", "mentor", "user"]).and_then(|s| Scope::from_wire(&s));
+    let mut flag = |name: &str| -> Option<bool> {
+        match get(name).filter(|v| !v.is_empty())? {
+            "true" | "True" | "1" => Some(true),
+            "false" | "False" | "0" => Some(false),
+            other => {
+                errors.push(FieldError::new(
+                    name,
+                    format!("Select a valid choice. {other} is not one of the available choices."),
+                ));
+                None
+            }
+        }
+    };
+    let enabled = flag("is_enabled");
+    let featured = flag("is_featured");
+    let include_global = flag("include_global").unwrap_or(false);
+    let agent = match get("mentor_unique_id").filter(|v| !v.is_empty()) {
+        None => None,
+        Some(raw) => match AgentUid::parse(raw) {
+            Some(uid) => Some(uid),
+            None => {
+                errors.push(FieldError::new("mentor_unique_id", "Enter a valid UUID."));
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(Refused::Fields(errors));
+    }
+    Ok(ListRequest {
+        page,
+        page_size,
+        filter: ServerFilter {
+            search: get("search")
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| s.chars().take(200).collect()),
+            transport,
+            auth_type,
+            enabled,
+            featured,
+            url: get("url").filter(|u| !u.is_empty()).map(str::to_owned),
+            auth_scope,
+            agent,
+            include_shared: include_global,
+        },
+    })
+}
+
+/// `next` and `previous` for page `page` of `count` items: the request's own
+/// URL with `page` replaced (or, for the first page, removed), as DRF builds
+/// them. `None` if the request named no host.
+pub(super) fn neighbours(
+    headers: &HeaderMap,
+    secure: bool,
+    path: &str,
+    pairs: &[(String, String)],
+    page: u32,
+    page_size: u32,
+    count: u64,
+) -> (Option<String>, Option<String>) {
+    let Some(host) = headers.get(HOST).and_then(|h| h.to_str().ok()) else {
+        return (None, None);
+    };
+    let scheme = if secure { "https" } else { "http" };
+    let link = |target: u32| {
+        let mut url = url::Url::parse(&format!("{scheme}://{host}{path}")).ok()?;
+        {
+            let mut query = url.query_pairs_mut();
+            query.clear();
+            for (k, v) in pairs.iter().filter(|(k, _)| k != "page") {
+                query.append_pair(k, v);
+            }
+            if target > 1 {
+                query.append_pair("page", &target.to_string());
+            }
+        }
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+        Some(url.to_string())
+    };
+    let last = count.div_ceil(u64::from(page_size.max(1))).max(1);
+    let next = (u64::from(page) < last).then(|| link(page + 1)).flatten();
+    let previous = (page > 1).then(|| link(page - 1)).flatten();
+    (next, previous)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(q: &str) -> Vec<(String, String)> {
+        url::form_urlencoded::parse(q.as_bytes())
+            .into_owned()
+            .collect()
+    }
+
+    #[test]
+    fn pages_and_sizes_follow_drf() {
+        let r = parse(&pairs("")).expect("ok");
+        assert_eq!((r.page, r.page_size), (1, DEFAULT_PAGE_SIZE));
+        let r = parse(&pairs("page=3&page_size=500")).expect("ok");
+        assert_eq!((r.page, r.page_size), (3, MAX_PAGE_SIZE));
+        let r = parse(&pairs("page_size=abc")).expect("ok");
+        assert_eq!(r.page_size, DEFAULT_PAGE_SIZE, "a bad size is the default");
+        for bad in ["page=0", "page=-1", "page=two", "page="] {
+            assert_eq!(parse(&pairs(bad)), Err(Refused::InvalidPage), "{bad}");
+        }
+    }
+
+    #[test]
+    fn filters_are_read_and_bad_values_named() {
+        let r = parse(&pairs(
+            "search=+Git+&transport=sse&auth_type=token&is_enabled=True&is_featured=0&url=https%3A%2F%2Fx",
+        ))
+        .expect("ok");
+        assert_eq!(
+            r.filter,
+            ServerFilter {
+                search: Some("Git".into()),
+                transport: Some(Transport::Sse),
+                auth_type: Some(crate::domain::AuthType::Token),
+                enabled: Some(true),
+                featured: Some(false),
+                url: Some("https://x".into()),
+                ..Default::default()
+            }
+        );
+        let scoped = parse(&pairs("auth_scope=mentor")).expect("ok");
+        assert_eq!(scoped.filter.auth_scope, Some(Scope::Agent));
+        let uid = "3f2b8c1e-9a4d-4e6f-8b7a-0c1d2e3f4a5b";
+        let r = parse(&pairs(&format!(
+            "mentor_unique_id={uid}&include_global=true"
+        )))
+        .expect("ok");
+        assert_eq!(r.filter.agent.map(String::from).as_deref(), Some(uid));
+        assert!(r.filter.include_shared);
+        let Err(Refused::Fields(fields)) =
+            parse(&pairs("transport=ftp&is_enabled=maybe&mentor_unique_id=12"))
+        else {
+            panic!("field errors");
+        };
+        let named: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(named, ["transport", "is_enabled", "mentor_unique_id"]);
+    }
+
+    #[test]
+    fn neighbours_are_absolute_and_keep_the_filters() {
+        let mut headers = HeaderMap::new();
+        headers.insert(HOST, "sb.example:8443".parse().expect("host"));
+        let q = pairs("search=git&page=2&page_size=1");
+        let (next, previous) = neighbours(&headers, true, "/api/x/", &q, 2, 1, 3);
+        assert_eq!(
+            next.as_deref(),
+            Some("https://sb.example:8443/api/x/?search=git&page_size=1&page=3")
+        );
+        assert_eq!(
+            previous.as_deref(),
+            Some("https://sb.example:8443/api/x/?search=git&page_size=1")
+        );
+        let (next, previous) = neighbours(&headers, false, "/api/x/", &[], 1, 20, 20);
+        assert_eq!((next, previous), (None, None));
+        let (_, previous) = neighbours(&headers, false, "/api/x/", &pairs("page=2"), 2, 20, 21);
+        assert_eq!(previous.as_deref(), Some("http://sb.example:8443/api/x/"));
+    }
+}

@@ -1,0 +1,471 @@
+//! Connections: credentials bound to a server at one scope (seed 000's
+//! `MCPServerConnection`). Admins manage every connection of their tenant;
+//! a member sees and manages only their own user connections. A connection
+//! may bind the tenant's own server or a featured server of the global
+//! platform. Its credential and secret-looking headers go to the vault as
+//! one secret (a JSON document), through the same saga as a server's key.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::connection::{
+    ConnectionField, NOT_AVAILABLE, SECRET_HEADER_MASK, Shape, split_secret_headers,
+};
+use crate::domain::headers::Header;
+use crate::domain::{
+    AgentId, AgentUid, AuditAction, AuthType, ConnectionId, ConnectionPatch, ConnectionView,
+    NewConnection, Role, Scope, ServerId, UserId,
+};
+use crate::server::auth::Actor;
+use crate::server::error::{ServiceError, ServiceResult};
+use crate::server::ports::Ports;
+use crate::server::services::audit;
+use crate::server::services::secrets::{Owner, SecretChange};
+use crate::server::store::{
+    ConnectionFilter, ConnectionRecord, ConnectionUpdate, NewConnectionRecord, ServerRecord,
+};
+use crate::server::vault::SecretKind;
+
+/// What a connection keeps in the vault.
+#[derive(Serialize, Deserialize, Default)]
+pub(crate) struct Sealed {
+    pub credentials: Option<String>,
+    /// The secret-looking extra headers, in order.
+    pub headers: Vec<Header>,
+}
+
+impl Sealed {
+    fn is_empty(&self) -> bool {
+        self.credentials.is_none() && self.headers.is_empty()
+    }
+
+    fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+pub fn view(r: ConnectionRecord, tenant_slug: &str) -> ConnectionView {
+    let mut extra_headers = r.extra_headers;
+    extra_headers.extend(
+        r.secret_header_names
+            .into_iter()
+            .map(|name| (name, SECRET_HEADER_MASK.to_owned())),
+    );
+    ConnectionView {
+        id: r.id,
+        tenant_id: r.tenant_id,
+        tenant_slug: tenant_slug.to_owned(),
+        server_id: r.server_id,
+        server_name: r.server_name,
+        scope: r.scope,
+        auth_type: r.auth_type,
+        user: r.username,
+        agent: r.agent_uid,
+        // The credential is the vault secret's `credentials`; a secret
+        // holding only headers has none.
+        has_credential: r.secret_ref.is_some() && r.auth_type == AuthType::Token,
+        authorization_scheme: r.authorization_scheme,
+        extra_headers,
+        active: r.active,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    }
+}
+
+fn target(r: &ConnectionRecord) -> String {
+    format!(
+        "{} connection {} to {}",
+        r.scope.wire(),
+        r.id,
+        r.server_name
+    )
+}
+
+fn owner(actor: &Actor) -> Owner<'_> {
+    Owner {
+        actor,
+        kind: SecretKind::ConnectionCredential,
+        name: format!("connection/{}", actor.username),
+    }
+}
+
+/// The server a connection may bind: the tenant's own, or a featured server
+/// of the global platform. Anything else (another tenant's, or none) is the
+/// seed's field error.
+async fn available_server(
+    ports: &Ports,
+    actor: &Actor,
+    id: ServerId,
+) -> ServiceResult<ServerRecord> {
+    if let Some(server) = ports.store.server(actor.tenant_id, id).await? {
+        return Ok(server);
+    }
+    if let Some(global) = ports.store.tenant_by_slug(&ports.global_tenant).await?
+        && let Some(server) = ports.store.server(global.id, id).await?
+        && server.featured
+    {
+        return Ok(server);
+    }
+    Err(ServiceError::invalid(
+        ConnectionField::SERVER,
+        NOT_AVAILABLE,
+    ))
+}
+
+/// The user of a user connection: the caller unless an admin names another
+/// member of the tenant.
+async fn user_of(ports: &Ports, actor: &Actor, named: Option<&str>) -> ServiceResult<UserId> {
+    let Some(name) = named.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Ok(actor.user_id);
+    };
+    if name == actor.username {
+        return Ok(actor.user_id);
+    }
+    actor.require_admin()?;
+    let no_such = || {
+        ServiceError::invalid(
+            ConnectionField::USER,
+            format!("“{name}” is not a user of this tenant."),
+        )
+    };
+    let user = ports
+        .store
+        .user_by_username(name)
+        .await?
+        .ok_or_else(no_such)?;
+    ports
+        .store
+        .membership(actor.tenant_id, user.id)
+        .await?
+        .ok_or_else(no_such)?;
+    Ok(user.id)
+}
+
+async fn agent_of(ports: &Ports, actor: &Actor, uid: &AgentUid) -> ServiceResult<AgentId> {
+    ports
+        .store
+        .agent_by_uid(actor.tenant_id, uid)
+        .await?
+        .map(|a| a.id)
+        .ok_or_else(|| {
+            ServiceError::invalid(
+                ConnectionField::AGENT,
+                "The mentor's platform_key must match the current tenant.",
+            )
+        })
+}
+
+/// Whether the actor may see and change this connection: admins any of
+/// their tenant's, members only their own user connections.
+fn may_manage(actor: &Actor, r: &ConnectionRecord) -> bool {
+    actor.role == Role::Admin || (r.scope == Scope::User && r.user_id == Some(actor.user_id))
+}
+
+/// A member may only make connections of their own.
+fn may_create(actor: &Actor, scope: Scope, user: UserId) -> ServiceResult<()> {
+    if actor.role == Role::Admin || (scope == Scope::User && user == actor.user_id) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden)
+    }
+}
+
+pub async fn create(
+    ports: &Ports,
+    actor: &Actor,
+    new: NewConnection,
+) -> ServiceResult<ConnectionView> {
+    let credentials = new.credentials.map(|c| c.trim().to_owned());
+    let scheme = new.authorization_scheme.trim().to_owned();
+    let headers: Vec<Header> = new
+        .extra_headers
+        .into_iter()
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    Shape {
+        scope: new.scope,
+        auth_type: new.auth_type,
+        has_user: new.user.as_deref().is_some_and(|u| !u.trim().is_empty()),
+        has_agent: new.agent.is_some(),
+        credentials: credentials.as_deref(),
+        credentials_stored: false,
+        authorization_scheme: &scheme,
+        extra_headers: &headers,
+    }
+    .check()?;
+    let server = available_server(ports, actor, new.server).await?;
+    let user_id = match new.scope {
+        Scope::User => Some(user_of(ports, actor, new.user.as_deref()).await?),
+        _ => None,
+    };
+    may_create(actor, new.scope, user_id.unwrap_or(actor.user_id))?;
+    let agent_id = match &new.agent {
+        Some(uid) => Some(agent_of(ports, actor, uid).await?),
+        None => None,
+    };
+    let (plain, secret) = split_secret_headers(headers);
+    let sealed = Sealed {
+        credentials,
+        headers: secret,
+    };
+    let secret_header_names = sealed.headers.iter().map(|(n, _)| n.clone()).collect();
+    let change = SecretChange::prepare(
+        ports,
+        &owner(actor),
+        None,
+        (!sealed.is_empty()).then(|| sealed.to_json()),
+        true,
+        false,
+    )
+    .await?;
+    let record = NewConnectionRecord {
+        tenant_id: actor.tenant_id,
+        server_id: server.id,
+        scope: new.scope,
+        auth_type: new.auth_type,
+        user_id,
+        agent_id,
+        authorization_scheme: scheme,
+        extra_headers: plain,
+        secret_header_names,
+        secret_ref: change.ref_change(None).and_then(|c| c.to),
+        active: new.active,
+        now: ports.clock.now(),
+    };
+    let row = match ports.store.insert_connection(&record).await {
+        Ok(row) => row,
+        Err(e) => {
+            change.revert(ports).await;
+            return Err(e.into());
+        }
+    };
+    audit::record(
+        ports,
+        actor,
+        AuditAction::ConnectionCreate,
+        &target(&row),
+        Ok(()),
+    )
+    .await;
+    tracing::info!(tenant = %actor.tenant_slug, connection = %row.id, scope = row.scope.as_str(), "connection created");
+    Ok(view(row, &actor.tenant_slug))
+}
+
+/// A page (1-based) of the connections the actor may see, oldest first.
+pub async fn list(
+    ports: &Ports,
+    actor: &Actor,
+    mut filter: ConnectionFilter,
+    page: u32,
+    page_size: u32,
+) -> ServiceResult<(Vec<ConnectionView>, u64)> {
+    if actor.role != Role::Admin {
+        filter.owned_by = Some(actor.user_id);
+    }
+    let offset = u64::from(page.saturating_sub(1)) * u64::from(page_size);
+    let (rows, total) = ports
+        .store
+        .list_connections(actor.tenant_id, &filter, page_size, offset)
+        .await?;
+    Ok((
+        rows.into_iter()
+            .map(|r| view(r, &actor.tenant_slug))
+            .collect(),
+        total,
+    ))
+}
+
+/// One connection the actor may see; any other answers 404.
+async fn row(ports: &Ports, actor: &Actor, id: ConnectionId) -> ServiceResult<ConnectionRecord> {
+    ports
+        .store
+        .connection(actor.tenant_id, id)
+        .await?
+        .filter(|r| may_manage(actor, r))
+        .ok_or(ServiceError::NotFound)
+}
+
+pub async fn get(ports: &Ports, actor: &Actor, id: ConnectionId) -> ServiceResult<ConnectionView> {
+    Ok(view(row(ports, actor, id).await?, &actor.tenant_slug))
+}
+
+pub async fn update(
+    ports: &Ports,
+    actor: &Actor,
+    id: ConnectionId,
+    patch: ConnectionPatch,
+) -> ServiceResult<ConnectionView> {
+    let current = row(ports, actor, id).await?;
+    let scope = patch.scope.unwrap_or(current.scope);
+    let auth_type = patch.auth_type.unwrap_or(current.auth_type);
+    let credentials = patch.credentials.map(|c| c.trim().to_owned());
+    let scheme = patch
+        .authorization_scheme
+        .as_deref()
+        .map(|s| s.trim().to_owned());
+    let headers: Option<Vec<Header>> = patch.extra_headers.map(|h| {
+        h.into_iter()
+            .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+            .collect()
+    });
+    let named_user = match &patch.user {
+        Some(u) => u.as_deref().is_some_and(|u| !u.trim().is_empty()),
+        None => current.user_id.is_some() && scope == Scope::User,
+    };
+    let has_agent = match &patch.agent {
+        Some(a) => a.is_some(),
+        None => current.agent_id.is_some(),
+    };
+    let current_plain: Vec<Header> = current.extra_headers.clone();
+    Shape {
+        scope,
+        auth_type,
+        // A user connection always has its user; naming one is only a
+        // problem at the other scopes.
+        has_user: named_user && scope != Scope::User,
+        has_agent,
+        credentials: credentials.as_deref(),
+        credentials_stored: current.secret_ref.is_some() && current.auth_type == AuthType::Token,
+        authorization_scheme: scheme.as_deref().unwrap_or(&current.authorization_scheme),
+        extra_headers: headers.as_deref().unwrap_or(&current_plain),
+    }
+    .check()?;
+    let server_id = match patch.server {
+        Some(s) if s != current.server_id => Some(available_server(ports, actor, s).await?.id),
+        _ => None,
+    };
+    let user_id = match (scope, &patch.user) {
+        (Scope::User, Some(named)) => Some(Some(user_of(ports, actor, named.as_deref()).await?)),
+        (Scope::User, None) if current.user_id.is_none() => Some(Some(actor.user_id)),
+        (Scope::User, None) => None,
+        _ => current.user_id.map(|_| None),
+    };
+    may_create(
+        actor,
+        scope,
+        user_id
+            .flatten()
+            .or(current.user_id)
+            .unwrap_or(actor.user_id),
+    )?;
+    let agent_id = match (&patch.agent, scope) {
+        (Some(Some(uid)), _) => Some(Some(agent_of(ports, actor, uid).await?)),
+        (Some(None), _) => Some(None),
+        (None, Scope::Agent) => None,
+        (None, _) => current.agent_id.map(|_| None),
+    };
+
+    // The vault side: a new credential or new secret headers replace the
+    // sealed document (what is not sent is kept from the current one).
+    let (plain, secret_headers) = match headers {
+        Some(h) => {
+            let (p, s) = split_secret_headers(h);
+            (Some(p), Some(s))
+        }
+        None => (None, None),
+    };
+    let touches_secret = credentials.is_some() || secret_headers.is_some();
+    let keeps_credential = auth_type == AuthType::Token;
+    let mut sealed = if touches_secret || !keeps_credential {
+        read_sealed(ports, &current).await?
+    } else {
+        Sealed::default()
+    };
+    if let Some(c) = credentials {
+        sealed.credentials = Some(c);
+    }
+    if !keeps_credential {
+        sealed.credentials = None;
+    }
+    if let Some(s) = secret_headers.clone() {
+        sealed.headers = s;
+    }
+    let value_changes = touches_secret || (!keeps_credential && current.secret_ref.is_some());
+    let change = SecretChange::prepare(
+        ports,
+        &owner(actor),
+        current.secret_ref.as_ref(),
+        (value_changes && !sealed.is_empty()).then(|| sealed.to_json()),
+        !value_changes || !sealed.is_empty(),
+        false,
+    )
+    .await?;
+    let update = ConnectionUpdate {
+        server_id,
+        scope: patch.scope,
+        auth_type: patch.auth_type,
+        user_id,
+        agent_id,
+        authorization_scheme: scheme,
+        extra_headers: plain,
+        secret_header_names: secret_headers
+            .map(|s| s.into_iter().map(|(n, _)| n).collect())
+            .or_else(|| (value_changes && sealed.is_empty()).then(Vec::new)),
+        secret_ref: change.ref_change(current.secret_ref.as_ref()),
+        active: patch.active,
+        now: ports.clock.now(),
+    };
+    let written = ports
+        .store
+        .update_connection(actor.tenant_id, id, &update)
+        .await;
+    let row = match written {
+        Ok(Some(row)) => row,
+        Ok(None) => {
+            change.revert(ports).await;
+            return Err(ServiceError::NotFound);
+        }
+        Err(e) => {
+            change.revert(ports).await;
+            return Err(e.into());
+        }
+    };
+    if let Err(e) = change.finish(ports).await {
+        tracing::error!(error = %e, connection = %id, "could not finish a connection's secret change");
+        return Err(e.into());
+    }
+    audit::record(
+        ports,
+        actor,
+        AuditAction::ConnectionUpdate,
+        &target(&row),
+        Ok(()),
+    )
+    .await;
+    Ok(view(row, &actor.tenant_slug))
+}
+
+/// The connection's sealed document; nothing stored reads as empty.
+async fn read_sealed(ports: &Ports, r: &ConnectionRecord) -> ServiceResult<Sealed> {
+    let Some(secret_ref) = &r.secret_ref else {
+        return Ok(Sealed::default());
+    };
+    let value = ports.vault.get(secret_ref.as_str()).await?;
+    use secrecy::ExposeSecret;
+    serde_json::from_str(value.expose_secret()).map_err(|_| {
+        ServiceError::Store(crate::server::store::StoreError::Corrupt(format!(
+            "connection {}: its vault secret is not a sealed document",
+            r.id
+        )))
+    })
+}
+
+pub async fn delete(ports: &Ports, actor: &Actor, id: ConnectionId) -> ServiceResult<()> {
+    let current = row(ports, actor, id).await?;
+    let gone = ports
+        .store
+        .delete_connection(actor.tenant_id, current.id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if let Some(secret_ref) = &gone.secret_ref {
+        crate::server::services::secrets::discard(ports, secret_ref.as_str()).await;
+    }
+    audit::record(
+        ports,
+        actor,
+        AuditAction::ConnectionDelete,
+        &target(&gone),
+        Ok(()),
+    )
+    .await;
+    Ok(())
+}
