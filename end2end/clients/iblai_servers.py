@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Seed 000's servers half, driven through ibl.ai's own published client.
+"""Seed 000's servers and connections, driven through ibl.ai's own published client.
 
 PyPI `iblai` 4.202.2 (see requirements-iblai.txt) is the generated client that
 ibl.ai's users program against. This script uses its generated methods as such
@@ -27,7 +27,10 @@ from pydantic import ValidationError
 from iblai.api.ai_mentor_api import AiMentorApi
 from iblai.clients import get_platform_api_client
 from iblai.models.mcp_server import MCPServer
+from iblai.models.mcp_server_connection import MCPServerConnection
+from iblai.models.paginated_mcp_server_connection_list import PaginatedMCPServerConnectionList
 from iblai.models.paginated_mcp_server_list import PaginatedMCPServerList
+from iblai.models.patched_mcp_server_connection import PatchedMCPServerConnection
 
 HOST = os.environ["SB_HOST"]
 ORG = os.environ["SB_ORG"]
@@ -239,6 +242,115 @@ replaced = server(
 )
 if replaced["name"] != "Drive renamed":
     fail("update renames", replaced)
+# 6. Connections, with the client's own models on the way in and out.
+def connection(data, what: str) -> dict:
+    errors = model_errors(MCPServerConnection, data)
+    if errors:
+        fail(f"{what} validates as MCPServerConnection", errors)
+    return data
+
+
+def connection_page(data, what: str) -> dict:
+    errors = model_errors(PaginatedMCPServerConnectionList, {**data, "results": []})
+    if errors:
+        fail(f"{what} validates as PaginatedMCPServerConnectionList", errors)
+    for item in data["results"]:
+        connection(item, f"{what}: result {item.get('id')}")
+    return data
+
+
+# The seed's platform connection. The model needs its read-only fields to
+# be built; the client then sends `platform_key` and
+# `connected_service_summary` as null, which the server must ignore.
+seed_connection = MCPServerConnection(
+    id=0,
+    server=item,
+    server_name="",
+    scope="platform",
+    auth_type="token",
+    credentials="super-secret",
+    authorization_scheme="Token",
+    extra_headers={"x-mcp-client": "mentor-ui"},
+    platform_key=None,
+    connected_service_summary=None,
+    created_at=NOW,
+    updated_at=NOW,
+)
+made = connection(
+    body(
+        api.ai_mentor_orgs_users_mcp_server_connections_create(ORG, USER, seed_connection),
+        201,
+        "create connection",
+    ),
+    "create connection",
+)
+if made["scope"] != "platform" or made["server"] != item or "super-secret" in json.dumps(made):
+    fail("create connection binds the tenant and masks the credential", made)
+mentor_connection = MCPServerConnection(
+    id=0,
+    server=item,
+    server_name="",
+    scope="mentor",
+    mentor=AGENT,
+    auth_type="token",
+    credentials="scoped-to-mentor",
+    authorization_scheme="Token",
+    platform_key=None,
+    connected_service_summary=None,
+    created_at=NOW,
+    updated_at=NOW,
+)
+scoped = connection(
+    body(
+        api.ai_mentor_orgs_users_mcp_server_connections_create(ORG, USER, mentor_connection),
+        201,
+        "create mentor connection",
+    ),
+    "create mentor connection",
+)
+if scoped["mentor"] != str(AGENT):
+    fail("mentor connection names the agent", scoped)
+ok("create connections at platform and mentor scope")
+
+listed = connection_page(
+    body(api.ai_mentor_orgs_users_mcp_server_connections_list(ORG, USER), 200, "list connections"),
+    "list connections",
+)
+if listed["count"] != 2:
+    fail("list connections counts both", listed)
+only_mentor = connection_page(
+    body(
+        api.ai_mentor_orgs_users_mcp_server_connections_list(ORG, USER, mentor=str(AGENT), scope="mentor"),
+        200,
+        "filter connections",
+    ),
+    "filter connections",
+)
+if [c["id"] for c in only_mentor["results"]] != [scoped["id"]]:
+    fail("filter connections by mentor", only_mentor)
+ok("list and filter connections")
+
+off = connection(
+    body(
+        api.ai_mentor_orgs_users_mcp_server_connections_partial_update(
+            made["id"], ORG, USER, PatchedMCPServerConnection(is_active=False)
+        ),
+        200,
+        "deactivate connection",
+    ),
+    "deactivate connection",
+)
+if off["is_active"] is not False:
+    fail("deactivate connection", off)
+read_back = connection(
+    body(api.ai_mentor_orgs_users_mcp_server_connections_retrieve(made["id"], ORG, USER), 200, "retrieve connection"),
+    "retrieve connection",
+)
+if read_back != off:
+    fail("retrieve connection answers what the patch did", read_back)
+body(api.ai_mentor_orgs_users_mcp_server_connections_destroy(made["id"], ORG, USER), 204, "destroy connection")
+ok("deactivate, retrieve and destroy a connection")
+
 body(api.ai_mentor_orgs_users_mcp_servers_destroy(item, ORG, USER), 204, "destroy")
 body(api.ai_mentor_orgs_users_mcp_servers_retrieve(item, ORG, USER), 404, "retrieve after destroy")
 ok("retrieve, partial update, update and destroy")

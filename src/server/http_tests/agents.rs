@@ -100,7 +100,11 @@ async fn admins_manage_agents_and_members_read_them() {
     // Refused before the function runs (Leptos answers its own 500 for an
     // argument that does not decode), with the reason, and nothing deleted.
     assert!(malformed.status >= 400, "{}", malformed.body);
-    assert!(malformed.body.contains("not a valid UUID"), "{}", malformed.body);
+    assert!(
+        malformed.body.contains("not a valid UUID"),
+        "{}",
+        malformed.body
+    );
     let unknown = app
         .call(
             "agents/delete",

@@ -1,10 +1,11 @@
 //! Seed 000 through ibl.ai's own published Python client (PyPI `iblai`
-//! 4.202.2): `end2end/clients/iblai_servers.py` drives the servers half with
-//! the client's generated methods and validates every answer with its models.
+//! 4.202.2): `end2end/clients/iblai_servers.py` drives servers and
+//! connections with the client's generated methods and validates every
+//! answer with its models.
 
 use std::path::PathBuf;
 
-use crate::domain::{NewAgent, Role};
+use crate::domain::Role;
 use crate::server::testing::{repo_root, spawn_app, username_of};
 
 fn iblai_python() -> PathBuf {
@@ -19,7 +20,7 @@ fn iblai_python() -> PathBuf {
 }
 
 #[tokio::test]
-async fn the_published_iblai_client_drives_the_servers_half() {
+async fn the_published_iblai_client_drives_servers_and_connections() {
     let python = iblai_python();
     assert!(
         python.exists(),
@@ -29,24 +30,7 @@ async fn the_published_iblai_client_drives_the_servers_half() {
     let app = spawn_app().await;
     app.user("acme", "ann@acme.test", Role::Admin).await;
     let token = app.token("acme", "ann@acme.test").await;
-    let tenant = app
-        .state
-        .ports
-        .store
-        .tenant_by_slug("acme")
-        .await
-        .expect("q")
-        .expect("acme");
-    let agent = crate::server::services::agents::create_in(
-        &app.state.ports,
-        tenant.id,
-        NewAgent {
-            name: "Support".into(),
-            slug: None,
-        },
-    )
-    .await
-    .expect("agent");
+    let agent = app.agent("acme", "Support").await;
 
     let out = tokio::process::Command::new(python)
         .arg(repo_root().join("end2end/clients/iblai_servers.py"))
@@ -54,7 +38,7 @@ async fn the_published_iblai_client_drives_the_servers_half() {
         .env("SB_TOKEN", &token)
         .env("SB_ORG", "acme")
         .env("SB_USER", username_of("ann@acme.test"))
-        .env("SB_AGENT", agent.unique_id.to_string())
+        .env("SB_AGENT", agent.to_string())
         .output()
         .await
         .expect("run the iblai client script");
@@ -62,7 +46,7 @@ async fn the_published_iblai_client_drives_the_servers_half() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(
-        stdout.contains("iblai 6 checks passed"),
+        stdout.contains("iblai 9 checks passed"),
         "{stdout}\n{stderr}"
     );
     assert!(!stdout.contains(&token) && !stderr.contains(&token));

@@ -9,6 +9,8 @@ mod key_binding;
 mod limits;
 mod metrics;
 mod rest_ai_mentor;
+mod rest_ai_mentor_connection_access;
+mod rest_ai_mentor_connections;
 mod rest_ai_mentor_forms;
 mod rest_ai_mentor_list;
 mod rest_skills;

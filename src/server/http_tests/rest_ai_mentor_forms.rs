@@ -254,25 +254,8 @@ async fn extra_headers_are_sent_and_never_hold_a_credential() {
 async fn a_server_can_be_one_agents_own() {
     let app = spawn_app().await;
     let admin = Admin::new(&app).await;
-    let tenant = app
-        .state
-        .ports
-        .store
-        .tenant_by_slug("acme")
-        .await
-        .expect("q")
-        .expect("acme");
-    let agent = crate::server::services::agents::create_in(
-        &app.state.ports,
-        tenant.id,
-        crate::domain::NewAgent {
-            name: "Support".into(),
-            slug: None,
-        },
-    )
-    .await
-    .expect("agent");
-    let uid = agent.unique_id.to_string();
+    let agent = app.agent("acme", "Support").await;
+    let uid = agent.to_string();
 
     let (status, server) = admin
         .send(app.http.post(&admin.base).json(&json!({
@@ -294,12 +277,9 @@ async fn a_server_can_be_one_agents_own() {
     }
 
     // The agent cannot go while it owns a server; once shared, it can.
-    let delete = crate::server::services::agents::delete(
-        &app.state.ports,
-        &admin_actor(&app).await,
-        &agent.unique_id,
-    )
-    .await;
+    let delete =
+        crate::server::services::agents::delete(&app.state.ports, &admin_actor(&app).await, &agent)
+            .await;
     assert!(
         matches!(&delete, Err(crate::server::error::ServiceError::Invalid(f)) if f[0].message.contains("servers of its own")),
         "{delete:?}"
@@ -309,13 +289,9 @@ async fn a_server_can_be_one_agents_own() {
         .send(app.http.patch(&item).json(&json!({ "mentor": "" })))
         .await;
     assert_eq!((status, &shared["mentor"]), (200, &Value::Null), "{shared}");
-    crate::server::services::agents::delete(
-        &app.state.ports,
-        &admin_actor(&app).await,
-        &agent.unique_id,
-    )
-    .await
-    .expect("deleted once it owns nothing");
+    crate::server::services::agents::delete(&app.state.ports, &admin_actor(&app).await, &agent)
+        .await
+        .expect("deleted once it owns nothing");
 
     // Only the global platform (`main`) may feature a server.
     let (status, errors) = admin

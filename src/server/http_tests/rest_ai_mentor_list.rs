@@ -42,24 +42,7 @@ fn names(page: &Value) -> Vec<&str> {
 async fn admin(app: &TestApp) -> Admin<'_> {
     app.user("main", "ann@acme.test", Role::Admin).await;
     let token = app.token("main", "ann@acme.test").await;
-    let tenant = app
-        .state
-        .ports
-        .store
-        .tenant_by_slug("main")
-        .await
-        .expect("q")
-        .expect("acme");
-    let agent = crate::server::services::agents::create_in(
-        &app.state.ports,
-        tenant.id,
-        crate::domain::NewAgent {
-            name: "Support".into(),
-            slug: None,
-        },
-    )
-    .await
-    .expect("agent");
+    let agent = app.agent("main", "Support").await;
     let admin = Admin {
         app,
         auth: format!("Api-Token {token}"),
@@ -67,7 +50,7 @@ async fn admin(app: &TestApp) -> Admin<'_> {
             "/api/ai-mentor/orgs/main/users/{}/mcp-servers/",
             username_of("ann@acme.test")
         ),
-        agent: agent.unique_id.to_string(),
+        agent: agent.to_string(),
     };
     for (name, url, transport, auth_type, enabled, featured) in [
         (

@@ -320,6 +320,14 @@ async fn the_openapi_document_describes_both_contracts() {
             "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-servers/{id}/",
             &["get", "put", "patch", "delete"],
         ),
+        (
+            "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-server-connections/",
+            &["get", "post"],
+        ),
+        (
+            "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-server-connections/{id}/",
+            &["get", "put", "patch", "delete"],
+        ),
     ] {
         for m in methods {
             let op = &paths[path][*m];
@@ -330,11 +338,14 @@ async fn the_openapi_document_describes_both_contracts() {
             );
         }
     }
-    assert_eq!(paths.len(), 5, "{:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(paths.len(), 7, "{:?}", paths.keys().collect::<Vec<_>>());
     let schemes = &doc["components"]["securitySchemes"]["token"];
     assert_eq!(schemes["in"], "header");
     assert_eq!(schemes["name"], "Authorization");
     // Write-only key fields are marked so.
     let create = &doc["components"]["schemas"]["SkillsServerCreate"]["properties"]["apiKey"];
     assert_eq!(create["writeOnly"], true, "{create}");
+    let credentials =
+        &doc["components"]["schemas"]["MentorConnectionWrite"]["properties"]["credentials"];
+    assert_eq!(credentials["writeOnly"], true, "{credentials}");
 }

@@ -159,6 +159,25 @@ impl Body {
         }
     }
 
+    /// An integer (in a form, its text; DRF takes `"9"` in JSON too).
+    pub fn integer(&mut self, name: &str) -> Option<i64> {
+        match self.get(name) {
+            None => None,
+            Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64(),
+            Some(Value::String(s)) if s.trim().parse::<i64>().is_ok() => s.trim().parse().ok(),
+            Some(Value::String(s)) if self.form && s.is_empty() => None,
+            Some(_) => {
+                self.wrong(name, "A valid integer is required.");
+                None
+            }
+        }
+    }
+
+    /// Whether a field error was already recorded for `name`.
+    pub fn has_error(&self, name: &str) -> bool {
+        self.errors.iter().any(|e| e.field == name)
+    }
+
     pub fn boolean(&mut self, name: &str) -> Option<bool> {
         match self.get(name) {
             None => None,

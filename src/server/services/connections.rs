@@ -7,21 +7,22 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::connection::{
-    ConnectionField, NOT_AVAILABLE, SECRET_HEADER_MASK, Shape, split_secret_headers,
-};
+use crate::domain::connection::{SECRET_HEADER_MASK, Shape, split_secret_headers};
 use crate::domain::headers::Header;
 use crate::domain::{
-    AgentId, AgentUid, AuditAction, AuthType, ConnectionId, ConnectionPatch, ConnectionView,
-    NewConnection, Role, Scope, ServerId, UserId,
+    AuditAction, AuthType, ConnectionId, ConnectionPatch, ConnectionView, NewConnection, Role,
+    Scope,
 };
 use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::ports::Ports;
 use crate::server::services::audit;
+use crate::server::services::connection_rules::{
+    agent_of, available_server, may_create, may_manage, user_of,
+};
 use crate::server::services::secrets::{Owner, SecretChange};
 use crate::server::store::{
-    ConnectionFilter, ConnectionRecord, ConnectionUpdate, NewConnectionRecord, ServerRecord,
+    ConnectionFilter, ConnectionRecord, ConnectionUpdate, NewConnectionRecord,
 };
 use crate::server::vault::SecretKind;
 
@@ -85,87 +86,6 @@ fn owner(actor: &Actor) -> Owner<'_> {
         actor,
         kind: SecretKind::ConnectionCredential,
         name: format!("connection/{}", actor.username),
-    }
-}
-
-/// The server a connection may bind: the tenant's own, or a featured server
-/// of the global platform. Anything else (another tenant's, or none) is the
-/// seed's field error.
-async fn available_server(
-    ports: &Ports,
-    actor: &Actor,
-    id: ServerId,
-) -> ServiceResult<ServerRecord> {
-    if let Some(server) = ports.store.server(actor.tenant_id, id).await? {
-        return Ok(server);
-    }
-    if let Some(global) = ports.store.tenant_by_slug(&ports.global_tenant).await?
-        && let Some(server) = ports.store.server(global.id, id).await?
-        && server.featured
-    {
-        return Ok(server);
-    }
-    Err(ServiceError::invalid(
-        ConnectionField::SERVER,
-        NOT_AVAILABLE,
-    ))
-}
-
-/// The user of a user connection: the caller unless an admin names another
-/// member of the tenant.
-async fn user_of(ports: &Ports, actor: &Actor, named: Option<&str>) -> ServiceResult<UserId> {
-    let Some(name) = named.map(str::trim).filter(|n| !n.is_empty()) else {
-        return Ok(actor.user_id);
-    };
-    if name == actor.username {
-        return Ok(actor.user_id);
-    }
-    actor.require_admin()?;
-    let no_such = || {
-        ServiceError::invalid(
-            ConnectionField::USER,
-            format!("“{name}” is not a user of this tenant."),
-        )
-    };
-    let user = ports
-        .store
-        .user_by_username(name)
-        .await?
-        .ok_or_else(no_such)?;
-    ports
-        .store
-        .membership(actor.tenant_id, user.id)
-        .await?
-        .ok_or_else(no_such)?;
-    Ok(user.id)
-}
-
-async fn agent_of(ports: &Ports, actor: &Actor, uid: &AgentUid) -> ServiceResult<AgentId> {
-    ports
-        .store
-        .agent_by_uid(actor.tenant_id, uid)
-        .await?
-        .map(|a| a.id)
-        .ok_or_else(|| {
-            ServiceError::invalid(
-                ConnectionField::AGENT,
-                "The mentor's platform_key must match the current tenant.",
-            )
-        })
-}
-
-/// Whether the actor may see and change this connection: admins any of
-/// their tenant's, members only their own user connections.
-fn may_manage(actor: &Actor, r: &ConnectionRecord) -> bool {
-    actor.role == Role::Admin || (r.scope == Scope::User && r.user_id == Some(actor.user_id))
-}
-
-/// A member may only make connections of their own.
-fn may_create(actor: &Actor, scope: Scope, user: UserId) -> ServiceResult<()> {
-    if actor.role == Role::Admin || (scope == Scope::User && user == actor.user_id) {
-        Ok(())
-    } else {
-        Err(ServiceError::Forbidden)
     }
 }
 

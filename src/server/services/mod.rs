@@ -8,11 +8,13 @@
 pub mod accounts;
 pub mod agents;
 pub mod audit;
+mod connection_rules;
 pub mod connections;
 mod credentials;
 pub mod directory;
 pub mod rotation;
 mod secrets;
+mod server_test;
 mod server_view;
 pub mod servers;
 pub mod tokens;

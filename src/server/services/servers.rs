@@ -7,13 +7,14 @@ use crate::domain::server::slugify;
 use crate::domain::validation::validate_url;
 use crate::domain::{
     AgentId, AgentUid, AuditAction, AuthType, KeyRule, ListQuery, NewServer, Page, ServerField,
-    ServerId, ServerPatch, ServerSort, ServerSummary, ServerView, SortDir, TestOutcome,
+    ServerId, ServerPatch, ServerSort, ServerSummary, ServerView, SortDir,
 };
 use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
-use crate::server::mcp::McpTarget;
 use crate::server::ports::Ports;
 use crate::server::services::audit::{self, server_target};
+pub use crate::server::services::server_test::test;
+pub(super) use crate::server::services::server_test::test_slot;
 pub use crate::server::services::server_view::view;
 pub(super) use crate::server::services::server_view::{outcome_of, snapshot_of};
 use crate::server::services::{credentials, secrets};
@@ -94,17 +95,6 @@ pub async fn search(
 
 pub async fn get(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<ServerView> {
     Ok(for_reader(actor, view(&row(ports, actor, id).await?)))
-}
-
-/// Holds one of the tenant's test-connection slots, or answers 429.
-pub(super) fn test_slot(
-    ports: &Ports,
-    actor: &Actor,
-) -> ServiceResult<crate::server::mcp::TestSlot> {
-    ports.mcp.test_slot(actor.tenant_id).map_err(|_| {
-        tracing::warn!(tenant = %actor.tenant_slug, "test connection refused: no free slot");
-        ServiceError::TooManyTests(5)
-    })
 }
 
 /// The last test's error text is what an admin-supplied server (or the
@@ -386,49 +376,4 @@ pub async fn delete(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult
     let target = server_target(row.id, &row.name);
     audit::record(ports, actor, AuditAction::ServerDelete, &target, Ok(())).await;
     Ok(())
-}
-
-/// Connects, lists the tools, and stores the outcome as the server's snapshot.
-/// A vault failure is an error of its own and leaves the snapshot alone.
-pub async fn test(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<TestOutcome> {
-    actor.require_admin()?;
-    let row = row(ports, actor, id).await?;
-    let _slot = test_slot(ports, actor)?;
-    let credential = match &row.secret_ref {
-        Some(secret_ref) => {
-            let target = server_target(row.id, &row.name);
-            let read = ports.vault.get(secret_ref).await;
-            let outcome = match &read {
-                Ok(_) => Ok(()),
-                Err(e) => Err(format!("for a test connection: {e}")),
-            };
-            audit::record(ports, actor, AuditAction::SecretRead, &target, outcome).await;
-            Some(read?)
-        }
-        None => None,
-    };
-    let result = ports
-        .mcp
-        .test(&McpTarget::with_server_key(
-            &row.url,
-            row.transport,
-            &row.extra_headers,
-            credential.as_ref(),
-        ))
-        .await;
-    // Stamped when the test ends, as the snapshot's point in time.
-    let outcome = outcome_of(result, ports.clock.now());
-    // A concurrent delete makes this a no-op; the caller still sees the outcome.
-    ports
-        .store
-        .save_test_snapshot(actor.tenant_id, id, &snapshot_of(&outcome))
-        .await?;
-    crate::server::metrics::test_connection(
-        outcome.error.as_ref().map_or("ok", |e| e.class.as_str()),
-    );
-    tracing::info!(
-        tenant = %actor.tenant_slug, server = %id, ok = outcome.ok,
-        class = outcome.error.as_ref().map(|e| e.class.as_str()), "test connection"
-    );
-    Ok(outcome)
 }

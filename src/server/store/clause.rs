@@ -30,7 +30,8 @@ impl Clause {
         self.sql.push_str(&fragment.replace("$n", &format!("${n}")));
     }
 
-    /// The clause text.
+    /// The clause text (what `page_sql` builds on).
+    #[cfg(test)]
     pub(super) fn sql(&self) -> &str {
         &self.sql
     }
@@ -43,7 +44,52 @@ impl Clause {
     pub(super) fn args(&self) -> &[Arg] {
         &self.args
     }
+
+    /// The two queries of a page of `table` under this clause: how many
+    /// rows match, and `columns` of those in `order`, limited and offset.
+    /// Fixed text (the caller's constants and this clause) only.
+    pub(super) fn page_sql(
+        &self,
+        table: &str,
+        columns: &str,
+        order: &str,
+    ) -> (sqlx::AssertSqlSafe<String>, sqlx::AssertSqlSafe<String>) {
+        let count = format!("SELECT COUNT(*) FROM {table}{}", self.sql);
+        let page = format!(
+            "SELECT {columns} FROM {table}{} ORDER BY {order} LIMIT ${} OFFSET ${}",
+            self.sql,
+            self.next(),
+            self.next() + 1
+        );
+        (sqlx::AssertSqlSafe(count), sqlx::AssertSqlSafe(page))
+    }
 }
+
+/// Runs a page's two queries (see [`Clause::page_sql`]) on `$db`'s pool,
+/// binding `$tenant` as `$1` and the clause's values after it: the rows, as
+/// `$row`, and the total.
+macro_rules! fetch_page {
+    ($db:expr, $row:ty, $clause:expr, ($table:expr, $columns:expr, $order:expr), $tenant:expr, $limit:expr, $offset:expr) => {{
+        let clause = &$clause;
+        let (count_sql, page_sql) = clause.page_sql($table, $columns, $order);
+        let limit = i64::from($limit);
+        let offset = i64::try_from($offset).unwrap_or(i64::MAX);
+        let (rows, total): (Vec<$row>, i64) = $crate::server::store::db::on_pool!($db, pool => {
+            let count = $crate::server::store::clause::bind_args!(
+                sqlx::query_scalar(count_sql).bind($tenant),
+                clause.args()
+            );
+            let page = $crate::server::store::clause::bind_args!(
+                sqlx::query_as(page_sql).bind($tenant),
+                clause.args()
+            );
+            let total = count.fetch_one(pool).await?;
+            (page.bind(limit).bind(offset).fetch_all(pool).await?, total)
+        });
+        (rows, u64::try_from(total).unwrap_or_default())
+    }};
+}
+pub(super) use fetch_page;
 
 /// Binds a clause's values onto a query, in order.
 macro_rules! bind_args {

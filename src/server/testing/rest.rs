@@ -26,6 +26,29 @@ impl TestApp {
             .secret
     }
 
+    /// An agent of an existing tenant, made as `agents create` makes one.
+    pub async fn agent(&self, tenant: &str, name: &str) -> crate::domain::AgentUid {
+        let tenant = self
+            .state
+            .ports
+            .store
+            .tenant_by_slug(tenant)
+            .await
+            .expect("tenant query")
+            .expect("tenant");
+        crate::server::services::agents::create_in(
+            &self.state.ports,
+            tenant.id,
+            crate::domain::NewAgent {
+                name: name.into(),
+                slug: None,
+            },
+        )
+        .await
+        .expect("agent")
+        .unique_id
+    }
+
     /// One REST request. `auth` is the whole `Authorization` value.
     pub async fn rest(
         &self,

@@ -22,12 +22,16 @@ const A_SERVER: &str = "Alpha Orion Vault";
 const A_KEY: &str = "alpha-secret-key-7781";
 const A_TOKEN_NAME: &str = "alpha-ci-token";
 const A_AGENT: &str = "Alpha Orion Agent";
+const A_CONNECTION_KEY: &str = "alpha-connection-secret-5521";
+const A_CONNECTION_HEADER: &str = "alpha-header-secret-9034";
 
 struct World {
     a_server: i64,
     a_token_id: i64,
     /// Tenant A's agent's UUID.
     a_agent: String,
+    /// Tenant A's tenant-wide connection to its server.
+    a_connection: i64,
     a_admin: String,
     a_member: String,
     b_admin: String,
@@ -84,19 +88,29 @@ async fn seed(app: &TestApp) -> World {
         .revoke_token(tenant.id, ann.id, revoked_row.id, chrono::Utc::now())
         .await
         .expect("revoke");
-    let agent = crate::server::services::agents::create_in(
-        &app.state.ports,
-        tenant.id,
-        crate::domain::NewAgent {
-            name: A_AGENT.into(),
-            slug: None,
-        },
-    )
-    .await
-    .expect("agent");
+    let agent = app.agent("acme", A_AGENT).await;
+    let a_server = created.json()["id"].as_i64().expect("id");
+    let connection = app
+        .rest(
+            "POST",
+            &format!(
+                "/api/ai-mentor/orgs/acme/users/{}/mcp-server-connections/",
+                username_of("ann@acme.test")
+            ),
+            Some(&format!("Token {a_admin}")),
+            &[],
+            Some(
+                json!({ "server": a_server, "scope": "platform", "auth_type": "token",
+                "credentials": A_CONNECTION_KEY, "authorization_scheme": "Token",
+                "extra_headers": { "X-Api-Key": A_CONNECTION_HEADER, "X-Client": "matrix" } }),
+            ),
+        )
+        .await;
+    assert_eq!(connection.status, 201, "{}", connection.body);
     World {
-        a_server: created.json()["id"].as_i64().expect("id"),
-        a_agent: agent.unique_id.to_string(),
+        a_server,
+        a_connection: connection.json()["id"].as_i64().expect("id"),
+        a_agent: agent.to_string(),
         a_token_id: named.token.id.get(),
         a_admin,
         a_member: app.token("acme", "max@acme.test").await,
@@ -165,6 +179,8 @@ fn leaks(body: &str, world: &World, servers: bool) -> Option<&'static str> {
         (A_KEY, "tenant A's key"),
         (A_TOKEN_NAME, "tenant A's token name"),
         (A_AGENT, "tenant A's agent name"),
+        (A_CONNECTION_KEY, "tenant A's connection credential"),
+        (A_CONNECTION_HEADER, "tenant A's secret header"),
         (world.a_agent.as_str(), "tenant A's agent id"),
     ]
     .into_iter()
@@ -203,6 +219,7 @@ async fn run_matrix(app: &TestApp) {
         }
         let id = match spec.target {
             Target::Token => world.a_token_id,
+            Target::Connection => world.a_connection,
             _ => world.a_server,
         };
         let expect = |call: Call, auth: Option<String>, want: u16, who: &str| {

@@ -21,6 +21,7 @@ pub(super) enum Target {
     Server,
     Token,
     Agent,
+    Connection,
 }
 
 pub(super) struct Spec {
@@ -60,6 +61,18 @@ pub(super) fn spec(method: &str, path: &str, server: i64, token: i64, agent: &st
             "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-servers/{id}/",
         ) => {
             return s(Admin, Server, None);
+        }
+        // A member may list and make their own user connections.
+        ("GET" | "POST", "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-server-connections/") => {
+            return s(Member, Collection, None);
+        }
+        (
+            "GET" | "PUT" | "PATCH" | "DELETE",
+            "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-server-connections/{id}/",
+        ) => {
+            let body = (method == "PUT" || method == "PATCH")
+                .then(|| json!({ "server": server, "is_active": false }));
+            return s(Member, Connection, body);
         }
         ("POST", "/api/auth/sign-in" | "/api/auth/sign-out" | "/api/auth/me") => {
             return s(Public, Collection, None);

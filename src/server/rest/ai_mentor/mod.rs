@@ -4,12 +4,13 @@
 //! `{"field": ["…"]}`, 201 on create, 204 on delete, PUT whole, PATCH part).
 //! `{org}` must be the caller's tenant and `{user_id}` the caller's username.
 
+mod connections;
 mod model;
 mod page;
 
 use axum::Json;
-use axum::extract::{OriginalUri, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -19,8 +20,8 @@ use model::{
 pub use model::{
     CREDENTIALS_MASK, Detail, FieldErrors, MentorApi, MentorCaller, MentorError, MentorServer,
 };
-use page::ServerListParams;
 pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PaginatedServers};
+use page::{Envelope, PageRequest, ServerListParams};
 
 use super::TRANSPORTS;
 use super::body::JsonObject;
@@ -36,6 +37,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(retrieve, replace, patch, destroy))
+        .merge(connections::routes())
 }
 
 /// Reads a body into a patch; `whole` (PUT) makes `name` and `url` required.
@@ -112,45 +114,28 @@ fn not_yet_supported(body: &mut MentorBody) {
 async fn list(
     caller: MentorCaller,
     State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-) -> Result<Json<PaginatedServers>, MentorError> {
-    let pairs: Vec<(String, String)> =
-        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-            .into_owned()
-            .collect();
-    let request = page::parse(&pairs)?;
+    request: PageRequest,
+) -> Result<Json<Envelope<MentorServer>>, MentorError> {
+    let query = page::parse(request.pairs())?;
     let (servers, count) = servers::search(
         &state.ports,
         &caller,
-        &request.filter,
-        request.page,
-        request.page_size,
+        &query.filter,
+        query.page,
+        query.page_size,
     )
     .await?;
-    // DRF serves an empty first page, but no page past the last.
-    if servers.is_empty() && request.page > 1 {
-        return Err(page::Refused::InvalidPage.into());
-    }
-    let (next, previous) = page::neighbours(
-        &headers,
+    let results = servers
+        .into_iter()
+        .map(|v| MentorServer::read(v, &caller.tenant_slug))
+        .collect();
+    Ok(Json(request.envelope(
         state.config.secure_cookies,
-        uri.path(),
-        &pairs,
-        request.page,
-        request.page_size,
+        results,
         count,
-    );
-    Ok(Json(PaginatedServers {
-        count,
-        next,
-        previous,
-        results: servers
-            .into_iter()
-            .map(|v| MentorServer::read(v, &caller.tenant_slug))
-            .collect(),
-    }))
+        query.page,
+        query.page_size,
+    )?))
 }
 
 /// Create a server record (tenant admins). A `token` server's credentials

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::StoreResult;
-use super::clause::bind_args;
+use super::clause::fetch_page;
 use super::db::{Db, on_pool};
 use crate::domain::{ListQuery, ServerId, ServerSort, TenantId};
 use records::ServerRow;
@@ -148,33 +148,20 @@ impl ServerStore for Db {
         limit: u32,
         offset: u64,
     ) -> StoreResult<(Vec<ServerRecord>, u64)> {
-        let clause = where_clause(filter);
-        // Built from fixed fragments only (see `search`); values are bound.
-        let count_sql =
-            sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM mcp_servers{}", clause.sql()));
-        let page_sql = sqlx::AssertSqlSafe(format!(
-            concat!(
-                "SELECT ",
-                server_columns!(),
-                " FROM mcp_servers{} ORDER BY id LIMIT ${} OFFSET ${}"
-            ),
-            clause.sql(),
-            clause.next(),
-            clause.next() + 1
-        ));
-        let limit = i64::from(limit);
-        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-        let (rows, total): (Vec<ServerRow>, i64) = on_pool!(self, pool => {
-            let count = bind_args!(sqlx::query_scalar(count_sql).bind(tenant), clause.args());
-            let page = bind_args!(sqlx::query_as(page_sql).bind(tenant), clause.args());
-            let total = count.fetch_one(pool).await?;
-            (page.bind(limit).bind(offset).fetch_all(pool).await?, total)
-        });
+        let (rows, total) = fetch_page!(
+            self,
+            ServerRow,
+            where_clause(filter),
+            ("mcp_servers", server_columns!(), "id"),
+            tenant,
+            limit,
+            offset
+        );
         let items = rows
             .into_iter()
             .map(TryInto::try_into)
             .collect::<StoreResult<Vec<ServerRecord>>>()?;
-        Ok((items, u64::try_from(total).unwrap_or_default()))
+        Ok((items, total))
     }
 
     async fn update_server(

@@ -4,88 +4,15 @@
 //! own tenant.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+
+mod records;
 
 use super::StoreResult;
-use super::clause::{Arg, Clause, bind_args};
+use super::clause::{Arg, Clause, fetch_page};
 use super::db::{Db, on_pool};
-use super::servers::SecretRefChange;
-use crate::domain::headers::Header;
-use crate::domain::{
-    AgentId, AgentUid, AuthType, ConnectionId, Scope, SecretRef, ServerId, TenantId, UserId,
-};
-
-#[derive(Debug, Clone)]
-pub struct NewConnectionRecord {
-    pub tenant_id: TenantId,
-    pub server_id: ServerId,
-    pub scope: Scope,
-    pub auth_type: AuthType,
-    pub user_id: Option<UserId>,
-    pub agent_id: Option<AgentId>,
-    pub authorization_scheme: String,
-    /// The headers that are not secret, with their values.
-    pub extra_headers: Vec<Header>,
-    /// The names of the headers whose values are in the vault.
-    pub secret_header_names: Vec<String>,
-    pub secret_ref: Option<SecretRef>,
-    pub active: bool,
-    pub now: DateTime<Utc>,
-}
-
-/// A partial update; `None` leaves the column alone.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectionUpdate {
-    pub server_id: Option<ServerId>,
-    pub scope: Option<Scope>,
-    pub auth_type: Option<AuthType>,
-    pub user_id: Option<Option<UserId>>,
-    pub agent_id: Option<Option<AgentId>>,
-    pub authorization_scheme: Option<String>,
-    pub extra_headers: Option<Vec<Header>>,
-    pub secret_header_names: Option<Vec<String>>,
-    /// Only while the reference is still `from` (see `ServerUpdate`).
-    pub secret_ref: Option<SecretRefChange>,
-    pub active: Option<bool>,
-    pub now: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConnectionRecord {
-    pub id: ConnectionId,
-    pub tenant_id: TenantId,
-    pub server_id: ServerId,
-    pub server_name: String,
-    pub scope: Scope,
-    pub auth_type: AuthType,
-    pub user_id: Option<UserId>,
-    pub username: Option<String>,
-    pub agent_id: Option<AgentId>,
-    pub agent_uid: Option<AgentUid>,
-    pub authorization_scheme: String,
-    pub extra_headers: Vec<Header>,
-    pub secret_header_names: Vec<String>,
-    pub secret_ref: Option<SecretRef>,
-    pub active: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// Seed 000's connection list filters; `None` is no filter.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ConnectionFilter {
-    pub auth_type: Option<AuthType>,
-    pub active: Option<bool>,
-    pub agent: Option<AgentUid>,
-    pub scope: Option<Scope>,
-    /// A case-insensitive part of the server's name.
-    pub search: Option<String>,
-    pub server: Option<ServerId>,
-    /// A username.
-    pub user: Option<String>,
-    /// Only this user's own (user-scoped) connections: what a member sees.
-    pub owned_by: Option<UserId>,
-}
+use crate::domain::{AuthType, ConnectionId, Scope, ServerId, TenantId};
+pub use records::{ConnectionFilter, ConnectionRecord, ConnectionUpdate, NewConnectionRecord};
+use records::{ConnectionRow, names_json};
 
 #[async_trait]
 pub trait ConnectionStore: Send + Sync {
@@ -136,72 +63,6 @@ macro_rules! connection_columns {
     };
 }
 
-#[derive(sqlx::FromRow)]
-struct ConnectionRow {
-    id: ConnectionId,
-    tenant_id: TenantId,
-    server_id: ServerId,
-    scope: String,
-    auth_type: String,
-    user_id: Option<UserId>,
-    agent_id: Option<AgentId>,
-    authorization_scheme: String,
-    extra_headers: Option<String>,
-    secret_header_names: Option<String>,
-    secret_ref: Option<SecretRef>,
-    is_active: bool,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    server_name: Option<String>,
-    username: Option<String>,
-    agent_uid: Option<AgentUid>,
-}
-
-impl TryFrom<ConnectionRow> for ConnectionRecord {
-    type Error = super::StoreError;
-
-    fn try_from(row: ConnectionRow) -> Result<Self, Self::Error> {
-        let corrupt =
-            |what: &str| super::StoreError::Corrupt(format!("connection {}: bad {what}", row.id));
-        let scope = Scope::parse(&row.scope).ok_or_else(|| corrupt("scope"))?;
-        let auth_type = AuthType::parse(&row.auth_type).ok_or_else(|| corrupt("auth_type"))?;
-        let extra_headers = match row.extra_headers.as_deref() {
-            None => Vec::new(),
-            Some(text) => {
-                super::servers::headers_from_json(text).ok_or_else(|| corrupt("extra_headers"))?
-            }
-        };
-        let secret_header_names = match row.secret_header_names.as_deref() {
-            None => Vec::new(),
-            Some(text) => serde_json::from_str::<Vec<String>>(text)
-                .map_err(|_| corrupt("secret_header_names"))?,
-        };
-        Ok(ConnectionRecord {
-            id: row.id,
-            tenant_id: row.tenant_id,
-            server_id: row.server_id,
-            server_name: row.server_name.unwrap_or_default(),
-            scope,
-            auth_type,
-            user_id: row.user_id,
-            username: row.username,
-            agent_id: row.agent_id,
-            agent_uid: row.agent_uid,
-            authorization_scheme: row.authorization_scheme,
-            extra_headers,
-            secret_header_names,
-            secret_ref: row.secret_ref,
-            active: row.is_active,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-        })
-    }
-}
-
-fn names_json(names: &[String]) -> Option<String> {
-    (!names.is_empty()).then(|| serde_json::Value::from(names.to_vec()).to_string())
-}
-
 fn where_clause(filter: &ConnectionFilter) -> Clause {
     let mut c = Clause::new(" WHERE tenant_id = $1");
     if let Some(a) = filter.auth_type {
@@ -223,7 +84,7 @@ fn where_clause(filter: &ConnectionFilter) -> Clause {
         c.and(
             " AND server_id IN (SELECT s.id FROM mcp_servers s \
              WHERE lower(s.name) LIKE $n ESCAPE '\\')",
-            Arg::Text(super::servers::contains_pattern(s)),
+            Arg::Text(crate::server::store::servers::contains_pattern(s)),
         );
     }
     if let Some(s) = filter.server {
@@ -261,7 +122,7 @@ impl ConnectionStore for Db {
         .bind(n.user_id)
         .bind(n.agent_id)
         .bind(&n.authorization_scheme)
-        .bind(super::servers::headers_json(&n.extra_headers))
+        .bind(crate::server::store::servers::headers_json(&n.extra_headers))
         .bind(names_json(&n.secret_header_names))
         .bind(&n.secret_ref)
         .bind(n.active)
@@ -295,33 +156,20 @@ impl ConnectionStore for Db {
         limit: u32,
         offset: u64,
     ) -> StoreResult<(Vec<ConnectionRecord>, u64)> {
-        let clause = where_clause(filter);
-        // Fixed fragments only (see `where_clause`); values are bound.
-        let count_sql =
-            sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM connections{}", clause.sql()));
-        let page_sql = sqlx::AssertSqlSafe(format!(
-            concat!(
-                "SELECT ",
-                connection_columns!(),
-                " FROM connections{} ORDER BY id LIMIT ${} OFFSET ${}"
-            ),
-            clause.sql(),
-            clause.next(),
-            clause.next() + 1
-        ));
-        let limit = i64::from(limit);
-        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-        let (rows, total): (Vec<ConnectionRow>, i64) = on_pool!(self, pool => {
-            let count = bind_args!(sqlx::query_scalar(count_sql).bind(tenant), clause.args());
-            let page = bind_args!(sqlx::query_as(page_sql).bind(tenant), clause.args());
-            let total = count.fetch_one(pool).await?;
-            (page.bind(limit).bind(offset).fetch_all(pool).await?, total)
-        });
+        let (rows, total) = fetch_page!(
+            self,
+            ConnectionRow,
+            where_clause(filter),
+            ("connections", connection_columns!(), "id"),
+            tenant,
+            limit,
+            offset
+        );
         let items = rows
             .into_iter()
             .map(TryInto::try_into)
             .collect::<StoreResult<Vec<_>>>()?;
-        Ok((items, u64::try_from(total).unwrap_or_default()))
+        Ok((items, total))
     }
 
     async fn update_connection(
@@ -360,7 +208,7 @@ impl ConnectionStore for Db {
         .bind(u.agent_id.flatten())
         .bind(&u.authorization_scheme)
         .bind(u.extra_headers.is_some())
-        .bind(u.extra_headers.as_deref().and_then(super::servers::headers_json))
+        .bind(u.extra_headers.as_deref().and_then(crate::server::store::servers::headers_json))
         .bind(u.secret_header_names.is_some())
         .bind(u.secret_header_names.as_deref().and_then(names_json))
         .bind(ref_changes)
