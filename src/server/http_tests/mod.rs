@@ -8,6 +8,7 @@ mod isolation;
 mod key_binding;
 mod limits;
 mod metrics;
+mod resolution;
 mod rest_ai_mentor;
 mod rest_ai_mentor_connection_access;
 mod rest_ai_mentor_connections;

@@ -66,6 +66,10 @@ impl<'a> Who<'a> {
         s["id"].as_i64().expect("id")
     }
 
+    pub(super) fn servers_path(&self) -> String {
+        self.servers.clone()
+    }
+
     pub(super) fn item(&self, id: &Value) -> String {
         format!("{}{id}/", self.base)
     }

@@ -12,6 +12,7 @@ mod connection_rules;
 pub mod connections;
 mod credentials;
 pub mod directory;
+pub mod resolution;
 pub mod rotation;
 mod secrets;
 mod server_test;

@@ -1,0 +1,171 @@
+//! Runtime resolution with real rows and the vault: which credential a
+//! (tenant, user, agent) uses for a server, decided by the pure
+//! `domain::resolution::resolve`, then rendered into the target to connect
+//! to. The runtime API, the agent gateway and "Test as…" all come through
+//! here; the secret leaves the vault only into the returned target.
+
+use secrecy::ExposeSecret;
+
+use crate::domain::headers::{DEFAULT_SCHEME, Header, render_headers};
+use crate::domain::resolution::{Binding, Caller, Resolution, ResolvedBy, Rule, ServerFacts};
+use crate::domain::{AgentId, ServerId, TenantId, UserId};
+use crate::server::error::ServiceResult;
+use crate::server::mcp::McpTarget;
+use crate::server::ports::Ports;
+use crate::server::services::connections::Sealed;
+use crate::server::store::{ConnectionRecord, ServerRecord};
+
+/// Who is asking, already verified to be of `tenant_id`.
+#[derive(Debug, Clone, Copy)]
+pub struct Asker {
+    pub tenant_id: TenantId,
+    pub user: Option<UserId>,
+    pub agent: Option<AgentId>,
+}
+
+/// A resolution that found what to send.
+pub struct Resolved {
+    pub target: McpTarget,
+    pub resolved_by: ResolvedBy,
+}
+
+fn facts(s: &ServerRecord) -> ServerFacts {
+    ServerFacts {
+        id: s.id,
+        tenant_id: s.tenant_id,
+        enabled: s.enabled,
+        featured: s.featured,
+        auth_type: s.auth_type,
+        auth_scope: s.auth_scope,
+        has_own_credential: s.secret_ref.is_some(),
+    }
+}
+
+fn binding(c: &ConnectionRecord) -> Binding {
+    Binding {
+        id: c.id,
+        tenant_id: c.tenant_id,
+        server_id: c.server_id,
+        scope: c.scope,
+        user: c.user_id,
+        // OAuth grants do not exist yet; a connection made from one will
+        // name the grant's user here.
+        grant_user: None,
+        agent: c.agent_id,
+        active: c.active,
+        created_at: c.created_at,
+    }
+}
+
+/// The server as the asker may reach it: the tenant's own, or a featured
+/// server of the global platform. `None` for anything else.
+async fn reachable_server(
+    ports: &Ports,
+    asker: &Asker,
+    server: ServerId,
+) -> ServiceResult<(Option<ServerRecord>, Option<TenantId>)> {
+    let global = ports
+        .store
+        .tenant_by_slug(&ports.global_tenant)
+        .await?
+        .map(|t| t.id);
+    if let Some(s) = ports.store.server(asker.tenant_id, server).await? {
+        return Ok((Some(s), global));
+    }
+    let featured = match global {
+        Some(g) => ports.store.server(g, server).await?.filter(|s| s.featured),
+        None => None,
+    };
+    Ok((featured, global))
+}
+
+/// Decides, then renders: the server's extra headers, the connection's
+/// (plain, then secret), then its credential under its scheme. Anything
+/// that does not resolve comes back as the `Resolution` that says why.
+pub async fn resolve(
+    ports: &Ports,
+    asker: &Asker,
+    server: ServerId,
+) -> ServiceResult<Result<Resolved, Resolution>> {
+    let (Some(server), global) = reachable_server(ports, asker, server).await? else {
+        return Ok(Err(Resolution::NotAvailable));
+    };
+    let tenants: Vec<TenantId> = std::iter::once(asker.tenant_id)
+        .chain(global.filter(|g| *g != asker.tenant_id))
+        .collect();
+    let rows = ports
+        .store
+        .active_connections_to(&tenants, server.id)
+        .await?;
+    let bindings: Vec<Binding> = rows.iter().map(binding).collect();
+    let caller = Caller {
+        tenant_id: asker.tenant_id,
+        user: asker.user,
+        agent: asker.agent,
+    };
+    let resolved_by =
+        match crate::domain::resolution::resolve(&facts(&server), &bindings, &caller, global) {
+            Resolution::Resolved(by) => by,
+            other => return Ok(Err(other)),
+        };
+    let headers = match resolved_by.connection_id {
+        Some(id) => {
+            let connection = rows
+                .iter()
+                .find(|c| c.id == id)
+                .ok_or(crate::server::error::ServiceError::NotFound)?;
+            connection_headers(ports, &server, connection).await?
+        }
+        None => match (resolved_by.rule, &server.secret_ref) {
+            (Rule::ServerCredential | Rule::GlobalServerCredential, Some(secret_ref)) => {
+                let key = ports.vault.get(secret_ref.as_str()).await?;
+                render_headers(
+                    &server.extra_headers,
+                    Some(key.expose_secret()),
+                    Some(DEFAULT_SCHEME),
+                )
+            }
+            _ => server.extra_headers.clone(),
+        },
+    };
+    Ok(Ok(Resolved {
+        target: McpTarget::new(&server.url, server.transport, headers),
+        resolved_by,
+    }))
+}
+
+/// A connection's headers over the server's: a connection header replaces
+/// a server header of the same name (any case), and the credential wins
+/// over both.
+async fn connection_headers(
+    ports: &Ports,
+    server: &ServerRecord,
+    c: &ConnectionRecord,
+) -> ServiceResult<Vec<Header>> {
+    let sealed: Sealed = match &c.secret_ref {
+        Some(secret_ref) => {
+            let value = ports.vault.get(secret_ref.as_str()).await?;
+            serde_json::from_str(value.expose_secret()).unwrap_or_default()
+        }
+        None => Sealed::default(),
+    };
+    let own: Vec<Header> = c
+        .extra_headers
+        .iter()
+        .cloned()
+        .chain(sealed.headers)
+        .collect();
+    let mut extra: Vec<Header> = server
+        .extra_headers
+        .iter()
+        .filter(|(name, _)| !own.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)))
+        .cloned()
+        .collect();
+    extra.extend(own);
+    let scheme = Some(c.authorization_scheme.as_str()).filter(|s| !s.is_empty());
+    Ok(render_headers(
+        &extra,
+        sealed.credentials.as_deref(),
+        scheme,
+    ))
+}
