@@ -354,8 +354,9 @@ pub async fn update(
     Ok(view(row, &actor.tenant_slug))
 }
 
-/// The connection's sealed document; nothing stored reads as empty.
-async fn read_sealed(ports: &Ports, r: &ConnectionRecord) -> ServiceResult<Sealed> {
+/// The connection's sealed document; nothing stored reads as empty, and a
+/// secret that is not one is an error, never silently no credential.
+pub(crate) async fn read_sealed(ports: &Ports, r: &ConnectionRecord) -> ServiceResult<Sealed> {
     let Some(secret_ref) = &r.secret_ref else {
         return Ok(Sealed::default());
     };

@@ -12,7 +12,7 @@ use crate::domain::{AgentId, ServerId, TenantId, UserId};
 use crate::server::error::ServiceResult;
 use crate::server::mcp::McpTarget;
 use crate::server::ports::Ports;
-use crate::server::services::connections::Sealed;
+use crate::server::services::connections::read_sealed;
 use crate::server::store::{ConnectionRecord, ServerRecord};
 
 /// Who is asking, already verified to be of `tenant_id`.
@@ -58,25 +58,26 @@ fn binding(c: &ConnectionRecord) -> Binding {
 }
 
 /// The server as the asker may reach it: the tenant's own, or a featured
-/// server of the global platform. `None` for anything else.
+/// server of the global platform (then also that platform's id, whose
+/// connections apply too). `None` for anything else. The tenant's own
+/// server, the usual case, costs one query.
 async fn reachable_server(
     ports: &Ports,
     asker: &Asker,
     server: ServerId,
-) -> ServiceResult<(Option<ServerRecord>, Option<TenantId>)> {
-    let global = ports
-        .store
-        .tenant_by_slug(&ports.global_tenant)
-        .await?
-        .map(|t| t.id);
+) -> ServiceResult<Option<(ServerRecord, Option<TenantId>)>> {
     if let Some(s) = ports.store.server(asker.tenant_id, server).await? {
-        return Ok((Some(s), global));
+        return Ok(Some((s, None)));
     }
-    let featured = match global {
-        Some(g) => ports.store.server(g, server).await?.filter(|s| s.featured),
-        None => None,
+    let Some(global) = ports.store.tenant_by_slug(&ports.global_tenant).await? else {
+        return Ok(None);
     };
-    Ok((featured, global))
+    Ok(ports
+        .store
+        .server(global.id, server)
+        .await?
+        .filter(|s| s.featured)
+        .map(|s| (s, Some(global.id))))
 }
 
 /// Decides, then renders: the server's extra headers, the connection's
@@ -87,7 +88,7 @@ pub async fn resolve(
     asker: &Asker,
     server: ServerId,
 ) -> ServiceResult<Result<Resolved, Resolution>> {
-    let (Some(server), global) = reachable_server(ports, asker, server).await? else {
+    let Some((server, global)) = reachable_server(ports, asker, server).await? else {
         return Ok(Err(Resolution::NotAvailable));
     };
     let tenants: Vec<TenantId> = std::iter::once(asker.tenant_id)
@@ -142,13 +143,7 @@ async fn connection_headers(
     server: &ServerRecord,
     c: &ConnectionRecord,
 ) -> ServiceResult<Vec<Header>> {
-    let sealed: Sealed = match &c.secret_ref {
-        Some(secret_ref) => {
-            let value = ports.vault.get(secret_ref.as_str()).await?;
-            serde_json::from_str(value.expose_secret()).unwrap_or_default()
-        }
-        None => Sealed::default(),
-    };
+    let sealed = read_sealed(ports, c).await?;
     let own: Vec<Header> = c
         .extra_headers
         .iter()
