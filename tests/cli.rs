@@ -263,6 +263,41 @@ fn tenants_users_and_tokens_from_the_command_line() {
     );
     assert_eq!(not_member.status.code(), Some(1));
     assert!(text(&not_member.stderr).contains("not a member"));
+    // A runtime token: admins only, and it is not a user's token.
+    let member_runtime = cli.run(
+        &[
+            "tokens",
+            "create",
+            "--tenant",
+            "acme-labs",
+            "--user",
+            "max",
+            "--runtime",
+        ],
+        None,
+    );
+    assert_eq!(member_runtime.status.code(), Some(1));
+    assert!(
+        text(&member_runtime.stderr).contains("only admins may hold runtime tokens"),
+        "{}",
+        text(&member_runtime.stderr)
+    );
+    let runtime = cli.run(
+        &[
+            "tokens",
+            "create",
+            "--tenant",
+            "acme-labs",
+            "--user",
+            "ann",
+            "--runtime",
+            "--name",
+            "edge",
+        ],
+        None,
+    );
+    assert!(runtime.status.success(), "{}", text(&runtime.stderr));
+    let runtime_token = text(&runtime.stdout).trim().to_owned();
 
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
@@ -277,6 +312,12 @@ fn tenants_users_and_tokens_from_the_command_line() {
             ("ann", "acme-labs")
         );
         assert_eq!(actor.role, switchboard::domain::Role::Admin);
+        let refused = tokens::actor_for_token(&ports, &runtime_token, "127.0.0.1", 10).await;
+        assert!(refused.is_err(), "a runtime token is no user's token");
+        let runtime = tokens::runtime_for_token(&ports, &runtime_token, "127.0.0.1", 10)
+            .await
+            .expect("the runtime token resolves");
+        assert!(runtime.label.contains("edge"), "{}", runtime.label);
     });
 }
 

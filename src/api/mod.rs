@@ -4,6 +4,7 @@
 pub mod agents;
 pub mod audit;
 pub mod auth;
+pub mod connections;
 pub mod servers;
 pub mod tokens;
 

@@ -5,7 +5,7 @@ use leptos::server_fn::codec::Json;
 
 use crate::domain::{
     AppError, KeyRotation, ListQuery, NewServer, Page, ServerId, ServerPatch, ServerSort,
-    ServerSummary, ServerView, TestOutcome,
+    ServerSummary, ServerView, TestAs, TestAsOutcome, TestOutcome,
 };
 
 #[server(input = Json, endpoint = "servers/list")]
@@ -89,4 +89,16 @@ pub async fn undo_rotation(id: ServerId) -> Result<ServerView, AppError> {
 
     let (state, actor) = caller().await?;
     rotation::undo(&state.ports, &actor, id).await.map_err(fail)
+}
+
+/// Test Connection with the credential resolution picks for `who`.
+#[server(input = Json, endpoint = "servers/test-as")]
+pub async fn test_server_as(id: ServerId, who: TestAs) -> Result<TestAsOutcome, AppError> {
+    use super::edge::{caller, fail};
+    use crate::server::services::test_as;
+
+    let (state, actor) = caller().await?;
+    test_as::test_as(&state.ports, &actor, id, who)
+        .await
+        .map_err(fail)
 }

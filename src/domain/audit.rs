@@ -53,6 +53,9 @@ audit_actions! {
     ConnectionCreate => "connection.create", "Connection created";
     ConnectionUpdate => "connection.update", "Connection updated";
     ConnectionDelete => "connection.delete", "Connection deleted";
+    /// A runtime token resolved a stored credential (counted: see
+    /// `services::resolve_audit`).
+    RuntimeResolve => "runtime.resolve", "Credential resolved for a runtime";
 }
 
 impl AuditAction {

@@ -16,6 +16,7 @@ pub mod resolution;
 pub mod scope;
 pub mod server;
 pub mod session;
+pub mod test_as;
 pub mod token;
 pub mod validation;
 
@@ -33,4 +34,5 @@ pub use server::{
     ServerSummary, ServerView, TestError, TestOutcome, ToolInfo, Transport,
 };
 pub use session::{Role, SessionInfo};
-pub use token::{ApiTokenView, CreatedToken, NewApiToken};
+pub use test_as::{TestAs, TestAsOutcome, TestAsState};
+pub use token::{ApiTokenView, CreatedToken, NewApiToken, TokenKind};

@@ -88,7 +88,7 @@ impl Rule {
 
 /// The answer: a rule and the connection it picked (none for a server's own
 /// key or no credential).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ResolvedBy {
     pub rule: Rule,
     pub connection_id: Option<ConnectionId>,

@@ -9,6 +9,33 @@ use super::ids::TokenId;
 
 pub const TOKEN_NAME_MAX: usize = 60;
 
+/// What a token may do. A user's token acts as its user on both REST
+/// contracts. A runtime token, made by an admin for an agent runtime, may
+/// only ask `POST /api/runtime/resolve`: it carries credentials out, so it
+/// can do nothing else, and nothing else accepts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    #[default]
+    User,
+    Runtime,
+}
+
+impl TokenKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::User => "user",
+            TokenKind::Runtime => "runtime",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [TokenKind::User, TokenKind::Runtime]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
 /// One token as listed: enough to recognise it, never enough to use it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiTokenView {
@@ -16,6 +43,7 @@ pub struct ApiTokenView {
     pub name: String,
     /// The token's first characters, e.g. `sbt_3f9a1c`.
     pub prefix: String,
+    pub kind: TokenKind,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
 }
@@ -23,6 +51,9 @@ pub struct ApiTokenView {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct NewApiToken {
     pub name: String,
+    /// Only admins may make a runtime token.
+    #[serde(default)]
+    pub kind: TokenKind,
 }
 
 /// The answer to a create: the listing row and, this once, the token.
@@ -74,16 +105,31 @@ mod tests {
     fn names_are_trimmed_and_bounded() {
         let mut ok = NewApiToken {
             name: "  ci deploy ".into(),
+            ..Default::default()
         };
         ok.validate().expect("valid");
         assert_eq!(ok.name, "ci deploy");
         for bad in ["", "   ", "a\tb"] {
-            let mut t = NewApiToken { name: bad.into() };
+            let mut t = NewApiToken {
+                name: bad.into(),
+                ..Default::default()
+            };
             assert!(t.validate().is_err(), "{bad:?}");
         }
         let mut long = NewApiToken {
             name: "x".repeat(TOKEN_NAME_MAX + 1),
+            ..Default::default()
         };
         assert!(long.validate().unwrap_err().field_message("name").is_some());
+    }
+
+    #[test]
+    fn kinds_round_trip_and_default_to_user() {
+        for k in [TokenKind::User, TokenKind::Runtime] {
+            assert_eq!(TokenKind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(TokenKind::parse("admin"), None);
+        let new: NewApiToken = serde_json::from_str(r#"{"name":"ci"}"#).expect("json");
+        assert_eq!(new.kind, TokenKind::User, "older clients send no kind");
     }
 }

@@ -117,6 +117,10 @@ pub enum TokensCommand {
         /// Default: "cli".
         #[arg(long)]
         name: Option<String>,
+        /// A runtime token for an agent runtime: it may only call
+        /// `POST /api/runtime/resolve`. The user must be a tenant admin.
+        #[arg(long)]
+        runtime: bool,
     },
 }
 
@@ -220,6 +224,17 @@ pub struct Config {
     /// Deadline for one test connection (e.g. `10s`, `1500ms`).
     #[arg(long, env = "SWITCHBOARD_MCP_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
     pub mcp_timeout: Duration,
+
+    /// How long this replica may answer runtime resolutions from memory
+    /// (`0s` turns the cache off). Another replica's change shows after at
+    /// most this long; this replica's own changes show at once.
+    #[arg(long, env = "SWITCHBOARD_RESOLVE_CACHE_TTL", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub resolve_cache_ttl: Duration,
+
+    /// How often counted runtime resolutions are written to the audit log
+    /// (the first of each kind in a window is written at once).
+    #[arg(long, env = "SWITCHBOARD_RESOLVE_AUDIT_WINDOW", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub resolve_audit_window: Duration,
 
     /// Failed API-token attempts allowed per client address in 15 minutes.
     #[arg(long, env = "SWITCHBOARD_TOKEN_FAILURE_LIMIT", default_value_t = 30)]

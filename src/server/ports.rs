@@ -9,6 +9,8 @@ use crate::server::clock::{Clock, SystemClock};
 use crate::server::config::Config;
 use crate::server::mcp::McpClient;
 use crate::server::outbound::{Outbound, OutboundPolicy};
+use crate::server::services::resolution_cache::ResolutionCache;
+use crate::server::services::resolve_audit::ResolveTally;
 use crate::server::store::{self, Store};
 use crate::server::vault::{self, Vault};
 
@@ -25,6 +27,10 @@ pub struct Ports {
     pub password_checks: Arc<tokio::sync::Semaphore>,
     /// The global platform's slug (see `Config::global_tenant`).
     pub global_tenant: String,
+    /// This replica's short-lived memory of resolution's reads.
+    pub resolution_cache: Arc<ResolutionCache>,
+    /// Runtime resolutions counted for the audit log.
+    pub resolve_tally: Arc<ResolveTally>,
 }
 
 impl Ports {
@@ -54,6 +60,8 @@ impl Ports {
             clock: Arc::new(SystemClock),
             password_checks: Arc::new(crate::server::auth::password::check_slots()),
             global_tenant: config.global_tenant.trim().to_owned(),
+            resolution_cache: Arc::new(ResolutionCache::new(config.resolve_cache_ttl)),
+            resolve_tally: Arc::default(),
         })
     }
 }

@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 use crate::server::config::{Cli, Command, Config};
 use crate::server::files;
 use crate::server::ports::Ports;
-use crate::server::services::{accounts, vault_upkeep};
+use crate::server::services::{accounts, resolve_audit, vault_upkeep};
 use crate::server::state::AppState;
 use crate::server::store;
 
@@ -106,6 +106,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     print_banner(&state, &boot, addr);
     let mut upkeep = tokio::task::JoinSet::new();
     upkeep.spawn(janitor(state.ports.clone()));
+    upkeep.spawn(resolve_auditor(
+        state.ports.clone(),
+        state.config.resolve_audit_window,
+    ));
     if !state.config.vault_sweep_interval.is_zero() {
         upkeep.spawn(sweeper(
             state.ports.clone(),
@@ -119,6 +123,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     // No sweep may start against a closing pool; a sweep cut short is
     // harmless (it deletes only orphans, one at a time).
     upkeep.shutdown().await;
+    // The window cut short still gets its counts written.
+    resolve_audit::flush(&ports).await;
     ports.store.close().await;
     tracing::info!("stopped");
     served
@@ -176,6 +182,20 @@ async fn janitor(ports: Ports) {
             }
             (Ok(_), Ok(_)) => {}
             (Err(e), _) | (_, Err(e)) => tracing::warn!(error = %e, "janitor failed"),
+        }
+    }
+}
+
+/// Writes the counted runtime resolutions once per window (see
+/// `services::resolve_audit`). A zero window writes every second.
+async fn resolve_auditor(ports: Ports, window: std::time::Duration) {
+    let mut tick = tokio::time::interval(window.max(std::time::Duration::from_secs(1)));
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let rows = resolve_audit::flush(&ports).await;
+        if rows > 0 {
+            tracing::debug!(rows, "runtime resolutions written to the audit log");
         }
     }
 }

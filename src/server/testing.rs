@@ -110,6 +110,8 @@ pub fn test_config(database_url: &str) -> crate::server::config::Config {
         vault_sweep_grace: Duration::from_secs(900),
         outbound_allow: vec!["127.0.0.0/8".into()],
         mcp_timeout: Duration::from_secs(10),
+        resolve_cache_ttl: Duration::from_secs(5),
+        resolve_audit_window: Duration::from_secs(60),
         token_failure_limit: 1000,
         secure_cookies: false,
         allowed_hosts: Vec::new(),

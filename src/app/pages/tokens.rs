@@ -5,13 +5,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::layout::CurrentUser;
+use super::layout::{AdminOnly, CurrentUser};
 use crate::api::auth::SignOutEverywhere;
 use crate::api::tokens::{CreateToken, RevokeToken, list_tokens};
 use crate::app::components::form::{FieldErrorText, aria_bool};
 use crate::app::components::time::when;
 use crate::app::components::toasts::use_toasts;
-use crate::domain::{ApiTokenView, AppError, CreatedToken, NewApiToken};
+use crate::domain::{ApiTokenView, AppError, CreatedToken, NewApiToken, TokenKind};
 
 /// The page inside the signed-in layout (see `app::App`'s routes).
 #[component]
@@ -129,11 +129,13 @@ fn SessionsSection() -> impl IntoView {
 #[component]
 fn CreateTokenForm(#[prop(into)] on_created: Callback<CreatedToken>) -> impl IntoView {
     let name = RwSignal::new(String::new());
+    let kind = RwSignal::new(TokenKind::User);
     let error = RwSignal::new(None::<AppError>);
     let create = ServerAction::<CreateToken>::new();
     Effect::new(move |_| match create.value().get() {
         Some(Ok(c)) => {
             name.set(String::new());
+            kind.set(TokenKind::User);
             error.set(None);
             on_created.run(c);
         }
@@ -150,6 +152,7 @@ fn CreateTokenForm(#[prop(into)] on_created: Callback<CreatedToken>) -> impl Int
         }
         let mut token = NewApiToken {
             name: name.get_untracked(),
+            kind: kind.get_untracked(),
         };
         match token.validate() {
             Ok(()) => {
@@ -175,6 +178,27 @@ fn CreateTokenForm(#[prop(into)] on_created: Callback<CreatedToken>) -> impl Int
                 />
                 <FieldErrorText id="token-name-error" message=name_error />
             </div>
+            <AdminOnly>
+                <div class="field">
+                    <label>
+                        <input
+                            type="checkbox"
+                            prop:checked=move || kind.get() == TokenKind::Runtime
+                            on:change:target=move |ev| kind.set(if ev.target().checked() {
+                                TokenKind::Runtime
+                            } else {
+                                TokenKind::User
+                            })
+                            aria-describedby="token-kind-help"
+                        />
+                        " Runtime token"
+                    </label>
+                    <p id="token-kind-help" class="help">
+                        "For an agent runtime: it may only call " <code>"POST /api/runtime/resolve"</code>
+                        ", which hands out the credentials this tenant's servers need."
+                    </p>
+                </div>
+            </AdminOnly>
             <button class="button primary" type="submit" disabled=move || create.pending().get()>
                 {move || if create.pending().get() { "Creating…" } else { "Create token" }}
             </button>
@@ -223,7 +247,11 @@ fn TokenRow(token: ApiTokenView, #[prop(into)] on_revoked: Callback<()>) -> impl
     });
     view! {
         <tr>
-            <td>{token.name.clone()}</td>
+            <td>
+                {token.name.clone()}
+                {(token.kind == TokenKind::Runtime)
+                    .then(|| view! { " " <span class="badge off" title="May only resolve credentials">"runtime"</span> })}
+            </td>
             <td class="mono">{format!("{}…", token.prefix)}</td>
             <td class="nowrap">{when(token.created_at)}</td>
             <td class="nowrap">{token.last_used_at.map(when).unwrap_or_else(|| "Never".to_owned())}</td>

@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Read};
 
 use super::plain;
-use crate::domain::{NewApiToken, Role};
+use crate::domain::{NewApiToken, Role, TokenKind};
 use crate::server::config::{Config, RoleArg, TenantsCommand, TokensCommand, UsersCommand};
 use crate::server::ports::Ports;
 use crate::server::services::directory::{self, NewMember};
@@ -90,13 +90,32 @@ pub async fn users(config: Config, command: UsersCommand) -> anyhow::Result<()> 
 pub async fn tokens(config: Config, command: TokensCommand) -> anyhow::Result<()> {
     let ports = Ports::open(&config).await?;
     match command {
-        TokensCommand::Create { tenant, user, name } => {
+        TokensCommand::Create {
+            tenant,
+            user,
+            name,
+            runtime,
+        } => {
             let tenant = directory::tenant(&ports, &tenant).await.map_err(plain)?;
             let user = directory::member(&ports, &tenant, &user)
                 .await
                 .map_err(plain)?;
+            let kind = if runtime {
+                TokenKind::Runtime
+            } else {
+                TokenKind::User
+            };
+            let role = ports.store.membership(tenant.id, user.id).await?;
+            if !role.is_some_and(|role| tokens::may_hold(role, kind)) {
+                anyhow::bail!(
+                    "{} is not an admin of {}: only admins may hold runtime tokens",
+                    user.username,
+                    tenant.slug
+                );
+            }
             let new = NewApiToken {
                 name: name.unwrap_or_else(|| "cli".to_owned()),
+                kind,
             };
             let created = tokens::issue(&ports, tenant.id, user.id, new)
                 .await

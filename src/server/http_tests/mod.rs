@@ -16,6 +16,7 @@ mod rest_ai_mentor_forms;
 mod rest_ai_mentor_list;
 mod rest_skills;
 mod rotation;
+mod runtime;
 mod servers;
 mod sessions;
 mod sign_in_limits;

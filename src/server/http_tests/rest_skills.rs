@@ -328,6 +328,7 @@ async fn the_openapi_document_describes_both_contracts() {
             "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-server-connections/{id}/",
             &["get", "put", "patch", "delete"],
         ),
+        ("/api/runtime/resolve", &["post"]),
     ] {
         for m in methods {
             let op = &paths[path][*m];
@@ -338,7 +339,7 @@ async fn the_openapi_document_describes_both_contracts() {
             );
         }
     }
-    assert_eq!(paths.len(), 7, "{:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(paths.len(), 8, "{:?}", paths.keys().collect::<Vec<_>>());
     let schemes = &doc["components"]["securitySchemes"]["token"];
     assert_eq!(schemes["in"], "header");
     assert_eq!(schemes["name"], "Authorization");

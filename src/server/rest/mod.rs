@@ -9,6 +9,7 @@ mod body;
 pub mod caller;
 pub mod error;
 mod item_id;
+pub mod runtime;
 pub mod skills;
 
 use axum::Router;
@@ -38,11 +39,13 @@ pub const OPENAPI_PATH: &str = "/api/openapi.json";
     modifiers(&TokenAuth),
     // The error bodies appear only in the IntoResponses sets, which do not
     // register their schemas themselves.
-    components(schemas(skills::SkillsErrorBody, ai_mentor::Detail, ai_mentor::FieldErrors)),
+    components(schemas(skills::SkillsErrorBody, ai_mentor::Detail, ai_mentor::FieldErrors,
+        runtime::RuntimeErrorBody)),
     security(("token" = [])),
     tags(
         (name = "skills", description = "Tenant MCP servers (seed 002)"),
-        (name = "ai-mentor", description = "MCP servers under an org and user (seed 000)")
+        (name = "ai-mentor", description = "MCP servers under an org and user (seed 000)"),
+        (name = "runtime", description = "Credential resolution for agent runtimes (runtime tokens only)")
     )
 )]
 struct ApiDoc;
@@ -68,6 +71,7 @@ pub fn routes() -> (Router<AppState>, OpenApiDoc) {
     let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(skills::routes())
         .merge(ai_mentor::routes())
+        .merge(runtime::routes())
         .split_for_parts();
     let json: Arc<str> = api.to_pretty_json().unwrap_or_default().into();
     let router = router.route(

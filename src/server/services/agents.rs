@@ -135,6 +135,8 @@ pub async fn delete(ports: &Ports, actor: &Actor, uid: &AgentUid) -> ServiceResu
             other => other.into(),
         })?
         .ok_or(ServiceError::NotFound)?;
+    // Its connections went with it.
+    ports.resolution_cache.forget_tenant(actor.tenant_id);
     let agent = view(row);
     audit::record(
         ports,

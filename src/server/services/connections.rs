@@ -7,11 +7,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::connection::{SECRET_HEADER_MASK, Shape, split_secret_headers};
+use crate::domain::connection::{ConnectionField, SECRET_HEADER_MASK, Shape, split_secret_headers};
 use crate::domain::headers::Header;
 use crate::domain::{
     AuditAction, AuthType, ConnectionId, ConnectionPatch, ConnectionView, NewConnection, Role,
-    Scope,
+    Scope, ServerId,
 };
 use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
@@ -158,6 +158,7 @@ pub async fn create(
             return Err(e.into());
         }
     };
+    ports.resolution_cache.forget_tenant(actor.tenant_id);
     audit::record(
         ports,
         actor,
@@ -192,6 +193,27 @@ pub async fn list(
             .collect(),
         total,
     ))
+}
+
+/// The connections to one of the tenant's servers the actor may see (an
+/// admin all of them, a member their own), oldest first, at most `limit`,
+/// and how many there are. Another tenant's server answers 404.
+pub async fn for_server(
+    ports: &Ports,
+    actor: &Actor,
+    server: ServerId,
+    limit: u32,
+) -> ServiceResult<(Vec<ConnectionView>, u64)> {
+    ports
+        .store
+        .server(actor.tenant_id, server)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let filter = ConnectionFilter {
+        server: Some(server),
+        ..ConnectionFilter::default()
+    };
+    list(ports, actor, filter, 1, limit).await
 }
 
 /// One connection the actor may see; any other answers 404.
@@ -297,7 +319,7 @@ pub async fn update(
         sealed.credentials = None;
     }
     if let Some(s) = secret_headers.clone() {
-        sealed.headers = s;
+        sealed.headers = keep_masked(s, &sealed.headers)?;
     }
     let value_changes = touches_secret || (!keeps_credential && current.secret_ref.is_some());
     let change = SecretChange::prepare(
@@ -339,7 +361,11 @@ pub async fn update(
             return Err(e.into());
         }
     };
-    if let Err(e) = change.finish(ports).await {
+    let finished = change.finish(ports).await;
+    // After the secret is promoted: a resolution that read the old one in
+    // between must not be kept.
+    ports.resolution_cache.forget_tenant(actor.tenant_id);
+    if let Err(e) = finished {
         tracing::error!(error = %e, connection = %id, "could not finish a connection's secret change");
         return Err(e.into());
     }
@@ -352,6 +378,30 @@ pub async fn update(
     )
     .await;
     Ok(view(row, &actor.tenant_slug))
+}
+
+/// Secret headers sent back as they read (masked) keep their stored
+/// values: a client that PUTs what it GOT, or a form that left them alone,
+/// must not overwrite a secret with its mask. A mask for a header that has
+/// no stored value is refused.
+fn keep_masked(sent: Vec<Header>, stored: &[Header]) -> ServiceResult<Vec<Header>> {
+    sent.into_iter()
+        .map(|(name, value)| {
+            if value != SECRET_HEADER_MASK {
+                return Ok((name, value));
+            }
+            stored
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(&name))
+                .map(|(_, v)| (name.clone(), v.clone()))
+                .ok_or_else(|| {
+                    ServiceError::invalid(
+                        ConnectionField::EXTRA_HEADERS,
+                        format!("Send a value for {name}: “{SECRET_HEADER_MASK}” stands for one already stored."),
+                    )
+                })
+        })
+        .collect()
 }
 
 /// The connection's sealed document; nothing stored reads as empty, and a
@@ -377,6 +427,7 @@ pub async fn delete(ports: &Ports, actor: &Actor, id: ConnectionId) -> ServiceRe
         .delete_connection(actor.tenant_id, current.id)
         .await?
         .ok_or(ServiceError::NotFound)?;
+    ports.resolution_cache.forget_tenant(actor.tenant_id);
     if let Some(secret_ref) = &gone.secret_ref {
         crate::server::services::secrets::discard(ports, secret_ref.as_str()).await;
     }

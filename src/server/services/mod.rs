@@ -13,11 +13,15 @@ pub mod connections;
 mod credentials;
 pub mod directory;
 pub mod resolution;
+pub mod resolution_cache;
+pub mod resolve_audit;
 pub mod rotation;
+pub mod runtime;
 mod secrets;
 mod server_test;
 mod server_view;
 pub mod servers;
+pub mod test_as;
 pub mod tokens;
 pub mod vault_upkeep;
 

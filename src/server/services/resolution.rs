@@ -5,14 +5,16 @@
 //! here; the secret leaves the vault only into the returned target.
 
 use secrecy::ExposeSecret;
+use std::sync::Arc;
 
 use crate::domain::headers::{DEFAULT_SCHEME, Header, render_headers};
 use crate::domain::resolution::{Binding, Caller, Resolution, ResolvedBy, Rule, ServerFacts};
 use crate::domain::{AgentId, ServerId, TenantId, UserId};
-use crate::server::error::ServiceResult;
+use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::mcp::McpTarget;
 use crate::server::ports::Ports;
 use crate::server::services::connections::read_sealed;
+use crate::server::services::resolution_cache::{HeadersKey, Snapshot};
 use crate::server::store::{ConnectionRecord, ServerRecord};
 
 /// Who is asking, already verified to be of `tenant_id`.
@@ -27,6 +29,33 @@ pub struct Asker {
 pub struct Resolved {
     pub target: McpTarget,
     pub resolved_by: ResolvedBy,
+    /// The server, for the audit log.
+    pub server_id: ServerId,
+    pub server_name: String,
+}
+
+impl Resolved {
+    /// Whether the answer carries a stored secret (what gets audited).
+    pub fn carries_secret(&self) -> bool {
+        self.resolved_by.rule != Rule::NoCredential
+    }
+}
+
+/// A member of the tenant by username (how both the runtime API and "Test
+/// as…" name users); `None` for anyone else.
+pub(crate) async fn member_named(
+    ports: &Ports,
+    tenant: TenantId,
+    username: &str,
+) -> ServiceResult<Option<UserId>> {
+    let Some(user) = ports.store.user_by_username(username.trim()).await? else {
+        return Ok(None);
+    };
+    Ok(ports
+        .store
+        .membership(tenant, user.id)
+        .await?
+        .map(|_| user.id))
 }
 
 fn facts(s: &ServerRecord) -> ServerFacts {
@@ -80,16 +109,10 @@ async fn reachable_server(
         .map(|s| (s, Some(global.id))))
 }
 
-/// Decides, then renders: the server's extra headers, the connection's
-/// (plain, then secret), then its credential under its scheme. Anything
-/// that does not resolve comes back as the `Resolution` that says why.
-pub async fn resolve(
-    ports: &Ports,
-    asker: &Asker,
-    server: ServerId,
-) -> ServiceResult<Result<Resolved, Resolution>> {
+/// The reachable server and its active connections, from the database.
+async fn load(ports: &Ports, asker: &Asker, server: ServerId) -> ServiceResult<Option<Snapshot>> {
     let Some((server, global)) = reachable_server(ports, asker, server).await? else {
-        return Ok(Err(Resolution::NotAvailable));
+        return Ok(None);
     };
     let tenants: Vec<TenantId> = std::iter::once(asker.tenant_id)
         .chain(global.filter(|g| *g != asker.tenant_id))
@@ -98,6 +121,40 @@ pub async fn resolve(
         .store
         .active_connections_to(&tenants, server.id)
         .await?;
+    Ok(Some(Snapshot {
+        server,
+        global,
+        rows,
+    }))
+}
+
+/// Decides, then renders: the server's extra headers, the connection's
+/// (plain, then secret), then its credential under its scheme. Anything
+/// that does not resolve comes back as the `Resolution` that says why.
+/// Reads go through the replica's [`ResolutionCache`](super::resolution_cache).
+pub async fn resolve(
+    ports: &Ports,
+    asker: &Asker,
+    server: ServerId,
+) -> ServiceResult<Result<Resolved, Resolution>> {
+    let cache = &ports.resolution_cache;
+    let generation = cache.generation();
+    let slot = match cache.snapshot(asker.tenant_id, server) {
+        Some(slot) => slot,
+        None => {
+            let slot = load(ports, asker, server).await?.map(Arc::new);
+            cache.keep_snapshot(generation, asker.tenant_id, server, slot.clone());
+            slot
+        }
+    };
+    let Some(snapshot) = slot else {
+        return Ok(Err(Resolution::NotAvailable));
+    };
+    let Snapshot {
+        server,
+        global,
+        rows,
+    } = snapshot.as_ref();
     let bindings: Vec<Binding> = rows.iter().map(binding).collect();
     let caller = Caller {
         tenant_id: asker.tenant_id,
@@ -105,17 +162,46 @@ pub async fn resolve(
         agent: asker.agent,
     };
     let resolved_by =
-        match crate::domain::resolution::resolve(&facts(&server), &bindings, &caller, global) {
+        match crate::domain::resolution::resolve(&facts(server), &bindings, &caller, *global) {
             Resolution::Resolved(by) => by,
             other => return Ok(Err(other)),
         };
-    let headers = match resolved_by.connection_id {
+    let key = HeadersKey {
+        asker: asker.tenant_id,
+        owner: server.tenant_id,
+        server: server.id,
+        by: resolved_by,
+    };
+    let headers = match cache.headers(&key) {
+        Some(headers) => headers,
+        None => {
+            let headers = Arc::new(render(ports, server, rows, resolved_by).await?);
+            cache.keep_headers(generation, key, headers.clone());
+            headers
+        }
+    };
+    Ok(Ok(Resolved {
+        target: McpTarget::new(&server.url, server.transport, headers.as_ref().clone()),
+        resolved_by,
+        server_id: server.id,
+        server_name: server.name.clone(),
+    }))
+}
+
+/// The headers a decision sends, secrets read from the vault.
+async fn render(
+    ports: &Ports,
+    server: &ServerRecord,
+    rows: &[ConnectionRecord],
+    resolved_by: ResolvedBy,
+) -> ServiceResult<Vec<Header>> {
+    Ok(match resolved_by.connection_id {
         Some(id) => {
             let connection = rows
                 .iter()
                 .find(|c| c.id == id)
-                .ok_or(crate::server::error::ServiceError::NotFound)?;
-            connection_headers(ports, &server, connection).await?
+                .ok_or(ServiceError::NotFound)?;
+            connection_headers(ports, server, connection).await?
         }
         None => match (resolved_by.rule, &server.secret_ref) {
             (Rule::ServerCredential | Rule::GlobalServerCredential, Some(secret_ref)) => {
@@ -128,11 +214,7 @@ pub async fn resolve(
             }
             _ => server.extra_headers.clone(),
         },
-    };
-    Ok(Ok(Resolved {
-        target: McpTarget::new(&server.url, server.transport, headers),
-        resolved_by,
-    }))
+    })
 }
 
 /// A connection's headers over the server's: a connection header replaces

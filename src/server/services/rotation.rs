@@ -92,6 +92,7 @@ pub async fn rotate(
             return Err(e.into());
         }
     }
+    ports.resolution_cache.forget_tenant(actor.tenant_id);
     let now = ports.clock.now();
     ports
         .store
@@ -137,6 +138,7 @@ pub async fn undo(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<S
             return Err(e.into());
         }
     }
+    ports.resolution_cache.forget_tenant(actor.tenant_id);
     ports
         .store
         .mark_credential_rotated(actor.tenant_id, id, ports.clock.now())

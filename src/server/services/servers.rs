@@ -210,6 +210,7 @@ pub async fn register_with(
         .await;
     match inserted {
         Ok(row) => {
+            ports.resolution_cache.forget_tenant(actor.tenant_id);
             tracing::info!(tenant = %actor.tenant_slug, server = %row.id, actor = %actor.username, "server registered");
             let target = server_target(row.id, &row.name);
             audit::record(ports, actor, AuditAction::ServerRegister, &target, Ok(())).await;
@@ -355,7 +356,11 @@ pub async fn update_with(
     tracing::info!(tenant = %actor.tenant_slug, server = %id, actor = %actor.username, "server updated");
     let target = server_target(row.id, &row.name);
     audit::record_success(ports, actor, AuditAction::ServerUpdate, &target, url_change).await;
-    if credentials::commit(ports, actor, id, &change).await? {
+    let replaced = credentials::commit(ports, actor, id, &change).await;
+    // After the key is promoted too: a resolution that read the old key
+    // in between must not be kept.
+    ports.resolution_cache.forget_tenant(actor.tenant_id);
+    if replaced? {
         // A replaced key marked the row rotated; answer with that.
         return get(ports, actor, id).await;
     }
@@ -369,6 +374,7 @@ pub async fn delete(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult
         .delete_server(actor.tenant_id, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
+    ports.resolution_cache.forget_tenant(actor.tenant_id);
     if let Some(secret_ref) = &row.secret_ref {
         secrets::discard(ports, secret_ref).await;
     }

@@ -129,6 +129,7 @@ async fn a_token_records_its_use_at_most_once_a_minute() {
         ann.id,
         NewApiToken {
             name: "deploy".into(),
+            ..Default::default()
         },
     )
     .await

@@ -8,10 +8,11 @@ use chrono::Duration;
 use rand::RngCore;
 
 use crate::domain::{
-    ApiTokenView, AuditAction, CreatedToken, NewApiToken, TenantId, TokenId, UserId,
+    ApiTokenView, AuditAction, CreatedToken, NewApiToken, Role, TenantId, TokenId, TokenKind,
+    UserId,
 };
 use crate::server::auth::session::token_hash;
-use crate::server::auth::{Actor, rate_limit};
+use crate::server::auth::{Actor, Runtime, rate_limit};
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::ports::Ports;
 use crate::server::services::accounts::actor_of;
@@ -45,13 +46,15 @@ pub fn view(r: &TokenRecord) -> ApiTokenView {
         id: r.id,
         name: r.name.clone(),
         prefix: r.prefix.clone(),
+        kind: r.kind,
         created_at: r.created_at,
         last_used_at: r.last_used_at,
     }
 }
 
 /// Creates a token for a user in a tenant. Shared by the Settings page and
-/// the `tokens create` command; callers check who may do it.
+/// the `tokens create` command; callers check who may do it (see
+/// [`may_hold`]).
 pub async fn issue(
     ports: &Ports,
     tenant_id: TenantId,
@@ -68,6 +71,7 @@ pub async fn issue(
             name: new.name,
             prefix: secret[..SHOWN_PREFIX_LEN].to_owned(),
             token_hash: token_hash(&secret),
+            kind: new.kind,
             created_at: ports.clock.now(),
         })
         .await
@@ -81,8 +85,17 @@ pub async fn issue(
     })
 }
 
-/// Any member may hold tokens; a token acts with its owner's current role.
+/// Any member may hold user tokens; only admins make runtime tokens, since
+/// those read credentials out of the vault.
+pub fn may_hold(role: Role, kind: TokenKind) -> bool {
+    kind == TokenKind::User || role == Role::Admin
+}
+
+/// A token acts with its owner's current role.
 pub async fn create(ports: &Ports, actor: &Actor, new: NewApiToken) -> ServiceResult<CreatedToken> {
+    if !may_hold(actor.role, new.kind) {
+        return Err(ServiceError::Forbidden);
+    }
     let created = issue(ports, actor.tenant_id, actor.user_id, new).await?;
     let target = format!("{} ({})", created.token.name, created.token.prefix);
     audit::record(ports, actor, AuditAction::TokenCreate, &target, Ok(())).await;
@@ -124,6 +137,44 @@ pub async fn actor_for_token(
     client_ip: &str,
     limit: i64,
 ) -> ServiceResult<Actor> {
+    let (record, actor) = live_token(ports, token, client_ip, limit).await?;
+    match record.kind {
+        TokenKind::User => Ok(actor),
+        // Valid, but not for this: a runtime token only resolves.
+        TokenKind::Runtime => Err(ServiceError::Forbidden),
+    }
+}
+
+/// The agent runtime a presented runtime token stands for; a user's token
+/// is refused with `Forbidden`, and so is a runtime token whose maker is no
+/// longer an admin of the tenant (it acts with its maker's current role).
+pub async fn runtime_for_token(
+    ports: &Ports,
+    token: &str,
+    client_ip: &str,
+    limit: i64,
+) -> ServiceResult<Runtime> {
+    let (record, actor) = live_token(ports, token, client_ip, limit).await?;
+    if record.kind != TokenKind::Runtime || actor.role != Role::Admin {
+        return Err(ServiceError::Forbidden);
+    }
+    Ok(Runtime {
+        tenant_id: actor.tenant_id,
+        tenant_slug: actor.tenant_slug,
+        token_id: record.id,
+        maker: actor.user_id,
+        label: format!("runtime token {} ({})", record.name, record.prefix),
+    })
+}
+
+/// A live token and its owner's actor, whatever its kind; failures are
+/// counted as [`actor_for_token`] describes.
+async fn live_token(
+    ports: &Ports,
+    token: &str,
+    client_ip: &str,
+    limit: i64,
+) -> ServiceResult<(TokenRecord, Actor)> {
     let store = ports.store.as_ref();
     let record = if well_formed(token) {
         store.token_by_hash(&token_hash(token)).await?
@@ -158,7 +209,7 @@ pub async fn actor_for_token(
         // Bookkeeping only; the request itself is fine.
         tracing::warn!(error = %e, token = %record.id, "could not record token use");
     }
-    Ok(actor)
+    Ok((record, actor))
 }
 
 #[cfg(test)]

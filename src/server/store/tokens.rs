@@ -3,9 +3,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::StoreResult;
 use super::db::{Db, on_pool};
-use crate::domain::{TenantId, TokenId, UserId};
+use super::{StoreError, StoreResult};
+use crate::domain::{TenantId, TokenId, TokenKind, UserId};
 
 #[derive(Debug, Clone)]
 pub struct NewTokenRecord {
@@ -14,19 +14,59 @@ pub struct NewTokenRecord {
     pub name: String,
     pub prefix: String,
     pub token_hash: String,
+    pub kind: TokenKind,
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRecord {
     pub id: TokenId,
     pub tenant_id: TenantId,
     pub user_id: UserId,
     pub name: String,
     pub prefix: String,
+    pub kind: TokenKind,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The row as stored; the kind is checked on the way out.
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    id: TokenId,
+    tenant_id: TenantId,
+    user_id: UserId,
+    name: String,
+    prefix: String,
+    kind: String,
+    created_at: DateTime<Utc>,
+    last_used_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<TokenRow> for TokenRecord {
+    type Error = StoreError;
+
+    fn try_from(r: TokenRow) -> Result<Self, StoreError> {
+        let kind = TokenKind::parse(&r.kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("token {}: kind {:?}", r.id, r.kind)))?;
+        Ok(TokenRecord {
+            id: r.id,
+            tenant_id: r.tenant_id,
+            user_id: r.user_id,
+            name: r.name,
+            prefix: r.prefix,
+            kind,
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+            revoked_at: r.revoked_at,
+        })
+    }
+}
+
+fn record(row: Option<TokenRow>) -> StoreResult<Option<TokenRecord>> {
+    row.map(TokenRecord::try_from).transpose()
 }
 
 #[async_trait]
@@ -57,16 +97,16 @@ pub trait TokenStore: Send + Sync {
 /// The token row's columns (a macro so `concat!` can build static queries).
 macro_rules! token_columns {
     () => {
-        "id, tenant_id, user_id, name, prefix, created_at, last_used_at, revoked_at"
+        "id, tenant_id, user_id, name, prefix, kind, created_at, last_used_at, revoked_at"
     };
 }
 
 #[async_trait]
 impl TokenStore for Db {
     async fn create_token(&self, t: &NewTokenRecord) -> StoreResult<TokenRecord> {
-        Ok(on_pool!(self, pool => sqlx::query_as(concat!(
-            "INSERT INTO api_tokens (tenant_id, user_id, name, prefix, token_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING ",
+        let row: TokenRow = on_pool!(self, pool => sqlx::query_as(concat!(
+            "INSERT INTO api_tokens (tenant_id, user_id, name, prefix, token_hash, kind, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ",
             token_columns!()
         ))
         .bind(t.tenant_id)
@@ -74,13 +114,15 @@ impl TokenStore for Db {
         .bind(&t.name)
         .bind(&t.prefix)
         .bind(&t.token_hash)
+        .bind(t.kind.as_str())
         .bind(t.created_at)
         .fetch_one(pool)
-        .await)?)
+        .await)?;
+        row.try_into()
     }
 
     async fn token_by_hash(&self, token_hash: &str) -> StoreResult<Option<TokenRecord>> {
-        Ok(on_pool!(self, pool => sqlx::query_as(concat!(
+        record(on_pool!(self, pool => sqlx::query_as(concat!(
             "SELECT ",
             token_columns!(),
             " FROM api_tokens WHERE token_hash = $1"
@@ -91,7 +133,7 @@ impl TokenStore for Db {
     }
 
     async fn list_tokens(&self, tenant: TenantId, user: UserId) -> StoreResult<Vec<TokenRecord>> {
-        Ok(on_pool!(self, pool => sqlx::query_as(concat!(
+        let rows: Vec<TokenRow> = on_pool!(self, pool => sqlx::query_as(concat!(
             "SELECT ",
             token_columns!(),
             " FROM api_tokens WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL \
@@ -100,7 +142,8 @@ impl TokenStore for Db {
         .bind(tenant)
         .bind(user)
         .fetch_all(pool)
-        .await)?)
+        .await)?;
+        rows.into_iter().map(TokenRecord::try_from).collect()
     }
 
     async fn revoke_token(
@@ -110,7 +153,7 @@ impl TokenStore for Db {
         id: TokenId,
         at: DateTime<Utc>,
     ) -> StoreResult<Option<TokenRecord>> {
-        Ok(on_pool!(self, pool => sqlx::query_as(concat!(
+        record(on_pool!(self, pool => sqlx::query_as(concat!(
             "UPDATE api_tokens SET revoked_at = $4 \
              WHERE tenant_id = $1 AND user_id = $2 AND id = $3 AND revoked_at IS NULL RETURNING ",
             token_columns!()

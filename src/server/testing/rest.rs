@@ -2,12 +2,21 @@
 //! any method, any headers.
 
 use super::{Reply, TestApp, reply};
-use crate::domain::NewApiToken;
+use crate::domain::{NewApiToken, TokenKind};
 use crate::server::services::tokens;
 
 impl TestApp {
     /// An API token for a user made by [`TestApp::user`], in that tenant.
     pub async fn token(&self, tenant: &str, email: &str) -> String {
+        self.token_of_kind(tenant, email, TokenKind::User).await
+    }
+
+    /// A runtime token (resolve only), made by an admin of the tenant.
+    pub async fn runtime_token(&self, tenant: &str, email: &str) -> String {
+        self.token_of_kind(tenant, email, TokenKind::Runtime).await
+    }
+
+    async fn token_of_kind(&self, tenant: &str, email: &str, kind: TokenKind) -> String {
         let store = self.state.ports.store.as_ref();
         let tenant = store
             .tenant_by_slug(tenant)
@@ -20,7 +29,8 @@ impl TestApp {
             .expect("user query")
             .expect("user");
         let name = format!("test {}", &crate::server::auth::session::new_token()[..16]);
-        tokens::issue(&self.state.ports, tenant.id, user.id, NewApiToken { name })
+        let new = NewApiToken { name, kind };
+        tokens::issue(&self.state.ports, tenant.id, user.id, new)
             .await
             .expect("token")
             .secret

@@ -11,7 +11,69 @@ use crate::app::components::toasts::use_toasts;
 use crate::app::pages::layout::AdminOnly;
 use crate::domain::{ErrorClass, ServerId, ServerPatch, ServerView, TestOutcome};
 
+use super::connections::ConnectionsTab;
 use super::rotate_key::KeyRotationPanel;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Overview,
+    Connections,
+}
+
+impl Tab {
+    fn id(self) -> &'static str {
+        match self {
+            Tab::Overview => "server-tab-overview",
+            Tab::Connections => "server-tab-connections",
+        }
+    }
+}
+
+/// The dialog's tab list: click, or Left/Right/Home/End, as the ARIA
+/// tabs pattern has it (only the selected tab is in the Tab order).
+#[component]
+fn Tabs(tab: RwSignal<Tab>) -> impl IntoView {
+    let select = move |next: Tab, focus: bool| {
+        tab.set(next);
+        if focus
+            && let Some(el) = document().get_element_by_id(next.id())
+            && let Ok(el) =
+                leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(el)
+        {
+            let _ = el.focus();
+        }
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let next = match ev.key().as_str() {
+            "ArrowRight" | "ArrowLeft" => match tab.get_untracked() {
+                Tab::Overview => Tab::Connections,
+                Tab::Connections => Tab::Overview,
+            },
+            "Home" => Tab::Overview,
+            "End" => Tab::Connections,
+            _ => return,
+        };
+        ev.prevent_default();
+        select(next, true);
+    };
+    let button = move |which: Tab, label: &'static str, panel: &'static str| {
+        view! {
+            <button type="button" role="tab" id=which.id() aria-controls=panel
+                aria-selected=move || aria_bool(tab.get() == which)
+                tabindex=move || if tab.get() == which { "0" } else { "-1" }
+                on:click=move |_| select(which, false)
+                on:keydown=on_key>
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <div class="tabs" role="tablist" aria-label="Server sections">
+            {button(Tab::Overview, "Overview", "server-panel-overview")}
+            {button(Tab::Connections, "Connections", "server-panel-connections")}
+        </div>
+    }
+}
 
 pub(super) fn class_label(class: ErrorClass) -> &'static str {
     match class {
@@ -38,6 +100,7 @@ pub fn ServerDetailDialog(
     let confirming = RwSignal::new(false);
     let action_error = RwSignal::new(None::<String>);
     let title = RwSignal::new("Server".to_owned());
+    let tab = RwSignal::new(Tab::Overview);
 
     let changed = move || {
         version.update(|v| *v += 1);
@@ -83,6 +146,13 @@ pub fn ServerDetailDialog(
             s.name
         ));
         view! {
+            <Tabs tab />
+            <div role="tabpanel" id="server-panel-connections" aria-labelledby="server-tab-connections"
+                hidden=move || tab.get() != Tab::Connections>
+                {move || (tab.get() == Tab::Connections).then(|| view! { <ConnectionsTab server=id /> })}
+            </div>
+            <div role="tabpanel" id="server-panel-overview" aria-labelledby="server-tab-overview"
+                hidden=move || tab.get() != Tab::Overview>
             <dl class="details">
                 <dt>"Name"</dt>
                 <dd>{s.name.clone()}</dd>
@@ -167,6 +237,7 @@ pub fn ServerDetailDialog(
                     </Show>
                 </div>
             </AdminOnly>
+            </div>
         }
     };
 

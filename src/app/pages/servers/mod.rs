@@ -1,8 +1,11 @@
 //! `/mcp-servers`: the tenant's registered MCP servers.
 
 mod add_dialog;
+mod connection_form;
+mod connections;
 mod detail_dialog;
 mod rotate_key;
+mod test_as;
 
 use leptos::prelude::*;
 use leptos_meta::Title;

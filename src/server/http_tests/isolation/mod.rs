@@ -35,6 +35,9 @@ struct World {
     a_admin: String,
     a_member: String,
     b_admin: String,
+    /// Runtime tokens (resolve only) of each tenant.
+    a_runtime: String,
+    b_runtime: String,
     revoked: String,
     /// Server functions take sessions, not tokens.
     a_member_cookie: String,
@@ -74,6 +77,7 @@ async fn seed(app: &TestApp) -> World {
         ann.id,
         NewApiToken {
             name: A_TOKEN_NAME.into(),
+            ..Default::default()
         },
     )
     .await
@@ -115,6 +119,8 @@ async fn seed(app: &TestApp) -> World {
         a_admin,
         a_member: app.token("acme", "max@acme.test").await,
         b_admin: app.token("globex", "bob@globex.test").await,
+        a_runtime: app.runtime_token("acme", "ann@acme.test").await,
+        b_runtime: app.runtime_token("globex", "bob@globex.test").await,
         revoked,
         a_member_cookie: format!("cookie:{}", app.session("max@acme.test").await),
         b_admin_cookie: format!("cookie:{}", app.session("bob@globex.test").await),
@@ -193,6 +199,34 @@ fn leaks(body: &str, world: &World, servers: bool) -> Option<&'static str> {
     })
 }
 
+type Case = (Call, Option<String>, u16, String);
+
+async fn run_cases(
+    app: &TestApp,
+    world: &World,
+    template: &str,
+    cases: Vec<Case>,
+    failures: &mut Vec<String>,
+    checked: &mut usize,
+) {
+    for (call, auth, want, label) in cases {
+        let reply = send(app, &call, auth.as_deref()).await;
+        *checked += 1;
+        if reply.status != want {
+            failures.push(format!(
+                "{label}: expected {want}, got {} {}",
+                reply.status, reply.body
+            ));
+        }
+        if let Some(what) = leaks(&reply.body, world, template.contains("servers")) {
+            failures.push(format!(
+                "{label}: the response carries {what}: {}",
+                reply.body
+            ));
+        }
+    }
+}
+
 async fn run_matrix(app: &TestApp) {
     let world = seed(app).await;
     let mut missing = Vec::new();
@@ -200,6 +234,11 @@ async fn run_matrix(app: &TestApp) {
     let mut checked = 0;
     let all = routes();
     let route_count = all.len();
+    // Server functions take the browser's session; everything else is REST.
+    let server_fns: std::collections::HashSet<(String, String)> =
+        leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, method)| (method.to_string(), path.to_owned()))
+            .collect();
     let member_user = username_of("max@acme.test");
     let b_user = username_of("bob@globex.test");
     let a_user = username_of("ann@acme.test");
@@ -210,6 +249,7 @@ async fn run_matrix(app: &TestApp) {
             world.a_server,
             world.a_token_id,
             &world.a_agent,
+            world.a_connection,
         ) else {
             missing.push(format!("{method} {template}"));
             continue;
@@ -226,11 +266,7 @@ async fn run_matrix(app: &TestApp) {
             (call, auth, want, format!("{who}: {method} {template}"))
         };
         let own = concrete(&method, &template, &spec, "acme", &a_user, id);
-        let is_rest = !template.starts_with("/api/servers/")
-            && !template.starts_with("/api/audit/")
-            && !template.starts_with("/api/tokens/")
-            && !template.starts_with("/api/agents/")
-            && !template.starts_with("/api/auth/");
+        let is_rest = !server_fns.contains(&(method.clone(), template.clone()));
         let mut cases = vec![
             expect(
                 concrete(&method, &template, &spec, "acme", &a_user, id),
@@ -263,6 +299,41 @@ async fn run_matrix(app: &TestApp) {
                 Some(format!("Token {}", world.a_admin)),
                 401,
                 "an admin's valid token on a server function",
+            ));
+            cases.push(expect(
+                concrete(&method, &template, &spec, "acme", &a_user, id),
+                Some(format!("Token {}", world.a_runtime)),
+                401,
+                "a runtime token on a server function",
+            ));
+        }
+        if spec.access == Access::Runtime {
+            for (token, who) in [
+                (&world.a_admin, "an admin's user token on the runtime API"),
+                (&world.a_member, "a member's user token on the runtime API"),
+            ] {
+                cases.push(expect(
+                    concrete(&method, &template, &spec, "acme", &a_user, id),
+                    Some(format!("Bearer {token}")),
+                    403,
+                    who,
+                ));
+            }
+            cases.push(expect(
+                concrete(&method, &template, &spec, "acme", &a_user, id),
+                Some(format!("Bearer {}", world.b_runtime)),
+                404,
+                "tenant B's runtime token with tenant A's server",
+            ));
+            run_cases(app, &world, &template, cases, &mut failures, &mut checked).await;
+            continue;
+        }
+        if is_rest {
+            cases.push(expect(
+                concrete(&method, &template, &spec, "acme", &a_user, id),
+                Some(format!("Token {}", world.a_runtime)),
+                403,
+                "tenant A's runtime token on a REST route",
             ));
         }
         let (member, b) = if is_rest {
@@ -300,7 +371,7 @@ async fn run_matrix(app: &TestApp) {
                 "tenant B with tenant A's id",
             ));
         }
-        if spec.target == Target::Collection && method != "POST" || template.ends_with("/list") {
+        if spec.target == Target::Collection && (method != "POST" || template.ends_with("/list")) {
             cases.push(expect(
                 concrete(&method, &template, &spec, "globex", &b_user, id),
                 b.clone(),
@@ -308,22 +379,7 @@ async fn run_matrix(app: &TestApp) {
                 "tenant B's own list",
             ));
         }
-        for (call, auth, want, label) in cases {
-            let reply = send(app, &call, auth.as_deref()).await;
-            checked += 1;
-            if reply.status != want {
-                failures.push(format!(
-                    "{label}: expected {want}, got {} {}",
-                    reply.status, reply.body
-                ));
-            }
-            if let Some(what) = leaks(&reply.body, &world, template.contains("servers")) {
-                failures.push(format!(
-                    "{label}: the response carries {what}: {}",
-                    reply.body
-                ));
-            }
-        }
+        run_cases(app, &world, &template, cases, &mut failures, &mut checked).await;
     }
     assert!(
         missing.is_empty(),

@@ -12,6 +12,8 @@ pub(super) enum Access {
     Public,
     Member,
     Admin,
+    /// Runtime tokens only (a user's token is refused).
+    Runtime,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +33,14 @@ pub(super) struct Spec {
     pub(super) body: Option<Value>,
 }
 
-pub(super) fn spec(method: &str, path: &str, server: i64, token: i64, agent: &str) -> Option<Spec> {
+pub(super) fn spec(
+    method: &str,
+    path: &str,
+    server: i64,
+    token: i64,
+    agent: &str,
+    connection: i64,
+) -> Option<Spec> {
     use Access::*;
     use Target::*;
     let s = |access, target, body| {
@@ -73,6 +82,9 @@ pub(super) fn spec(method: &str, path: &str, server: i64, token: i64, agent: &st
             let body = (method == "PUT" || method == "PATCH")
                 .then(|| json!({ "server": server, "is_active": false }));
             return s(Member, Connection, body);
+        }
+        ("POST", "/api/runtime/resolve") => {
+            return s(Runtime, Server, Some(json!({ "server": server })));
         }
         ("POST", "/api/auth/sign-in" | "/api/auth/sign-out" | "/api/auth/me") => {
             return s(Public, Collection, None);
@@ -143,6 +155,37 @@ pub(super) fn spec(method: &str, path: &str, server: i64, token: i64, agent: &st
             );
         }
         ("POST", "/api/agents/delete") => return s(Admin, Agent, Some(json!({ "id": agent }))),
+        // The server dialog's Connections tab: members see their own.
+        ("POST", "/api/connections/list") => {
+            return s(Member, Server, Some(json!({ "server": server })));
+        }
+        ("POST", "/api/connections/create") => {
+            return s(
+                Member,
+                Collection,
+                Some(json!({ "connection": { "server": server, "scope": "Tenant",
+                    "auth_type": "Token", "user": null, "agent": null,
+                    "credentials": "intruder", "authorization_scheme": "",
+                    "extra_headers": [], "active": true } })),
+            );
+        }
+        ("POST", "/api/connections/update") => {
+            return s(
+                Member,
+                Connection,
+                Some(json!({ "id": connection, "patch": { "active": false } })),
+            );
+        }
+        ("POST", "/api/connections/delete") => {
+            return s(Member, Connection, Some(json!({ "id": connection })));
+        }
+        ("POST", "/api/servers/test-as") => {
+            return s(
+                Admin,
+                Server,
+                Some(json!({ "id": server, "who": "Tenant" })),
+            );
+        }
         _ => return None,
     })
 }

@@ -4,7 +4,7 @@ use chrono::{Duration, Utc};
 use std::sync::Arc;
 
 use super::{new_server, tenant, user};
-use crate::domain::{AuthType, Role, TenantId, UserId};
+use crate::domain::{AuthType, Role, TenantId, TokenKind, UserId};
 use crate::server::store::{
     NewTokenRecord, NewUserRecord, SecretRefChange, ServerUpdate, Store, StoreError,
 };
@@ -91,6 +91,11 @@ fn token(tenant_id: TenantId, user_id: UserId, name: &str, hash: &str) -> NewTok
         name: name.into(),
         prefix: "sbt_0000abcd".into(),
         token_hash: hash.into(),
+        kind: if name.starts_with("runtime") {
+            TokenKind::Runtime
+        } else {
+            TokenKind::User
+        },
         created_at: Utc::now(),
     }
 }
@@ -107,6 +112,23 @@ pub(super) async fn tokens_are_found_by_hash_listed_live_and_revoked_once(store:
         .create_token(&token(t.id, u.id, "b", "hash-b"))
         .await
         .expect("b");
+    let runtime = store
+        .create_token(&token(t.id, u.id, "runtime edge", "hash-r"))
+        .await
+        .expect("runtime");
+    assert_eq!(
+        (a.kind, runtime.kind),
+        (TokenKind::User, TokenKind::Runtime)
+    );
+    assert_eq!(
+        store
+            .token_by_hash("hash-r")
+            .await
+            .expect("q")
+            .map(|r| r.kind),
+        Some(TokenKind::Runtime),
+        "the kind is read back"
+    );
     store
         .create_token(&token(other.id, u.id, "elsewhere", "hash-c"))
         .await
@@ -120,7 +142,7 @@ pub(super) async fn tokens_are_found_by_hash_listed_live_and_revoked_once(store:
     let live = store.list_tokens(t.id, u.id).await.expect("list");
     assert_eq!(
         live.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
-        ["b", "a"]
+        ["runtime edge", "b", "a"]
     );
 
     // Another tenant cannot revoke it; its owner can, once.
@@ -143,7 +165,7 @@ pub(super) async fn tokens_are_found_by_hash_listed_live_and_revoked_once(store:
         None
     );
     let live = store.list_tokens(t.id, u.id).await.expect("list");
-    assert_eq!(live, vec![b.clone()]);
+    assert_eq!(live, vec![runtime.clone(), b.clone()]);
     let found = store
         .token_by_hash("hash-a")
         .await

@@ -1,0 +1,203 @@
+//! A short-lived, per-replica cache in front of resolution's reads: the
+//! server as a tenant reaches it with its active connections, and the
+//! headers a resolution rendered (which hold the opened secret). Resolution
+//! runs on every agent tool call; without this each one is three or four
+//! database reads and a vault read.
+//!
+//! Why it is safe to be stale for its TTL: every entry is dropped after the
+//! TTL whatever happens, so another replica's change (a deactivated
+//! connection, a rotated key) shows here within one TTL (5 s by default).
+//! This replica's own writes drop the entries they touch at once, and a
+//! fill that read the database before such a write is not kept (the
+//! generation check), so a change made here is never hidden by the cache.
+
+use moka::sync::Cache;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crate::domain::headers::Header;
+use crate::domain::resolution::ResolvedBy;
+use crate::domain::{ServerId, TenantId};
+use crate::server::store::{ConnectionRecord, ServerRecord};
+
+/// Entries per map: ~10,000 servers times a few tenants' views of them.
+const CAPACITY: u64 = 100_000;
+
+/// A server as one tenant reaches it, and the active connections (the
+/// tenant's, and the global platform's for a featured server) that may
+/// apply to it.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub server: ServerRecord,
+    /// The global platform, when the server is one of its featured ones.
+    pub global: Option<TenantId>,
+    pub rows: Vec<ConnectionRecord>,
+}
+
+/// Rendered headers are the same for every caller that resolves to the
+/// same rule and connection of the same server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct HeadersKey {
+    pub asker: TenantId,
+    /// The server's tenant (the global platform's for a featured server).
+    pub owner: TenantId,
+    pub server: ServerId,
+    pub by: ResolvedBy,
+}
+
+/// `None` in a snapshot slot means "not reachable by this tenant".
+type SnapshotSlot = Option<Arc<Snapshot>>;
+
+pub struct ResolutionCache {
+    /// `None` when the TTL is zero: every read goes to the database.
+    maps: Option<Maps>,
+    /// Bumped by every invalidation; a fill started under an older one is
+    /// dropped instead of kept.
+    generation: AtomicU64,
+}
+
+struct Maps {
+    snapshots: Cache<(TenantId, ServerId), SnapshotSlot>,
+    headers: Cache<HeadersKey, Arc<Vec<Header>>>,
+}
+
+impl ResolutionCache {
+    pub fn new(ttl: Duration) -> Self {
+        let maps = (!ttl.is_zero()).then(|| Maps {
+            snapshots: Cache::builder()
+                .max_capacity(CAPACITY)
+                .time_to_live(ttl)
+                .build(),
+            headers: Cache::builder()
+                .max_capacity(CAPACITY)
+                .time_to_live(ttl)
+                .build(),
+        });
+        ResolutionCache {
+            maps,
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    /// Read before the database, handed back to `keep_*`.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// `Some(slot)` on a hit (the slot itself may say "not reachable").
+    pub fn snapshot(&self, asker: TenantId, server: ServerId) -> Option<SnapshotSlot> {
+        self.maps.as_ref()?.snapshots.get(&(asker, server))
+    }
+
+    pub fn keep_snapshot(
+        &self,
+        generation: u64,
+        asker: TenantId,
+        server: ServerId,
+        slot: SnapshotSlot,
+    ) {
+        if let Some(maps) = &self.maps
+            && self.generation() == generation
+        {
+            maps.snapshots.insert((asker, server), slot);
+        }
+    }
+
+    pub fn headers(&self, key: &HeadersKey) -> Option<Arc<Vec<Header>>> {
+        self.maps.as_ref()?.headers.get(key)
+    }
+
+    pub fn keep_headers(&self, generation: u64, key: HeadersKey, headers: Arc<Vec<Header>>) {
+        if let Some(maps) = &self.maps
+            && self.generation() == generation
+        {
+            maps.headers.insert(key, headers);
+        }
+    }
+
+    /// Drops everything a write to `tenant`'s servers, connections, keys or
+    /// agents may have changed: its own views, every view of its servers
+    /// (the global platform's featured ones), and every "not reachable"
+    /// (the write may have featured a server).
+    pub fn forget_tenant(&self, tenant: TenantId) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        let Some(maps) = &self.maps else {
+            return;
+        };
+        for (key, slot) in maps.snapshots.iter() {
+            let touched = key.0 == tenant
+                || slot
+                    .as_ref()
+                    .is_none_or(|s| s.server.tenant_id == tenant || s.global == Some(tenant));
+            if touched {
+                maps.snapshots.invalidate(&*key);
+            }
+        }
+        for (key, _) in maps.headers.iter() {
+            if key.asker == tenant || key.owner == tenant {
+                maps.headers.invalidate(&*key);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::resolution::Rule;
+
+    fn key(asker: i64, owner: i64) -> HeadersKey {
+        HeadersKey {
+            asker: TenantId::new(asker),
+            owner: TenantId::new(owner),
+            server: ServerId::new(9),
+            by: ResolvedBy {
+                rule: Rule::ServerCredential,
+                connection_id: None,
+            },
+        }
+    }
+
+    fn headers() -> Arc<Vec<Header>> {
+        Arc::new(vec![("Authorization".into(), "Bearer k".into())])
+    }
+
+    #[test]
+    fn a_tenants_write_drops_its_views_and_views_of_its_servers() {
+        let cache = ResolutionCache::new(Duration::from_secs(60));
+        let g = cache.generation();
+        cache.keep_headers(g, key(1, 1), headers());
+        cache.keep_headers(g, key(2, 3), headers());
+        cache.keep_headers(g, key(4, 4), headers());
+        cache.keep_snapshot(g, TenantId::new(4), ServerId::new(1), None);
+        cache.forget_tenant(TenantId::new(3));
+        assert!(cache.headers(&key(1, 1)).is_some(), "an unrelated tenant");
+        assert!(cache.headers(&key(2, 3)).is_none(), "a view of 3's server");
+        assert!(
+            cache.snapshot(TenantId::new(4), ServerId::new(1)).is_none(),
+            "a 'not reachable' may have become reachable"
+        );
+        cache.forget_tenant(TenantId::new(1));
+        assert!(cache.headers(&key(1, 1)).is_none());
+        assert!(cache.headers(&key(4, 4)).is_some());
+    }
+
+    #[test]
+    fn a_fill_that_raced_a_write_is_not_kept() {
+        let cache = ResolutionCache::new(Duration::from_secs(60));
+        let before = cache.generation();
+        cache.forget_tenant(TenantId::new(1));
+        cache.keep_headers(before, key(1, 1), headers());
+        assert!(cache.headers(&key(1, 1)).is_none());
+        cache.keep_headers(cache.generation(), key(1, 1), headers());
+        assert!(cache.headers(&key(1, 1)).is_some());
+    }
+
+    #[test]
+    fn a_zero_ttl_keeps_nothing() {
+        let cache = ResolutionCache::new(Duration::ZERO);
+        cache.keep_headers(cache.generation(), key(1, 1), headers());
+        assert!(cache.headers(&key(1, 1)).is_none());
+    }
+}

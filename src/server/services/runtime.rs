@@ -1,0 +1,79 @@
+//! The runtime API's service: an agent runtime, holding a runtime token,
+//! asks which credential a user, through an agent, uses for a server, and
+//! gets back what to connect to with the headers rendered. The user and the
+//! agent are named as the wire names them (a username, an agent's UUID) and
+//! must be the token's tenant's; resolution itself is
+//! [`resolution::resolve`], the one function "Test as…" and the gateway use.
+
+use crate::domain::resolution::Resolution;
+use crate::domain::{AgentUid, FieldError, ServerId};
+use crate::server::auth::Runtime;
+use crate::server::error::{ServiceError, ServiceResult};
+use crate::server::ports::Ports;
+use crate::server::services::resolution::{self, Asker, Resolved};
+use crate::server::services::resolve_audit::{self, ResolvedFor};
+
+/// What the runtime asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolveRequest {
+    pub server: ServerId,
+    /// A username; none for a call made for no user (a scheduled agent).
+    pub user: Option<String>,
+    pub agent: Option<AgentUid>,
+}
+
+pub const USER: &str = "user";
+pub const AGENT: &str = "agent";
+
+/// Resolves for `runtime`'s tenant. A user or agent that is not the
+/// tenant's is the request's error (named under its field, as a missing
+/// one would be: another tenant's is never told apart). Every answer that
+/// carries a stored credential is audited through the tally.
+pub async fn resolve(
+    ports: &Ports,
+    runtime: &Runtime,
+    request: &ResolveRequest,
+) -> ServiceResult<Result<Resolved, Resolution>> {
+    let tenant = runtime.tenant_id;
+    let mut errors = Vec::new();
+    let mut user = None;
+    if let Some(name) = &request.user {
+        match resolution::member_named(ports, tenant, name).await? {
+            Some(id) => user = Some((id, name.as_str())),
+            None => errors.push(FieldError::new(
+                USER,
+                format!("There is no user “{name}” in this tenant."),
+            )),
+        }
+    }
+    let mut agent = None;
+    if let Some(uid) = &request.agent {
+        match ports.store.agent_by_uid(tenant, uid).await? {
+            Some(a) => agent = Some(a.id),
+            None => errors.push(FieldError::new(
+                AGENT,
+                format!("There is no agent “{uid}” in this tenant."),
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let asker = Asker {
+        tenant_id: tenant,
+        user: user.map(|(id, _)| id),
+        agent,
+    };
+    let outcome = resolution::resolve(ports, &asker, request.server).await?;
+    if let Ok(resolved) = &outcome
+        && resolved.carries_secret()
+    {
+        let agent_text = request.agent.as_ref().map(ToString::to_string);
+        let who = ResolvedFor {
+            user,
+            agent: agent.zip(agent_text.as_deref()),
+        };
+        resolve_audit::record(ports, runtime, resolved, who).await;
+    }
+    Ok(outcome)
+}
