@@ -4,6 +4,10 @@
 //! holds the server functions (their bodies run only on the server);
 //! `server` is server-only.
 
+// The admin pages' views are deeply nested types; the hydrate build's
+// layout queries need more than the default 128 levels.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod domain;

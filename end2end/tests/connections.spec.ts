@@ -91,8 +91,8 @@ test.describe('connections and Test as…', () => {
 
     // The agent's own (wrong) key is the one used: auth failed, and it says which rule.
     let result = await testAs(dialog, `Agent: ${agent}`);
-    await expect(result).toContainText('Auth failed');
-    await expect(result).toContainText('Resolved by: agent connection');
+    await expect(result).toContainText('Auth failed', { timeout: TEST_CONNECTION_TIMEOUT });
+    await expect(result).toContainText('Resolved by: agent connection', { timeout: TEST_CONNECTION_TIMEOUT });
 
     // Fixed in place: healthy, still the agent connection.
     await agentRow.getByRole('button', { name: /^Edit/ }).click();
@@ -102,15 +102,15 @@ test.describe('connections and Test as…', () => {
     await edit.getByRole('button', { name: 'Save connection', exact: true }).click();
     await expect(edit).toBeHidden();
     result = await testAs(dialog, `Agent: ${agent}`);
-    await expect(result).toContainText('Healthy');
-    await expect(result).toContainText('Resolved by: agent connection');
+    await expect(result).toContainText('Healthy', { timeout: TEST_CONNECTION_TIMEOUT });
+    await expect(result).toContainText('Resolved by: agent connection', { timeout: TEST_CONNECTION_TIMEOUT });
 
     // Deactivated: the same agent now gets the tenant connection.
     await agentRow.getByRole('switch').click();
     await expect(agentRow.getByRole('switch')).toHaveAttribute('aria-checked', 'false');
     result = await testAs(dialog, `Agent: ${agent}`);
-    await expect(result).toContainText('Healthy');
-    await expect(result).toContainText('Resolved by: tenant connection');
+    await expect(result).toContainText('Healthy', { timeout: TEST_CONNECTION_TIMEOUT });
+    await expect(result).toContainText('Resolved by: tenant connection', { timeout: TEST_CONNECTION_TIMEOUT });
 
     // A user-scoped question about someone who is not there is refused in place.
     const panel = dialog.getByRole('form', { name: 'Test as…' });

@@ -192,6 +192,10 @@ pub struct ServerView {
     pub agent: Option<AgentUid>,
     /// Sent on every call; never a credential.
     pub extra_headers: Vec<Header>,
+    /// The server's image, by its public name (`<sha256>.<ext>`, served
+    /// under `/media/server-images/`).
+    #[serde(default)]
+    pub image: Option<String>,
 }
 
 /// A new key to rotate to. It is tested before it becomes current.

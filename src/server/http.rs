@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(crate::server::metrics::scrape))
+        .route("/media/server-images/{name}", get(server_image))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), page_guard))
@@ -162,6 +163,38 @@ async fn shed_load(in_flight: Arc<Semaphore>, req: Request, next: Next) -> Respo
 
 async fn healthz() -> &'static str {
     "ok"
+}
+
+/// A server's image, by the name that is its bytes' digest: public (the name
+/// is the capability), cacheable for ever, and never run as anything but an
+/// image (`nosniff`, and a CSP that allows nothing).
+async fn server_image(
+    State(state): State<AppState>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Response {
+    match crate::server::services::images::public(&state.ports, &name).await {
+        Ok(Some(image)) => (
+            [
+                (header::CONTENT_TYPE, image.content_type),
+                (
+                    header::CACHE_CONTROL,
+                    "public, max-age=31536000, immutable".to_owned(),
+                ),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; sandbox".to_owned(),
+                ),
+            ],
+            image.bytes,
+        )
+            .into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read a server image");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {

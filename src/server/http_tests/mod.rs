@@ -4,6 +4,7 @@ mod agents;
 mod faults;
 mod headers;
 mod iblai_client;
+mod images;
 mod isolation;
 mod key_binding;
 mod limits;

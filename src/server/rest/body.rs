@@ -22,9 +22,9 @@ pub struct Body {
     errors: Vec<FieldError>,
     /// The values arrived as form text.
     form: bool,
-    /// The names of the multipart parts that carried a file. No field takes
-    /// a file yet, so a handler only needs to know one was sent.
-    files: Vec<String>,
+    /// The multipart parts that carried a file, by name (the request's
+    /// body limit bounds them).
+    files: Vec<(String, Bytes)>,
 }
 
 /// Django's spellings of a boolean in form data.
@@ -66,9 +66,10 @@ impl Body {
         }
     }
 
-    /// Whether a file was sent as part `name`.
-    pub fn has_file(&self, name: &str) -> bool {
-        self.files.iter().any(|f| f == name)
+    /// The bytes of the file sent as part `name` (the last, if several).
+    pub fn take_file(&mut self, name: &str) -> Option<Bytes> {
+        let at = self.files.iter().rposition(|(f, _)| f == name)?;
+        Some(self.files.remove(at).1)
     }
 
     /// The field as given: `Some(None)` for an explicit null (or, in a form,
@@ -312,9 +313,8 @@ async fn read_multipart<C: ErrorShape, S: Send + Sync>(
     while let Some(field) = multipart.next_field().await.map_err(malformed)? {
         let name = field.name().unwrap_or_default().to_owned();
         if field.file_name().is_some() {
-            // Read to the end (the body limit still applies), then dropped.
-            field.bytes().await.map_err(malformed)?;
-            files.push(name);
+            // Read to the end; the body limit still applies.
+            files.push((name, field.bytes().await.map_err(malformed)?));
         } else {
             pairs.push((name, field.text().await.map_err(malformed)?));
         }

@@ -5,9 +5,7 @@
 //! platform. Its credential and secret-looking headers go to the vault as
 //! one secret (a JSON document), through the same saga as a server's key.
 
-use serde::{Deserialize, Serialize};
-
-use crate::domain::connection::{ConnectionField, SECRET_HEADER_MASK, Shape, split_secret_headers};
+use crate::domain::connection::{SECRET_HEADER_MASK, Shape, split_secret_headers};
 use crate::domain::headers::Header;
 use crate::domain::{
     AuditAction, AuthType, ConnectionId, ConnectionPatch, ConnectionView, NewConnection, Role,
@@ -20,29 +18,13 @@ use crate::server::services::audit;
 use crate::server::services::connection_rules::{
     agent_of, available_server, may_create, may_manage, user_of,
 };
+use crate::server::services::connection_secret::keep_masked;
+pub(crate) use crate::server::services::connection_secret::{Sealed, read_sealed};
 use crate::server::services::secrets::{Owner, SecretChange};
 use crate::server::store::{
     ConnectionFilter, ConnectionRecord, ConnectionUpdate, NewConnectionRecord,
 };
 use crate::server::vault::SecretKind;
-
-/// What a connection keeps in the vault.
-#[derive(Serialize, Deserialize, Default)]
-pub(crate) struct Sealed {
-    pub credentials: Option<String>,
-    /// The secret-looking extra headers, in order.
-    pub headers: Vec<Header>,
-}
-
-impl Sealed {
-    fn is_empty(&self) -> bool {
-        self.credentials.is_none() && self.headers.is_empty()
-    }
-
-    fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
-}
 
 pub fn view(r: ConnectionRecord, tenant_slug: &str) -> ConnectionView {
     let mut extra_headers = r.extra_headers;
@@ -378,46 +360,6 @@ pub async fn update(
     )
     .await;
     Ok(view(row, &actor.tenant_slug))
-}
-
-/// Secret headers sent back as they read (masked) keep their stored
-/// values: a client that PUTs what it GOT, or a form that left them alone,
-/// must not overwrite a secret with its mask. A mask for a header that has
-/// no stored value is refused.
-fn keep_masked(sent: Vec<Header>, stored: &[Header]) -> ServiceResult<Vec<Header>> {
-    sent.into_iter()
-        .map(|(name, value)| {
-            if value != SECRET_HEADER_MASK {
-                return Ok((name, value));
-            }
-            stored
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(&name))
-                .map(|(_, v)| (name.clone(), v.clone()))
-                .ok_or_else(|| {
-                    ServiceError::invalid(
-                        ConnectionField::EXTRA_HEADERS,
-                        format!("Send a value for {name}: “{SECRET_HEADER_MASK}” stands for one already stored."),
-                    )
-                })
-        })
-        .collect()
-}
-
-/// The connection's sealed document; nothing stored reads as empty, and a
-/// secret that is not one is an error, never silently no credential.
-pub(crate) async fn read_sealed(ports: &Ports, r: &ConnectionRecord) -> ServiceResult<Sealed> {
-    let Some(secret_ref) = &r.secret_ref else {
-        return Ok(Sealed::default());
-    };
-    let value = ports.vault.get(secret_ref.as_str()).await?;
-    use secrecy::ExposeSecret;
-    serde_json::from_str(value.expose_secret()).map_err(|_| {
-        ServiceError::Store(crate::server::store::StoreError::Corrupt(format!(
-            "connection {}: its vault secret is not a sealed document",
-            r.id
-        )))
-    })
 }
 
 pub async fn delete(ports: &Ports, actor: &Actor, id: ConnectionId) -> ServiceResult<()> {

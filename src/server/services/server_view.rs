@@ -83,5 +83,6 @@ pub fn view(row: &ServerRecord) -> ServerView {
         auth_scope: row.auth_scope,
         agent: row.agent_uid.clone(),
         extra_headers: row.extra_headers.clone(),
+        image: row.image.clone(),
     }
 }

@@ -10,6 +10,7 @@ mod audit;
 mod clause;
 mod connections;
 mod db;
+mod images;
 mod limits;
 mod secrets;
 mod servers;
@@ -30,6 +31,7 @@ pub use connections::{
     ConnectionFilter, ConnectionRecord, ConnectionStore, ConnectionUpdate, NewConnectionRecord,
 };
 pub use db::Db;
+pub use images::{ImageStore, NewImage, StoredImage};
 pub use limits::LimitStore;
 pub use secrets::{Rewrite, Sealed, SecretRecord, SecretStore};
 pub use servers::{
@@ -97,6 +99,7 @@ pub trait Store:
     + AccountStore
     + AgentStore
     + ConnectionStore
+    + ImageStore
     + SessionStore
     + LimitStore
     + ServerStore

@@ -378,4 +378,5 @@ pub(super) fn ConnectionForm(
             </div>
         </form>
     }
+    .into_any()
 }

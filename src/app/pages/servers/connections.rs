@@ -78,6 +78,7 @@ pub(super) fn ConnectionsTab(server: ServerId) -> impl IntoView {
                                 .map(|c| {
                                     let label = whose(&c, &agents);
                                     view! { <ConnectionRow connection=c label on_changed=refresh on_edit=move |c| editing.set(Some(Editing::Existing(c))) /> }
+                                        .into_any()
                                 })
                                 .collect_view();
                             view! {
@@ -104,6 +105,7 @@ pub(super) fn ConnectionsTab(server: ServerId) -> impl IntoView {
                                         <ConnectionForm server existing agents=form_agents.get_value()
                                             role on_done=done on_cancel=cancel />
                                     }
+                                    .into_any()
                                 })}
                                 {(shown > 0).then(move || view! {
                                     <div class="table-wrap">
@@ -121,8 +123,9 @@ pub(super) fn ConnectionsTab(server: ServerId) -> impl IntoView {
                                             <tbody>{rows}</tbody>
                                         </table>
                                     </div>
-                                })}
-                                {(role == Role::Admin).then(|| view! { <TestAsPanel server agents=agents.clone() /> })}
+                                }
+                                .into_any())}
+                                {(role == Role::Admin).then(|| view! { <TestAsPanel server agents=agents.clone() /> }.into_any())}
                             }
                             .into_any()
                         }

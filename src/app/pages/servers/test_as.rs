@@ -87,6 +87,7 @@ pub(super) fn TestAsPanel(server: ServerId, agents: Vec<AgentView>) -> impl Into
             })}
         </form>
     }
+    .into_any()
 }
 
 #[component]

@@ -4,128 +4,21 @@
 //! called as: nobody (401), a malformed, an unknown and a revoked token (401;
 //! server functions refuse even a valid token), a member on an admin-only
 //! route (403), and another tenant's admin (404 for anything of the first
-//! tenant's; its own lists show none of it). REST calls carry tokens, server
-//! functions the browser's session cookie. No
-//! response may ever carry the first tenant's names, key or ids.
+//! tenant's; its own lists show none of it). A runtime token is refused by
+//! every REST route (403) and server function (401); the runtime API refuses
+//! users' tokens (403) and another tenant's runtime token (404). REST calls
+//! carry tokens, server functions the browser's session cookie. No response
+//! may ever carry the first tenant's names, key or ids.
 
 use serde_json::{Value, json};
 
 mod routes;
+mod world;
 
 use routes::{Access, Spec, Target, routes, spec};
+use world::{A_AGENT, A_SERVER, World, leaks, seed};
 
-use crate::domain::{NewApiToken, Role};
-use crate::server::services::tokens;
 use crate::server::testing::{TestApp, postgres_url, spawn_app, spawn_app_with, username_of};
-
-const A_SERVER: &str = "Alpha Orion Vault";
-const A_KEY: &str = "alpha-secret-key-7781";
-const A_TOKEN_NAME: &str = "alpha-ci-token";
-const A_AGENT: &str = "Alpha Orion Agent";
-const A_CONNECTION_KEY: &str = "alpha-connection-secret-5521";
-const A_CONNECTION_HEADER: &str = "alpha-header-secret-9034";
-
-struct World {
-    a_server: i64,
-    a_token_id: i64,
-    /// Tenant A's agent's UUID.
-    a_agent: String,
-    /// Tenant A's tenant-wide connection to its server.
-    a_connection: i64,
-    a_admin: String,
-    a_member: String,
-    b_admin: String,
-    /// Runtime tokens (resolve only) of each tenant.
-    a_runtime: String,
-    b_runtime: String,
-    revoked: String,
-    /// Server functions take sessions, not tokens.
-    a_member_cookie: String,
-    b_admin_cookie: String,
-}
-
-async fn seed(app: &TestApp) -> World {
-    app.user("acme", "ann@acme.test", Role::Admin).await;
-    app.user("acme", "max@acme.test", Role::Member).await;
-    app.user("globex", "bob@globex.test", Role::Admin).await;
-    let a_admin = app.token("acme", "ann@acme.test").await;
-    let created = app
-        .rest(
-            "POST",
-            "/api/skills/mcp-servers",
-            Some(&format!("Token {a_admin}")),
-            &[("x-tenant-slug", "acme")],
-            Some(json!({ "name": A_SERVER, "url": "http://127.0.0.1:9/mcp",
-                "authType": "tenant_api_key", "apiKey": A_KEY })),
-        )
-        .await;
-    assert_eq!(created.status, 201, "{}", created.body);
-    let store = app.state.ports.store.as_ref();
-    let tenant = store
-        .tenant_by_slug("acme")
-        .await
-        .expect("q")
-        .expect("acme");
-    let ann = store
-        .user_by_email("ann@acme.test")
-        .await
-        .expect("q")
-        .expect("ann");
-    let named = tokens::issue(
-        &app.state.ports,
-        tenant.id,
-        ann.id,
-        NewApiToken {
-            name: A_TOKEN_NAME.into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("token");
-    let revoked = app.token("acme", "ann@acme.test").await;
-    let revoked_row = store
-        .token_by_hash(&crate::server::auth::session::token_hash(&revoked))
-        .await
-        .expect("q")
-        .expect("row");
-    store
-        .revoke_token(tenant.id, ann.id, revoked_row.id, chrono::Utc::now())
-        .await
-        .expect("revoke");
-    let agent = app.agent("acme", A_AGENT).await;
-    let a_server = created.json()["id"].as_i64().expect("id");
-    let connection = app
-        .rest(
-            "POST",
-            &format!(
-                "/api/ai-mentor/orgs/acme/users/{}/mcp-server-connections/",
-                username_of("ann@acme.test")
-            ),
-            Some(&format!("Token {a_admin}")),
-            &[],
-            Some(
-                json!({ "server": a_server, "scope": "platform", "auth_type": "token",
-                "credentials": A_CONNECTION_KEY, "authorization_scheme": "Token",
-                "extra_headers": { "X-Api-Key": A_CONNECTION_HEADER, "X-Client": "matrix" } }),
-            ),
-        )
-        .await;
-    assert_eq!(connection.status, 201, "{}", connection.body);
-    World {
-        a_server,
-        a_connection: connection.json()["id"].as_i64().expect("id"),
-        a_agent: agent.to_string(),
-        a_token_id: named.token.id.get(),
-        a_admin,
-        a_member: app.token("acme", "max@acme.test").await,
-        b_admin: app.token("globex", "bob@globex.test").await,
-        a_runtime: app.runtime_token("acme", "ann@acme.test").await,
-        b_runtime: app.runtime_token("globex", "bob@globex.test").await,
-        revoked,
-        a_member_cookie: format!("cookie:{}", app.session("max@acme.test").await),
-        b_admin_cookie: format!("cookie:{}", app.session("bob@globex.test").await),
-    }
-}
 
 /// One concrete request: path with its placeholders filled, tenant header.
 struct Call {
@@ -174,29 +67,6 @@ async fn send(app: &TestApp, call: &Call, auth: Option<&str>) -> crate::server::
     };
     app.rest(&call.method, &call.path, auth, &headers, call.body.clone())
         .await
-}
-
-/// `servers` says whether the body lists servers, where an id is a server id
-/// (other tables number their rows independently).
-fn leaks(body: &str, world: &World, servers: bool) -> Option<&'static str> {
-    let id = world.a_server;
-    [
-        (A_SERVER, "tenant A's server name"),
-        (A_KEY, "tenant A's key"),
-        (A_TOKEN_NAME, "tenant A's token name"),
-        (A_AGENT, "tenant A's agent name"),
-        (A_CONNECTION_KEY, "tenant A's connection credential"),
-        (A_CONNECTION_HEADER, "tenant A's secret header"),
-        (world.a_agent.as_str(), "tenant A's agent id"),
-    ]
-    .into_iter()
-    .find(|(needle, _)| body.contains(needle))
-    .map(|(_, what)| what)
-    .or_else(|| {
-        let id_field =
-            body.contains(&format!("\"id\":{id},")) || body.contains(&format!("\"id\":{id}}}"));
-        (servers && id_field).then_some("tenant A's server id")
-    })
 }
 
 type Case = (Call, Option<String>, u16, String);

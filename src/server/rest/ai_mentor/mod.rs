@@ -7,6 +7,7 @@
 mod connections;
 mod model;
 mod page;
+mod site;
 
 use axum::Json;
 use axum::extract::State;
@@ -22,12 +23,13 @@ pub use model::{
 };
 pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PaginatedServers};
 use page::{Envelope, PageRequest, ServerListParams};
+use site::Site;
 
 use super::TRANSPORTS;
 use super::body::JsonObject;
 use super::item_id::ItemId;
 use crate::domain::{AgentUid, KeyRule, NewServer, ServerPatch};
-use crate::server::services::servers;
+use crate::server::services::{images, servers};
 use crate::server::state::AppState;
 
 type MentorId = ItemId<MentorApi>;
@@ -37,11 +39,19 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(retrieve, replace, patch, destroy))
+        // A 2 MB image and the other fields, as multipart, fit.
+        .layer(axum::extract::DefaultBodyLimit::max(
+            images::MAX_IMAGE_BYTES + 512 * 1024,
+        ))
         .merge(connections::routes())
 }
 
 /// Reads a body into a patch; `whole` (PUT) makes `name` and `url` required.
-fn read_patch(mut body: MentorBody, whole: bool) -> Result<ServerPatch, MentorError> {
+fn read_patch(
+    mut body: MentorBody,
+    whole: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(ServerPatch, ImageChange), MentorError> {
     let (name, url) = if whole {
         (
             Some(body.required_string("name")),
@@ -63,9 +73,10 @@ fn read_patch(mut body: MentorBody, whole: bool) -> Result<ServerPatch, MentorEr
         agent: agent_field(&mut body, "mentor"),
         extra_headers: body.string_map("extra_headers"),
     };
+    let image = image_field(&mut body, now);
     not_yet_supported(&mut body);
     body.finish()?;
-    Ok(patch)
+    Ok((patch, image))
 }
 
 /// An agent named by its `unique_id`: `Some(None)` for null or "" (DRF's
@@ -85,17 +96,62 @@ fn agent_field(body: &mut MentorBody, name: &str) -> Option<Option<AgentUid>> {
     }
 }
 
-/// No OAuth services exist yet, so `oauth_service` may only be empty; and
-/// images are not kept yet, so an `image` is refused rather than dropped.
-fn not_yet_supported(body: &mut MentorBody) {
-    let file = body.has_file("image");
-    let text = matches!(body.nullable_string("image"), Some(Some(_)));
-    if file || text {
-        body.refuse(
-            "image",
-            "Server images are not supported yet; send the server without `image`.",
-        );
+/// What a body says about the server's image.
+enum ImageChange {
+    Keep,
+    Set(images::CheckedImage),
+    Clear,
+}
+
+/// The `image` field: a file part (checked now, so a bad image leaves no
+/// server behind), null or "" to remove it, absent to keep it. Text is
+/// refused as Django REST framework refuses it.
+fn image_field(body: &mut MentorBody, now: chrono::DateTime<chrono::Utc>) -> ImageChange {
+    if let Some(bytes) = body.take_file(images::FIELD) {
+        return match images::check(&bytes, now) {
+            Ok(image) => ImageChange::Set(image),
+            Err(message) => {
+                body.refuse(images::FIELD, message);
+                ImageChange::Keep
+            }
+        };
     }
+    match body.nullable_string(images::FIELD) {
+        None => ImageChange::Keep,
+        Some(None) => ImageChange::Clear,
+        Some(Some(text)) if text.is_empty() => ImageChange::Clear,
+        Some(Some(_)) => {
+            body.refuse(
+                images::FIELD,
+                "The submitted data was not a file. Check the encoding type on the form.",
+            );
+            ImageChange::Keep
+        }
+    }
+}
+
+/// Applies an image change to a server just written, and to its view.
+async fn apply_image(
+    state: &AppState,
+    caller: &MentorCaller,
+    view: &mut crate::domain::ServerView,
+    change: ImageChange,
+) -> Result<(), MentorError> {
+    match change {
+        ImageChange::Keep => {}
+        ImageChange::Set(image) => {
+            view.image = Some(images::set(&state.ports, caller, view.id, image).await?);
+        }
+        ImageChange::Clear => {
+            images::clear(&state.ports, caller, view.id).await?;
+            view.image = None;
+        }
+    }
+    Ok(())
+}
+
+/// No OAuth services exist yet, so `oauth_service` may only be empty.
+fn not_yet_supported(body: &mut MentorBody) {
     if let Some(Some(raw)) = body.nullable_string("oauth_service")
         && raw != "0"
     {
@@ -113,6 +169,7 @@ fn not_yet_supported(body: &mut MentorBody) {
         MentorFailures))]
 async fn list(
     caller: MentorCaller,
+    site: Site,
     State(state): State<AppState>,
     request: PageRequest,
 ) -> Result<Json<Envelope<MentorServer>>, MentorError> {
@@ -127,7 +184,7 @@ async fn list(
     .await?;
     let results = servers
         .into_iter()
-        .map(|v| MentorServer::read(v, &caller.tenant_slug))
+        .map(|v| MentorServer::read(v, &caller.tenant_slug, &site))
         .collect();
     Ok(Json(request.envelope(
         state.config.secure_cookies,
@@ -145,6 +202,7 @@ async fn list(
     responses((status = 201, description = "Created", body = MentorServer), MentorFailures))]
 async fn create(
     caller: MentorCaller,
+    site: Site,
     State(state): State<AppState>,
     mut body: MentorBody,
 ) -> Result<(StatusCode, Json<MentorServer>), MentorError> {
@@ -166,12 +224,14 @@ async fn create(
         agent,
         extra_headers: body.string_map("extra_headers").unwrap_or_default(),
     };
+    let image = image_field(&mut body, state.ports.clock.now());
     not_yet_supported(&mut body);
     body.finish()?;
-    let view = servers::register_with(&state.ports, &caller, new, KeyRule::MayFollow).await?;
+    let mut view = servers::register_with(&state.ports, &caller, new, KeyRule::MayFollow).await?;
+    apply_image(&state, &caller, &mut view, image).await?;
     Ok((
         StatusCode::CREATED,
-        Json(MentorServer::read(view, &caller.tenant_slug)),
+        Json(MentorServer::read(view, &caller.tenant_slug, &site)),
     ))
 }
 
@@ -181,11 +241,12 @@ async fn create(
     responses((status = 200, description = "The server", body = MentorServer), MentorFailures))]
 async fn retrieve(
     caller: MentorCaller,
+    site: Site,
     id: MentorId,
     State(state): State<AppState>,
 ) -> Result<Json<MentorServer>, MentorError> {
     let view = servers::get(&state.ports, &caller, *id).await?;
-    Ok(Json(MentorServer::read(view, &caller.tenant_slug)))
+    Ok(Json(MentorServer::read(view, &caller.tenant_slug, &site)))
 }
 
 /// Update a server record: `name` and `url` required, the rest as given.
@@ -194,13 +255,15 @@ async fn retrieve(
     responses((status = 200, description = "Updated", body = MentorServer), MentorFailures))]
 async fn replace(
     caller: MentorCaller,
+    site: Site,
     id: MentorId,
     State(state): State<AppState>,
     body: MentorBody,
 ) -> Result<Json<MentorServer>, MentorError> {
-    let patch = read_patch(body, true)?;
-    let view = servers::update(&state.ports, &caller, *id, patch).await?;
-    Ok(Json(MentorServer::read(view, &caller.tenant_slug)))
+    let (patch, image) = read_patch(body, true, state.ports.clock.now())?;
+    let mut view = servers::update(&state.ports, &caller, *id, patch).await?;
+    apply_image(&state, &caller, &mut view, image).await?;
+    Ok(Json(MentorServer::read(view, &caller.tenant_slug, &site)))
 }
 
 /// Update some fields of a server record, e.g. set `credentials` later.
@@ -209,13 +272,15 @@ async fn replace(
     responses((status = 200, description = "Updated", body = MentorServer), MentorFailures))]
 async fn patch(
     caller: MentorCaller,
+    site: Site,
     id: MentorId,
     State(state): State<AppState>,
     body: MentorBody,
 ) -> Result<Json<MentorServer>, MentorError> {
-    let patch = read_patch(body, false)?;
-    let view = servers::update(&state.ports, &caller, *id, patch).await?;
-    Ok(Json(MentorServer::read(view, &caller.tenant_slug)))
+    let (patch, image) = read_patch(body, false, state.ports.clock.now())?;
+    let mut view = servers::update(&state.ports, &caller, *id, patch).await?;
+    apply_image(&state, &caller, &mut view, image).await?;
+    Ok(Json(MentorServer::read(view, &caller.tenant_slug, &site)))
 }
 
 /// Delete a server record and its stored credentials (tenant admins).

@@ -113,7 +113,9 @@ pub struct MentorServer {
 
 impl MentorServer {
     /// `platform_key` is the slug of the server's tenant.
-    pub fn read(v: ServerView, platform_key: &str) -> Self {
+    /// `site`: where image URLs start (`http://host`), when the request
+    /// named its host; otherwise they are paths.
+    pub fn read(v: ServerView, platform_key: &str, site: &super::Site) -> Self {
         let at = |t| timestamp(t, SecondsFormat::Secs);
         let extra_headers = (!v.extra_headers.is_empty()).then(|| {
             v.extra_headers
@@ -129,7 +131,7 @@ impl MentorServer {
             name: v.name,
             description: v.description,
             url: v.url,
-            image: None,
+            image: v.image.map(|name| site.media_url(&name)),
             transport: v.transport.into(),
             credentials: if v.has_credential {
                 CREDENTIALS_MASK.to_owned()
@@ -181,6 +183,9 @@ pub struct MentorServerWrite {
     /// Nothing that looks like a credential: those go in `credentials`.
     #[schema(value_type = Option<Object>)]
     extra_headers: Option<Value>,
+    /// In `multipart/form-data`, a file: PNG, JPEG or WebP, at most 2 MB.
+    /// Null or "" removes the image. Reads back as the image's URL.
+    image: Option<String>,
 }
 
 #[derive(ToSchema)]
@@ -204,6 +209,9 @@ pub struct MentorServerPatch {
     mentor: Option<String>,
     #[schema(value_type = Option<Object>)]
     extra_headers: Option<Value>,
+    /// In `multipart/form-data`, a file: PNG, JPEG or WebP, at most 2 MB.
+    /// Null or "" removes the image. Reads back as the image's URL.
+    image: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

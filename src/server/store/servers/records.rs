@@ -90,6 +90,8 @@ pub struct ServerRecord {
     /// The agent's public id, read with the row.
     pub agent_uid: Option<AgentUid>,
     pub extra_headers: Vec<Header>,
+    /// The image's public name, read with the row.
+    pub image: Option<String>,
 }
 
 /// Extra headers as stored: a JSON object (so they read back sorted by
@@ -146,6 +148,7 @@ pub(super) struct ServerRow {
     pub agent_id: Option<AgentId>,
     pub agent_uid: Option<AgentUid>,
     pub extra_headers: Option<String>,
+    pub image: Option<String>,
 }
 
 impl TryFrom<ServerRow> for ServerRecord {
@@ -204,6 +207,7 @@ impl TryFrom<ServerRow> for ServerRecord {
             agent_id: row.agent_id,
             agent_uid: row.agent_uid,
             extra_headers,
+            image: row.image,
         })
     }
 }
