@@ -109,6 +109,24 @@ async fn a_runtime_token_resolves_and_nothing_else_does() {
         status, 403,
         "a member's runtime token acts with a member's role"
     );
+
+    // Remembered for a few seconds, but a revocation here counts at once.
+    let store = app.state.ports.store.as_ref();
+    let row = store
+        .token_by_hash(&crate::server::auth::session::token_hash(&runtime))
+        .await
+        .expect("q")
+        .expect("row");
+    let ann_actor = store
+        .actor(row.tenant_id, row.user_id)
+        .await
+        .expect("q")
+        .expect("actor");
+    crate::server::services::tokens::revoke(&app.state.ports, &ann_actor, row.id)
+        .await
+        .expect("revoke");
+    let (status, body, _) = resolve(&app, &runtime, json!({ "server": server })).await;
+    assert_eq!(status, 401, "{body}");
 }
 
 #[tokio::test]
@@ -168,8 +186,22 @@ async fn bad_requests_and_refusals_say_what_is_wrong() {
 }
 
 #[tokio::test]
-async fn this_replicas_writes_show_at_once_and_resolutions_are_counted() {
-    let app = spawn_app().await;
+async fn this_replicas_writes_show_at_once_and_resolutions_are_counted_on_sqlite() {
+    writes_show_at_once_and_resolutions_are_counted(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn this_replicas_writes_show_at_once_and_resolutions_are_counted_on_postgres() {
+    let Some(url) = crate::server::testing::postgres_url().await else {
+        return;
+    };
+    writes_show_at_once_and_resolutions_are_counted(
+        crate::server::testing::spawn_app_with(Some(url)).await,
+    )
+    .await;
+}
+
+async fn writes_show_at_once_and_resolutions_are_counted(app: TestApp) {
     let ann = Who::new(&app, "acme", "ann@acme.test", Role::Admin).await;
     let bot = agent(&app, "acme", "Bot").await;
     let (status, s) = ann

@@ -1,8 +1,9 @@
 //! A short-lived, per-replica cache in front of resolution's reads: the
-//! server as a tenant reaches it with its active connections, and the
-//! headers a resolution rendered (which hold the opened secret). Resolution
-//! runs on every agent tool call; without this each one is three or four
-//! database reads and a vault read.
+//! server as a tenant reaches it with its active connections, the headers a
+//! resolution rendered (which hold the opened secret), and, for the runtime
+//! API, who a runtime token is and which user and agent a username and a
+//! UUID name. Resolution runs on every agent tool call; without this each
+//! one is five to seven database reads and a vault read.
 //!
 //! Why it is safe to be stale for its TTL: every entry is dropped after the
 //! TTL whatever happens, so another replica's change (a deactivated
@@ -10,6 +11,9 @@
 //! This replica's own writes drop the entries they touch at once, and a
 //! fill that read the database before such a write is not kept (the
 //! generation check), so a change made here is never hidden by the cache.
+//! Only what exists is remembered (never "no such user"), so a new user or
+//! agent is usable at once; a revoked runtime token is refused at once here
+//! and within one TTL elsewhere.
 
 use moka::sync::Cache;
 use std::sync::Arc;
@@ -18,7 +22,8 @@ use std::time::Duration;
 
 use crate::domain::headers::Header;
 use crate::domain::resolution::ResolvedBy;
-use crate::domain::{ServerId, TenantId};
+use crate::domain::{AgentId, AgentUid, ServerId, TenantId, TokenId, UserId};
+use crate::server::auth::Runtime;
 use crate::server::store::{ConnectionRecord, ServerRecord};
 
 /// Entries per map: ~10,000 servers times a few tenants' views of them.
@@ -60,19 +65,30 @@ pub struct ResolutionCache {
 struct Maps {
     snapshots: Cache<(TenantId, ServerId), SnapshotSlot>,
     headers: Cache<HeadersKey, Arc<Vec<Header>>>,
+    /// Runtime tokens by their SHA-256.
+    runtimes: Cache<String, Arc<Runtime>>,
+    users: Cache<(TenantId, String), UserId>,
+    agents: Cache<(TenantId, AgentUid), AgentId>,
 }
 
 impl ResolutionCache {
     pub fn new(ttl: Duration) -> Self {
+        fn map<K, V>(ttl: Duration) -> Cache<K, V>
+        where
+            K: std::hash::Hash + Eq + Send + Sync + 'static,
+            V: Clone + Send + Sync + 'static,
+        {
+            Cache::builder()
+                .max_capacity(CAPACITY)
+                .time_to_live(ttl)
+                .build()
+        }
         let maps = (!ttl.is_zero()).then(|| Maps {
-            snapshots: Cache::builder()
-                .max_capacity(CAPACITY)
-                .time_to_live(ttl)
-                .build(),
-            headers: Cache::builder()
-                .max_capacity(CAPACITY)
-                .time_to_live(ttl)
-                .build(),
+            snapshots: map(ttl),
+            headers: map(ttl),
+            runtimes: map(ttl),
+            users: map(ttl),
+            agents: map(ttl),
         });
         ResolutionCache {
             maps,
@@ -116,6 +132,52 @@ impl ResolutionCache {
         }
     }
 
+    pub fn runtime(&self, token_hash: &str) -> Option<Arc<Runtime>> {
+        self.maps.as_ref()?.runtimes.get(token_hash)
+    }
+
+    pub fn keep_runtime(&self, token_hash: &str, runtime: Arc<Runtime>) {
+        if let Some(maps) = &self.maps {
+            maps.runtimes.insert(token_hash.to_owned(), runtime);
+        }
+    }
+
+    /// A revoked token is refused at once on this replica.
+    pub fn forget_token(&self, token: TokenId) {
+        if let Some(maps) = &self.maps {
+            for (key, runtime) in maps.runtimes.iter() {
+                if runtime.token_id == token {
+                    maps.runtimes.invalidate(&*key);
+                }
+            }
+        }
+    }
+
+    pub fn user(&self, tenant: TenantId, username: &str) -> Option<UserId> {
+        self.maps
+            .as_ref()?
+            .users
+            .get(&(tenant, username.to_owned()))
+    }
+
+    pub fn keep_user(&self, tenant: TenantId, username: &str, user: UserId) {
+        if let Some(maps) = &self.maps {
+            maps.users.insert((tenant, username.to_owned()), user);
+        }
+    }
+
+    pub fn agent(&self, tenant: TenantId, uid: &AgentUid) -> Option<AgentId> {
+        self.maps.as_ref()?.agents.get(&(tenant, uid.clone()))
+    }
+
+    pub fn keep_agent(&self, generation: u64, tenant: TenantId, uid: &AgentUid, agent: AgentId) {
+        if let Some(maps) = &self.maps
+            && self.generation() == generation
+        {
+            maps.agents.insert((tenant, uid.clone()), agent);
+        }
+    }
+
     /// Drops everything a write to `tenant`'s servers, connections, keys or
     /// agents may have changed: its own views, every view of its servers
     /// (the global platform's featured ones), and every "not reachable"
@@ -137,6 +199,11 @@ impl ResolutionCache {
         for (key, _) in maps.headers.iter() {
             if key.asker == tenant || key.owner == tenant {
                 maps.headers.invalidate(&*key);
+            }
+        }
+        for (key, _) in maps.agents.iter() {
+            if key.0 == tenant {
+                maps.agents.invalidate(&*key);
             }
         }
     }

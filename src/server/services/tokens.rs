@@ -118,6 +118,7 @@ pub async fn revoke(ports: &Ports, actor: &Actor, id: TokenId) -> ServiceResult<
         .revoke_token(actor.tenant_id, actor.user_id, id, ports.clock.now())
         .await?
         .ok_or(ServiceError::NotFound)?;
+    ports.resolution_cache.forget_token(id);
     let target = format!("{} ({})", row.name, row.prefix);
     audit::record(ports, actor, AuditAction::TokenRevoke, &target, Ok(())).await;
     tracing::info!(tenant = %actor.tenant_slug, user = %actor.username, token = %id, "api token revoked");
@@ -154,17 +155,31 @@ pub async fn runtime_for_token(
     client_ip: &str,
     limit: i64,
 ) -> ServiceResult<Runtime> {
+    // Runtimes call on every tool call: a token seen in the last few
+    // seconds is not read again (see `resolution_cache`).
+    let hash = well_formed(token).then(|| token_hash(token));
+    if let Some(hash) = &hash
+        && let Some(runtime) = ports.resolution_cache.runtime(hash)
+    {
+        return Ok(runtime.as_ref().clone());
+    }
     let (record, actor) = live_token(ports, token, client_ip, limit).await?;
     if record.kind != TokenKind::Runtime || actor.role != Role::Admin {
         return Err(ServiceError::Forbidden);
     }
-    Ok(Runtime {
+    let runtime = Runtime {
         tenant_id: actor.tenant_id,
         tenant_slug: actor.tenant_slug,
         token_id: record.id,
         maker: actor.user_id,
         label: format!("runtime token {} ({})", record.name, record.prefix),
-    })
+    };
+    if let Some(hash) = &hash {
+        ports
+            .resolution_cache
+            .keep_runtime(hash, std::sync::Arc::new(runtime.clone()));
+    }
+    Ok(runtime)
 }
 
 /// A live token and its owner's actor, whatever its kind; failures are
