@@ -63,6 +63,34 @@ test.describe('API tokens page', () => {
     expect(await listWith(request, token)).toBe(401);
   });
 
+  test('a runtime token only resolves', async ({ page, request }) => {
+    await signIn(page);
+    await gotoHydrated(page, '/settings/api-tokens');
+    const tokenName = `e2e runtime ${Date.now()}`;
+    await page.getByLabel('Token name', { exact: true }).fill(tokenName);
+    await page.getByRole('checkbox', { name: 'Runtime token' }).check();
+    await page.getByRole('button', { name: 'Create token', exact: true }).click();
+    const notice = page.getByRole('status').filter({ hasText: 'Copy it now' });
+    const token = await notice.getByLabel('New token', { exact: true }).inputValue();
+    recordIssuedToken(token);
+    const row = page.getByRole('row').filter({ hasText: tokenName });
+    await expect(row).toContainText('runtime');
+    // The checkbox is back to a user token for the next one.
+    await expect(page.getByRole('checkbox', { name: 'Runtime token' })).not.toBeChecked();
+
+    // It opens the runtime API (no such server: 404) and nothing else (403).
+    const resolve = await request.post(`${APP_URL}/api/runtime/resolve`, {
+      headers: { authorization: `Bearer ${token}` },
+      data: { server: 999999 },
+    });
+    expect(resolve.status()).toBe(404);
+    expect((await resolve.json()).error).toBe('not_found');
+    expect(await listWith(request, token)).toBe(403);
+    await row.getByRole('button', { name: `Revoke ${tokenName}` }).click();
+    await row.getByRole('button', { name: 'Revoke now' }).click();
+    await expect(page.getByRole('row').filter({ hasText: tokenName })).toHaveCount(0);
+  });
+
   test('a duplicate name is refused in place and nothing is lost', async ({ page }) => {
     await signIn(page);
     await gotoHydrated(page, '/settings/api-tokens');
