@@ -4,7 +4,7 @@
 //! to. The runtime API, the agent gateway and "Test as…" all come through
 //! here; the secret leaves the vault only into the returned target.
 
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
 
 use crate::domain::headers::{DEFAULT_SCHEME, Header, render_headers};
@@ -14,7 +14,7 @@ use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::mcp::McpTarget;
 use crate::server::ports::Ports;
 use crate::server::services::connections::read_sealed;
-use crate::server::services::resolution_cache::{HeadersKey, Snapshot};
+use crate::server::services::resolution_cache::{HeadersKey, SecretHeaders, Snapshot};
 use crate::server::store::{ConnectionRecord, ServerRecord};
 
 /// Who is asking, already verified to be of `tenant_id`.
@@ -175,13 +175,23 @@ pub async fn resolve(
     let headers = match cache.headers(&key) {
         Some(headers) => headers,
         None => {
-            let headers = Arc::new(render(ports, server, rows, resolved_by).await?);
+            let rendered = render(ports, server, rows, resolved_by).await?;
+            let headers: Arc<SecretHeaders> = Arc::new(
+                rendered
+                    .into_iter()
+                    .map(|(name, value)| (name, SecretString::from(value)))
+                    .collect(),
+            );
             cache.keep_headers(generation, key, headers.clone());
             headers
         }
     };
     Ok(Ok(Resolved {
-        target: McpTarget::new(&server.url, server.transport, headers.as_ref().clone()),
+        target: McpTarget {
+            url: server.url.clone(),
+            transport: server.transport,
+            headers: headers.as_ref().clone(),
+        },
         resolved_by,
         server_id: server.id,
         server_name: server.name.clone(),

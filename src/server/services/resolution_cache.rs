@@ -16,11 +16,11 @@
 //! and within one TTL elsewhere.
 
 use moka::sync::Cache;
+use secrecy::SecretString;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use crate::domain::headers::Header;
 use crate::domain::resolution::ResolvedBy;
 use crate::domain::{AgentId, AgentUid, ServerId, TenantId, TokenId, UserId};
 use crate::server::auth::Runtime;
@@ -51,6 +51,9 @@ pub struct HeadersKey {
     pub by: ResolvedBy,
 }
 
+/// Rendered headers, every value a secret (zeroed when the entry goes).
+pub type SecretHeaders = Vec<(String, SecretString)>;
+
 /// `None` in a snapshot slot means "not reachable by this tenant".
 type SnapshotSlot = Option<Arc<Snapshot>>;
 
@@ -64,7 +67,7 @@ pub struct ResolutionCache {
 
 struct Maps {
     snapshots: Cache<(TenantId, ServerId), SnapshotSlot>,
-    headers: Cache<HeadersKey, Arc<Vec<Header>>>,
+    headers: Cache<HeadersKey, Arc<SecretHeaders>>,
     /// Runtime tokens by their SHA-256.
     runtimes: Cache<String, Arc<Runtime>>,
     users: Cache<(TenantId, String), UserId>,
@@ -120,11 +123,11 @@ impl ResolutionCache {
         }
     }
 
-    pub fn headers(&self, key: &HeadersKey) -> Option<Arc<Vec<Header>>> {
+    pub fn headers(&self, key: &HeadersKey) -> Option<Arc<SecretHeaders>> {
         self.maps.as_ref()?.headers.get(key)
     }
 
-    pub fn keep_headers(&self, generation: u64, key: HeadersKey, headers: Arc<Vec<Header>>) {
+    pub fn keep_headers(&self, generation: u64, key: HeadersKey, headers: Arc<SecretHeaders>) {
         if let Some(maps) = &self.maps
             && self.generation() == generation
         {
@@ -226,8 +229,11 @@ mod tests {
         }
     }
 
-    fn headers() -> Arc<Vec<Header>> {
-        Arc::new(vec![("Authorization".into(), "Bearer k".into())])
+    fn headers() -> Arc<SecretHeaders> {
+        Arc::new(vec![(
+            "Authorization".into(),
+            SecretString::from("Bearer k"),
+        )])
     }
 
     #[test]
