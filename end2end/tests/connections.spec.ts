@@ -78,6 +78,8 @@ test.describe('connections and Test as…', () => {
 
     await addConnection(dialog, { scope: 'Tenant: everyone, through any agent', credential: BEARER_ROTATED_KEY });
     await expect(dialog.getByRole('row').filter({ hasText: 'Tenant' })).toBeVisible();
+    // The form is gone, and focus with it went back to the tab, inside the dialog.
+    await expect(tab).toBeFocused();
     await addConnection(dialog, {
       scope: 'Agent: calls made through one agent',
       agent,

@@ -21,6 +21,16 @@ fn focusables(root: &Element) -> Vec<HtmlElement> {
         .collect()
 }
 
+/// Focuses the element with this id, if there is one: where focus goes when
+/// what held it (a closed form, a deleted row) leaves the dialog.
+pub fn focus_id(id: &str) {
+    if let Some(el) = document().get_element_by_id(id)
+        && let Ok(el) = el.dyn_into::<HtmlElement>()
+    {
+        let _ = el.focus();
+    }
+}
+
 /// Focuses the first focusable element inside `panel`, else the panel.
 fn focus_first(panel: &HtmlElement) {
     match focusables(panel).into_iter().next() {

@@ -51,13 +51,10 @@ impl<C: TenantRule> FromRequestParts<AppState> for Caller<C> {
         // In the order the handlers once took these as arguments: a request
         // without a peer address, or with a path axum cannot decode, is
         // refused by axum before anyone is authenticated.
-        let ConnectInfo(peer) = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
-            .await
-            .map_err(RestError::rejected)?;
+        let client = client_of(parts, state).await?;
         let Path(path) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
             .await
             .map_err(RestError::rejected)?;
-        let client = rate_limit_address(peer.ip(), &parts.headers, &state.trusted_proxies);
         let actor = Credentials::from_headers(&parts.headers, state.config.secure_cookies)
             .actor(state, &client)
             .await
@@ -70,6 +67,20 @@ impl<C: TenantRule> FromRequestParts<AppState> for Caller<C> {
             contract: PhantomData,
         })
     }
+}
+
+/// The address failed token attempts count against (the peer, or the
+/// client a trusted proxy names); a request without a peer address is
+/// refused as axum refuses it.
+pub async fn client_of<C>(parts: &mut Parts, state: &AppState) -> Result<String, RestError<C>> {
+    let ConnectInfo(peer) = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
+        .await
+        .map_err(RestError::rejected)?;
+    Ok(rate_limit_address(
+        peer.ip(),
+        &parts.headers,
+        &state.trusted_proxies,
+    ))
 }
 
 /// The value of path parameter `name`, if the route has one.

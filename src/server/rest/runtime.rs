@@ -6,7 +6,7 @@
 //! (`Cache-Control: no-store`) and each one is audited (counted per kind).
 
 use axum::Json;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -14,18 +14,17 @@ use secrecy::ExposeSecret;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use utoipa::{IntoResponses, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::body::JsonObject;
+use super::caller::client_of;
 use super::error::{ErrorShape, RestError};
 use super::{TransportName, retry_after};
 use crate::domain::resolution::{Resolution, Rule};
 use crate::domain::{AgentUid, AppError, ServerId};
 use crate::server::auth::Runtime;
-use crate::server::auth::client::rate_limit_address;
 use crate::server::auth::credentials::Credentials;
 use crate::server::error::ServiceError;
 use crate::server::services::{runtime, tokens};
@@ -151,10 +150,7 @@ impl FromRequestParts<AppState> for RuntimeCaller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let ConnectInfo(peer) = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
-            .await
-            .map_err(RestError::rejected)?;
-        let client = rate_limit_address(peer.ip(), &parts.headers, &state.trusted_proxies);
+        let client = client_of(parts, state).await?;
         let sent = parts.headers.contains_key(header::AUTHORIZATION);
         let Credentials::Token(token) =
             Credentials::from_headers(&parts.headers, state.config.secure_cookies)

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::api::agents::list_agents;
 use crate::api::connections::{DeleteConnection, UpdateConnection, list_connections};
+use crate::app::components::dialog::focus_id;
 use crate::app::components::form::aria_bool;
 use crate::app::components::toasts::use_toasts;
 use crate::app::pages::layout::CurrentUser;
@@ -13,6 +14,9 @@ use crate::domain::{AgentView, ConnectionPatch, ConnectionView, Role, Scope, Ser
 
 use super::connection_form::ConnectionForm;
 use super::test_as::TestAsPanel;
+
+/// The Connections tab's own button (see `detail_dialog::Tab`).
+const CONNECTIONS_TAB: &str = "server-tab-connections";
 
 #[derive(Clone, Debug, PartialEq)]
 enum Editing {
@@ -43,12 +47,20 @@ pub(super) fn ConnectionsTab(server: ServerId) -> impl IntoView {
     let agents = Resource::new(|| (), |_| list_agents());
     let user = expect_context::<CurrentUser>();
     let editing = RwSignal::new(None::<Editing>);
-    let refresh = Callback::new(move |_: ()| version.update(|v| *v += 1));
+    // The form and the rows are re-rendered after each change: focus goes
+    // back to the tab, which stays, so it never leaves the dialog.
+    let refresh = Callback::new(move |_: ()| {
+        version.update(|v| *v += 1);
+        focus_id(CONNECTIONS_TAB);
+    });
     let done = Callback::new(move |_: ()| {
         editing.set(None);
         refresh.run(());
     });
-    let cancel = Callback::new(move |_: ()| editing.set(None));
+    let cancel = Callback::new(move |_: ()| {
+        editing.set(None);
+        focus_id(CONNECTIONS_TAB);
+    });
 
     view! {
         <div class="connections">

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::servers::{DeleteServer, TestServer, UpdateServer, get_server};
-use crate::app::components::dialog::Dialog;
+use crate::app::components::dialog::{Dialog, focus_id};
 use crate::app::components::form::aria_bool;
 use crate::app::components::time::when;
 use crate::app::components::toasts::use_toasts;
@@ -35,12 +35,8 @@ impl Tab {
 fn Tabs(tab: RwSignal<Tab>) -> impl IntoView {
     let select = move |next: Tab, focus: bool| {
         tab.set(next);
-        if focus
-            && let Some(el) = document().get_element_by_id(next.id())
-            && let Ok(el) =
-                leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(el)
-        {
-            let _ = el.focus();
+        if focus {
+            focus_id(next.id());
         }
     };
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
