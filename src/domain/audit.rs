@@ -56,6 +56,16 @@ audit_actions! {
     /// A runtime token resolved a stored credential (counted: see
     /// `services::resolve_audit`).
     RuntimeResolve => "runtime.resolve", "Credential resolved for a runtime";
+    TemplateCreate => "template.create", "Template created";
+    TemplateUpdate => "template.update", "Template changed";
+    TemplateDelete => "template.delete", "Template deleted";
+    /// A server assigned to a template (or its switch or allow-list changed).
+    TemplateAssign => "template.assign", "Server assigned to a template";
+    TemplateUnassign => "template.unassign", "Server removed from a template";
+    AgentAssign => "agent.assign", "Server assigned to an agent";
+    AgentUnassign => "agent.unassign", "Server removed from an agent";
+    /// One agent synced to its template.
+    TemplateSync => "template.sync", "Agent synced to a template";
 }
 
 impl AuditAction {

@@ -68,6 +68,8 @@ int_id! {
     AgentId;
     /// A connection: a credential bound to a scope.
     ConnectionId;
+    /// An agent template: a set of servers agents are made from and synced to.
+    TemplateId;
 }
 
 /// Where a secret lives in the vault: an opaque name (local: a UUID; aws: the

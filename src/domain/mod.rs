@@ -16,6 +16,7 @@ pub mod resolution;
 pub mod scope;
 pub mod server;
 pub mod session;
+pub mod template;
 pub mod test_as;
 pub mod token;
 pub mod validation;
@@ -25,7 +26,8 @@ pub use audit::{AuditAction, AuditEvent, AuditOutcome, AuditQuery};
 pub use connection::{ConnectionPatch, ConnectionView, NewConnection};
 pub use error::{AppError, FieldError};
 pub use ids::{
-    AgentId, AuditEventId, ConnectionId, RowId, SecretRef, ServerId, TenantId, TokenId, UserId,
+    AgentId, AuditEventId, ConnectionId, RowId, SecretRef, ServerId, TemplateId, TenantId, TokenId,
+    UserId,
 };
 pub use listing::{ListQuery, Page, SortDir};
 pub use scope::Scope;

@@ -80,7 +80,7 @@ async fn a_key_never_follows_its_server_to_another_origin() {
         Some(json!({"name": "Keyed", "url": peer.url("/mcp"), "authType": "tenant_api_key", "apiKey": "origin-key-1"})),
     )
     .await;
-    assert_eq!(status, 201, "{created}");
+    assert_eq!(status, 200, "{created}");
     let id = created["id"].as_i64().expect("id");
     let item = format!("{SKILLS}/{id}");
 
@@ -122,7 +122,7 @@ async fn a_key_never_follows_its_server_to_another_origin() {
     .await;
     assert_eq!(status, 200, "{moved}");
     let (_, list) = skills(&app, &token, "GET", SKILLS, None).await;
-    assert_eq!(list[0]["url"], peer.url("/mcp?v=2"));
+    assert_eq!(list["servers"][0]["url"], peer.url("/mcp?v=2"));
     let (_, tested) = skills(&app, &token, "POST", &format!("{item}/test"), None).await;
     assert_eq!(tested["ok"], true, "{tested}");
     assert_eq!(seen_text(&seen), "", "the other host heard nothing");

@@ -57,7 +57,7 @@ async fn server_to_test_in(app: &TestApp, tenant: &str, url: &str) -> (String, S
             Some(json!({"name": "Slow", "url": url})),
         )
         .await;
-    assert_eq!(status, 201, "{created}");
+    assert_eq!(status, 200, "{created}");
     let id = created["id"].as_i64().expect("id");
     (auth, format!("{SKILLS}/{id}/test"))
 }
@@ -139,8 +139,9 @@ async fn past_the_in_flight_cap_a_request_is_shed_with_503() {
 
     // The two held requests complete normally (the host refused: an auth
     // failure, reported), and the places come back.
+    // (A failed test is seed 002's 502.)
     let ((s1, t1), (s2, _)) = held.await.expect("held requests");
-    assert_eq!((s1, s2), (200, 200), "{t1}");
+    assert_eq!((s1, s2), (502, 502), "{t1}");
     assert_eq!(t1["ok"], false, "{t1}");
     let after = app
         .rest(
@@ -181,7 +182,10 @@ async fn a_shutdown_finishes_the_requests_in_flight_and_refuses_new_ones() {
     );
     // The request in flight gets its whole answer.
     let (status, outcome) = in_flight.await.expect("request task");
-    assert_eq!(status, 200, "{outcome}");
+    assert_eq!(
+        status, 502,
+        "a whole answer: the failed test's 502: {outcome}"
+    );
     assert_eq!(outcome["ok"], false, "{outcome}");
     let error = outcome["error"].as_str().unwrap_or_default();
     assert!(error.starts_with("auth"), "{outcome}");
@@ -296,11 +300,11 @@ async fn test_connections_past_the_tenants_slots_get_429_and_others_still_run() 
 
     for holder in holders {
         let (status, outcome) = holder.await.expect("holder");
-        assert_eq!(status, 200, "{outcome}");
+        assert_eq!(status, 502, "a finished (failed) test: {outcome}");
     }
     let (status, outcome) = other_held.await.expect("other");
-    assert_eq!(status, 200, "{outcome}");
-    // The slots came back.
+    assert_eq!(status, 502, "{outcome}");
+    // The slots came back: a test runs (and fails, 502), not a 429.
     let (status, outcome) = post(&app, &test_path, &auth).await;
-    assert_eq!(status, 200, "{outcome}");
+    assert_eq!(status, 502, "{outcome}");
 }

@@ -21,6 +21,9 @@ mod runtime;
 mod servers;
 mod sessions;
 mod sign_in_limits;
+mod skills_runtime_configs;
+mod skills_templates;
+mod skills_upsert;
 mod tokens;
 
 use serde_json::json;

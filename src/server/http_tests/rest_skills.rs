@@ -46,7 +46,7 @@ async fn register_list_update_test_and_delete_as_the_contract_says() {
     let peer = Peer::bearer("rest-key-1", false).await;
 
     let (status, body) = c.send("GET", BASE, None).await;
-    assert_eq!((status, body.clone()), (200, json!([])));
+    assert_eq!((status, body.clone()), (200, json!({ "servers": [] })));
 
     let (status, server) = c
         .send(
@@ -61,11 +61,13 @@ async fn register_list_update_test_and_delete_as_the_contract_says() {
             })),
         )
         .await;
-    assert_eq!(status, 201, "{server}");
+    assert_eq!(status, 200, "{server}");
+    assert_eq!(server["created"], true);
     assert_eq!(
         keys(&server),
         [
             "authType",
+            "created",
             "createdAt",
             "enabled",
             "id",
@@ -73,6 +75,7 @@ async fn register_list_update_test_and_delete_as_the_contract_says() {
             "name",
             "slug",
             "toolCount",
+            "tools",
             "transport",
             "updatedAt",
             "url"
@@ -82,6 +85,15 @@ async fn register_list_update_test_and_delete_as_the_contract_says() {
     assert_eq!(server["slug"], "crm-lookup");
     assert_eq!(server["enabled"], true);
     assert_eq!(server["toolCount"], Value::Null);
+    assert_eq!(
+        server["tools"],
+        Value::Null,
+        "null before a test, as the client shows \"---\""
+    );
+    assert_eq!(
+        server["transport"], "streamable-http",
+        "the client's spelling"
+    );
     assert_eq!(server["lastTestedAt"], Value::Null);
     assert!(!server.to_string().contains("rest-key-1"));
     assert_eq!(count_secrets(&app).await, 1, "the key went to the vault");
@@ -96,7 +108,9 @@ async fn register_list_update_test_and_delete_as_the_contract_says() {
     assert!(tools.iter().any(|t| t["name"] == "echo"), "{result}");
 
     let (_, list) = c.send("GET", BASE, None).await;
+    let list = &list["servers"];
     assert_eq!(list[0]["toolCount"], tools.len());
+    assert_eq!(list[0]["tools"].as_array().map(Vec::len), Some(tools.len()));
     assert!(
         list[0]["lastTestedAt"]
             .as_str()
@@ -108,6 +122,8 @@ async fn register_list_update_test_and_delete_as_the_contract_says() {
         .send("PUT", &item, Some(json!({ "enabled": false })))
         .await;
     assert_eq!(status, 200, "{updated}");
+    assert_eq!(updated["ok"], true);
+    assert_eq!(updated["id"], id);
     assert_eq!(updated["enabled"], false);
     assert_eq!(updated["name"], "CRM Lookup");
     assert_eq!(updated["url"], peer.url("/mcp"));
@@ -117,7 +133,11 @@ async fn register_list_update_test_and_delete_as_the_contract_says() {
         .send("PUT", &item, Some(json!({ "apiKey": "wrong" })))
         .await;
     assert_eq!(status, 200);
-    let (_, result) = c.send("POST", &format!("{item}/test"), None).await;
+    let (status, result) = c.send("POST", &format!("{item}/test"), None).await;
+    assert_eq!(
+        status, 502,
+        "a failed test is a 502, as the real service answers"
+    );
     assert_eq!(result["ok"], false);
     assert!(result.get("tools").is_none());
     let error = result["error"].as_str().expect("error");
@@ -155,7 +175,7 @@ async fn register_list_update_test_and_delete_as_the_contract_says() {
     );
 
     let (status, body) = c.send("DELETE", &item, None).await;
-    assert_eq!((status, body), (200, json!({ "ok": true })));
+    assert_eq!((status, body), (200, json!({ "ok": true, "deleted": id })));
     assert_eq!(
         count_secrets(&app).await,
         0,
@@ -201,7 +221,7 @@ async fn bad_input_gets_the_contract_error_and_changes_nothing() {
         assert!(message.contains(expected), "{body} → {message}");
     }
     let (_, list) = c.send("GET", BASE, None).await;
-    assert_eq!(list, json!([]));
+    assert_eq!(list, json!({ "servers": [] }));
     assert_eq!(count_secrets(&app).await, 0);
 
     let (_, server) = c
@@ -221,6 +241,7 @@ async fn bad_input_gets_the_contract_error_and_changes_nothing() {
     let (status, error) = c.send("PUT", &format!("{BASE}/abc"), Some(json!({}))).await;
     assert_eq!((status, error), (404, json!({ "error": "Not found." })));
     let (_, list) = c.send("GET", BASE, None).await;
+    let list = &list["servers"];
     assert_eq!(
         list[0]["url"], "https://docs.example/mcp",
         "nothing changed"
@@ -329,6 +350,23 @@ async fn the_openapi_document_describes_both_contracts() {
             &["get", "put", "patch", "delete"],
         ),
         ("/api/runtime/resolve", &["post"]),
+        ("/api/skills/mcp-servers/{id}/key-status", &["get"]),
+        ("/api/skills/mcp-servers/{id}/api-key", &["put"]),
+        ("/api/skills/templates", &["get", "post"]),
+        ("/api/skills/templates/{id}", &["put", "delete"]),
+        ("/api/skills/templates/{id}/mcp-servers", &["get", "post"]),
+        ("/api/skills/templates/{id}/mcp-servers/{sid}", &["delete"]),
+        ("/api/skills/templates/{id}/sync", &["get", "post"]),
+        ("/api/skills/templates/{id}/agents", &["post"]),
+        (
+            "/api/skills/agents/{agent_id}/mcp-servers",
+            &["get", "post"],
+        ),
+        (
+            "/api/skills/agents/{agent_id}/mcp-servers/{sid}",
+            &["delete"],
+        ),
+        ("/api/runtime/agents/{agent}/mcp-configs", &["get"]),
     ] {
         for m in methods {
             let op = &paths[path][*m];
@@ -339,7 +377,7 @@ async fn the_openapi_document_describes_both_contracts() {
             );
         }
     }
-    assert_eq!(paths.len(), 8, "{:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(paths.len(), 19, "{:?}", paths.keys().collect::<Vec<_>>());
     let schemes = &doc["components"]["securitySchemes"]["token"];
     assert_eq!(schemes["in"], "header");
     assert_eq!(schemes["name"], "Authorization");

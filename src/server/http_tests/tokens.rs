@@ -225,7 +225,7 @@ async fn tokens_belong_to_their_owner_and_act_with_the_owners_current_role() {
         .execute(&mut db)
         .await
         .expect("promote");
-    assert_eq!(post(auth.clone()).await, 201);
+    assert_eq!(post(auth.clone()).await, 200);
     // Removed from the tenant: the token is dead.
     sqlx::query("DELETE FROM memberships WHERE user_id = $1")
         .bind(user.id)

@@ -10,6 +10,7 @@ pub mod caller;
 pub mod error;
 mod item_id;
 pub mod runtime;
+mod runtime_configs;
 pub mod skills;
 
 use axum::Router;

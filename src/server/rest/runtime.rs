@@ -27,13 +27,16 @@ use crate::domain::{AgentUid, AppError, ServerId};
 use crate::server::auth::Runtime;
 use crate::server::auth::credentials::Credentials;
 use crate::server::error::ServiceError;
+use crate::server::services::resolution::Resolved;
 use crate::server::services::{runtime, tokens};
 use crate::server::state::AppState;
 
 pub const RESOLVE_PATH: &str = "/api/runtime/resolve";
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(resolve))
+    OpenApiRouter::new()
+        .routes(routes!(resolve))
+        .merge(super::runtime_configs::routes())
 }
 
 /// The runtime API's contract: failures are `{error, detail}`.
@@ -59,7 +62,7 @@ pub struct RuntimeErrorBody {
 
 #[derive(IntoResponses)]
 #[allow(dead_code)] // documentation of the error statuses
-enum RuntimeFailures {
+pub(super) enum RuntimeFailures {
     /// The body is not a JSON object, `server` is missing, or `user` or
     /// `agent` is not one of the token's tenant's.
     #[response(status = 400)]
@@ -141,7 +144,7 @@ impl ErrorShape for RuntimeApi {
 }
 
 /// The verified runtime: a runtime token, never a session cookie.
-pub struct RuntimeCaller(Runtime);
+pub struct RuntimeCaller(pub(super) Runtime);
 
 impl FromRequestParts<AppState> for RuntimeCaller {
     type Rejection = RuntimeError;
@@ -242,17 +245,7 @@ async fn resolve(
     };
     match runtime::resolve(&state.ports, &caller, &request).await? {
         Ok(resolved) => {
-            let headers = resolved
-                .target
-                .headers
-                .iter()
-                .map(|(name, value)| {
-                    (
-                        name.clone(),
-                        Value::String(value.expose_secret().to_owned()),
-                    )
-                })
-                .collect();
+            let headers = header_values(&resolved);
             let answer = ResolveAnswer {
                 url: resolved.target.url.clone(),
                 transport: resolved.target.transport.into(),
@@ -268,36 +261,37 @@ async fn resolve(
     }
 }
 
-/// A resolution that found nothing to send, as the runtime reads it.
-fn refused(refusal: Resolution) -> Response {
-    let (status, code, server, detail) = match refusal {
-        Resolution::NotAvailable | Resolution::Resolved(_) => {
-            return RuntimeApi::respond(AppError::NotFound, false);
-        }
+/// Why a resolution found nothing to send, as the runtime reads it: a
+/// stable code, the server, and a sentence. `None` for a server that is
+/// not available at all (answered as not found).
+pub(super) fn refusal(refusal: Resolution) -> Option<(&'static str, ServerId, &'static str)> {
+    Some(match refusal {
+        Resolution::NotAvailable | Resolution::Resolved(_) => return None,
         Resolution::NeedsUserConnection { server } => (
-            StatusCode::CONFLICT,
             "needs_user_connection",
             server,
             "This server takes each user's own credential, and this user has not connected one.",
         ),
         Resolution::NeedsAgentConnection { server } => (
-            StatusCode::CONFLICT,
             "needs_agent_connection",
             server,
             "This server takes an agent's or a user's own credential, and neither is connected.",
         ),
         Resolution::NoCredential { server } => (
-            StatusCode::CONFLICT,
             "no_credential",
             server,
             "This server needs a credential, and none is connected at any scope.",
         ),
-        Resolution::Disabled { server } => (
-            StatusCode::CONFLICT,
-            "server_disabled",
-            server,
-            "This server is switched off.",
-        ),
+        Resolution::Disabled { server } => {
+            ("server_disabled", server, "This server is switched off.")
+        }
+    })
+}
+
+/// A refusal as `POST /resolve` answers it: 409, or 404.
+fn refused(r: Resolution) -> Response {
+    let Some((code, server, detail)) = refusal(r) else {
+        return RuntimeApi::respond(AppError::NotFound, false);
     };
     let body = RuntimeErrorBody {
         error: code.to_owned(),
@@ -305,5 +299,20 @@ fn refused(refusal: Resolution) -> Response {
         server: Some(server.get()),
         fields: None,
     };
-    (status, Json(body)).into_response()
+    (StatusCode::CONFLICT, Json(body)).into_response()
+}
+
+/// The rendered headers, as JSON strings (they carry the credential).
+pub(super) fn header_values(resolved: &Resolved) -> Map<String, Value> {
+    resolved
+        .target
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.clone(),
+                Value::String(value.expose_secret().to_owned()),
+            )
+        })
+        .collect()
 }

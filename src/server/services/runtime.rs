@@ -12,6 +12,7 @@ use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::ports::Ports;
 use crate::server::services::resolution::{self, Asker, Resolved};
 use crate::server::services::resolve_audit::{self, ResolvedFor};
+use crate::server::store::{AssignmentRecord, Holder};
 
 /// What the runtime asks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,4 +99,59 @@ pub async fn resolve(
         resolve_audit::record(ports, runtime, resolved, who).await;
     }
     Ok(outcome)
+}
+
+/// One server an agent calls: its assignment, and what resolution said.
+pub struct AgentConfig {
+    pub assignment: AssignmentRecord,
+    pub outcome: Result<Resolved, Resolution>,
+}
+
+/// What an agent calls at run time, for a user (seed 002's step 9): each
+/// enabled server assigned to it and enabled itself, resolved for (user,
+/// agent, tenant). Servers whose credential cannot be resolved come back
+/// with the reason, never silently left out. Another tenant's agent is
+/// `NotFound`; an unknown user is the request's error.
+pub async fn agent_configs(
+    ports: &Ports,
+    runtime: &Runtime,
+    agent: &AgentUid,
+    user: Option<String>,
+) -> ServiceResult<Vec<AgentConfig>> {
+    let row = ports
+        .store
+        .agent_by_uid(runtime.tenant_id, agent)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if let Some(name) = &user
+        && resolution::member_named(ports, runtime.tenant_id, name)
+            .await?
+            .is_none()
+    {
+        return Err(ServiceError::invalid(
+            USER,
+            format!("There is no user “{name}” in this tenant."),
+        ));
+    }
+    let assignments = ports
+        .store
+        .assignments(runtime.tenant_id, Holder::Agent(row.id))
+        .await?;
+    let mut configs = Vec::new();
+    for assignment in assignments {
+        if !assignment.assignment.enabled || !assignment.server_enabled {
+            continue;
+        }
+        let request = ResolveRequest {
+            server: assignment.assignment.server_id,
+            user: user.clone(),
+            agent: Some(agent.clone()),
+        };
+        let outcome = resolve(ports, runtime, &request).await?;
+        configs.push(AgentConfig {
+            assignment,
+            outcome,
+        });
+    }
+    Ok(configs)
 }

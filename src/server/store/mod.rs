@@ -1,11 +1,12 @@
 //! Persistence port. The [`Store`] trait is the sum of one trait per
-//! aggregate (tenants, accounts, agents, connections, sessions, sign-in limits, servers, tokens,
+//! aggregate (tenants, accounts, agents, templates and assignments, connections, sessions, sign-in limits, servers, tokens,
 //! audit, secrets), each in its own file with its records and its SQL; a new
 //! aggregate is a new file. [`Db`] implements them all over either engine,
 //! picked once from `DATABASE_URL`, running the same SQL text on both.
 
 mod accounts;
 mod agents;
+mod assignments;
 mod audit;
 mod clause;
 mod connections;
@@ -15,6 +16,7 @@ mod limits;
 mod secrets;
 mod servers;
 mod sessions;
+mod templates;
 mod tenants;
 mod tokens;
 
@@ -26,6 +28,7 @@ use std::sync::Arc;
 
 pub use accounts::{AccountStore, NewUserRecord, UserRecord};
 pub use agents::{AgentRecord, AgentStore, NewAgentRecord};
+pub use assignments::{AssignmentRecord, AssignmentStore, Holder, SyncedAgent};
 pub use audit::{AuditStore, NewAuditRecord};
 pub use connections::{
     ConnectionFilter, ConnectionRecord, ConnectionStore, ConnectionUpdate, NewConnectionRecord,
@@ -39,6 +42,7 @@ pub use servers::{
     TestSnapshot,
 };
 pub use sessions::{SessionRecord, SessionStore};
+pub use templates::{TemplateRecord, TemplateStore};
 pub use tenants::{TenantRecord, TenantStore};
 pub use tokens::{NewTokenRecord, TokenRecord, TokenStore};
 
@@ -98,6 +102,8 @@ pub trait Store:
     TenantStore
     + AccountStore
     + AgentStore
+    + AssignmentStore
+    + TemplateStore
     + ConnectionStore
     + ImageStore
     + SessionStore

@@ -35,11 +35,15 @@ fn concrete(
     org: &'static str,
     user: &str,
     id: i64,
+    world: &World,
 ) -> Call {
     let path = template
         .replace("{org}", org)
         .replace("{user_id}", user)
-        .replace("{id}", &id.to_string());
+        .replace("{id}", &id.to_string())
+        .replace("{sid}", &world.a_server.to_string())
+        .replace("{agent_id}", &world.a_agent)
+        .replace("{agent}", &world.a_agent);
     let rest_body = (method != "GET" && method != "DELETE")
         .then(|| json!({ "name": "Intruder", "url": "https://intruder.example" }));
     Call {
@@ -130,22 +134,23 @@ async fn run_matrix(app: &TestApp) {
         let id = match spec.target {
             Target::Token => world.a_token_id,
             Target::Connection => world.a_connection,
+            Target::Template => world.a_template,
             _ => world.a_server,
         };
         let expect = |call: Call, auth: Option<String>, want: u16, who: &str| {
             (call, auth, want, format!("{who}: {method} {template}"))
         };
-        let own = concrete(&method, &template, &spec, "acme", &a_user, id);
+        let own = concrete(&method, &template, &spec, "acme", &a_user, id, &world);
         let is_rest = !server_fns.contains(&(method.clone(), template.clone()));
         let mut cases = vec![
             expect(
-                concrete(&method, &template, &spec, "acme", &a_user, id),
+                concrete(&method, &template, &spec, "acme", &a_user, id, &world),
                 None,
                 401,
                 "nobody",
             ),
             expect(
-                concrete(&method, &template, &spec, "acme", &a_user, id),
+                concrete(&method, &template, &spec, "acme", &a_user, id, &world),
                 Some("Token sbt_not-a-real-token".into()),
                 401,
                 "malformed token",
@@ -157,7 +162,7 @@ async fn run_matrix(app: &TestApp) {
                 "revoked token",
             ),
             expect(
-                concrete(&method, &template, &spec, "acme", &a_user, id),
+                concrete(&method, &template, &spec, "acme", &a_user, id, &world),
                 Some(format!("Token sbt_{}", "0".repeat(48))),
                 401,
                 "unknown well-formed token",
@@ -165,13 +170,13 @@ async fn run_matrix(app: &TestApp) {
         ];
         if !is_rest {
             cases.push(expect(
-                concrete(&method, &template, &spec, "acme", &a_user, id),
+                concrete(&method, &template, &spec, "acme", &a_user, id, &world),
                 Some(format!("Token {}", world.a_admin)),
                 401,
                 "an admin's valid token on a server function",
             ));
             cases.push(expect(
-                concrete(&method, &template, &spec, "acme", &a_user, id),
+                concrete(&method, &template, &spec, "acme", &a_user, id, &world),
                 Some(format!("Token {}", world.a_runtime)),
                 401,
                 "a runtime token on a server function",
@@ -183,14 +188,14 @@ async fn run_matrix(app: &TestApp) {
                 (&world.a_member, "a member's user token on the runtime API"),
             ] {
                 cases.push(expect(
-                    concrete(&method, &template, &spec, "acme", &a_user, id),
+                    concrete(&method, &template, &spec, "acme", &a_user, id, &world),
                     Some(format!("Bearer {token}")),
                     403,
                     who,
                 ));
             }
             cases.push(expect(
-                concrete(&method, &template, &spec, "acme", &a_user, id),
+                concrete(&method, &template, &spec, "acme", &a_user, id, &world),
                 Some(format!("Bearer {}", world.b_runtime)),
                 404,
                 "tenant B's runtime token with tenant A's server",
@@ -200,7 +205,7 @@ async fn run_matrix(app: &TestApp) {
         }
         if is_rest {
             cases.push(expect(
-                concrete(&method, &template, &spec, "acme", &a_user, id),
+                concrete(&method, &template, &spec, "acme", &a_user, id, &world),
                 Some(format!("Token {}", world.a_runtime)),
                 403,
                 "tenant A's runtime token on a REST route",
@@ -217,7 +222,7 @@ async fn run_matrix(app: &TestApp) {
         let b = Some(b);
         if spec.access == Access::Admin {
             cases.push(expect(
-                concrete(&method, &template, &spec, "acme", &member_user, id),
+                concrete(&method, &template, &spec, "acme", &member_user, id, &world),
                 Some(member),
                 403,
                 "member on an admin route",
@@ -226,7 +231,7 @@ async fn run_matrix(app: &TestApp) {
         if is_rest {
             // Naming tenant A (by header or path) is answered as if it did not exist.
             cases.push(expect(
-                concrete(&method, &template, &spec, "acme", &b_user, id),
+                concrete(&method, &template, &spec, "acme", &b_user, id, &world),
                 b.clone(),
                 404,
                 "tenant B naming tenant A",
@@ -235,7 +240,7 @@ async fn run_matrix(app: &TestApp) {
         if spec.target != Target::Collection {
             // Tenant B's own scope, tenant A's id.
             cases.push(expect(
-                concrete(&method, &template, &spec, "globex", &b_user, id),
+                concrete(&method, &template, &spec, "globex", &b_user, id, &world),
                 b.clone(),
                 404,
                 "tenant B with tenant A's id",
@@ -243,7 +248,7 @@ async fn run_matrix(app: &TestApp) {
         }
         if spec.target == Target::Collection && (method != "POST" || template.ends_with("/list")) {
             cases.push(expect(
-                concrete(&method, &template, &spec, "globex", &b_user, id),
+                concrete(&method, &template, &spec, "globex", &b_user, id, &world),
                 b.clone(),
                 200,
                 "tenant B's own list",
@@ -279,6 +284,7 @@ async fn run_matrix(app: &TestApp) {
         )
         .await
         .json();
+    let list = &list["servers"];
     assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
     assert_eq!(list[0]["name"], A_SERVER);
     assert_eq!(list[0]["enabled"], true);

@@ -24,6 +24,7 @@ pub(super) enum Target {
     Token,
     Agent,
     Connection,
+    Template,
 }
 
 pub(super) struct Spec {
@@ -56,6 +57,38 @@ pub(super) fn spec(
         ("POST", "/api/skills/mcp-servers") => return s(Admin, Collection, None),
         ("PUT" | "DELETE", "/api/skills/mcp-servers/{id}") => return s(Admin, Server, None),
         ("POST", "/api/skills/mcp-servers/{id}/test") => return s(Admin, Server, None),
+        ("GET", "/api/skills/mcp-servers/{id}/key-status") => return s(Member, Server, None),
+        ("PUT", "/api/skills/mcp-servers/{id}/api-key") => {
+            return s(
+                Admin,
+                Server,
+                Some(json!({ "apiKey": "intruder-key-0000" })),
+            );
+        }
+        ("GET", "/api/skills/templates") => return s(Member, Collection, None),
+        ("POST", "/api/skills/templates") => {
+            return s(Admin, Collection, Some(json!({ "name": "Intruder" })));
+        }
+        ("PUT" | "DELETE", "/api/skills/templates/{id}") => return s(Admin, Template, None),
+        ("GET", "/api/skills/templates/{id}/mcp-servers") => return s(Member, Template, None),
+        ("POST", "/api/skills/templates/{id}/mcp-servers") => {
+            return s(Admin, Template, Some(json!({ "mcpServerId": server })));
+        }
+        ("DELETE", "/api/skills/templates/{id}/mcp-servers/{sid}") => {
+            return s(Admin, Template, None);
+        }
+        ("GET" | "POST", "/api/skills/templates/{id}/sync") => return s(Admin, Template, None),
+        ("POST", "/api/skills/templates/{id}/agents") => {
+            return s(Admin, Template, Some(json!({ "name": "Intruder agent" })));
+        }
+        ("GET", "/api/skills/agents/{agent_id}/mcp-servers") => return s(Member, Agent, None),
+        ("POST", "/api/skills/agents/{agent_id}/mcp-servers") => {
+            return s(Admin, Agent, Some(json!({ "mcpServerId": server })));
+        }
+        ("DELETE", "/api/skills/agents/{agent_id}/mcp-servers/{sid}") => {
+            return s(Admin, Agent, None);
+        }
+        ("GET", "/api/runtime/agents/{agent}/mcp-configs") => return s(Runtime, Agent, None),
         ("GET", "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-servers/") => {
             return s(Member, Collection, None);
         }

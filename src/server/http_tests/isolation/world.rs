@@ -11,6 +11,7 @@ pub(super) const A_SERVER: &str = "Alpha Orion Vault";
 const A_KEY: &str = "alpha-secret-key-7781";
 const A_TOKEN_NAME: &str = "alpha-ci-token";
 pub(super) const A_AGENT: &str = "Alpha Orion Agent";
+const A_TEMPLATE: &str = "Alpha Orion Template";
 const A_CONNECTION_KEY: &str = "alpha-connection-secret-5521";
 const A_CONNECTION_HEADER: &str = "alpha-header-secret-9034";
 
@@ -19,6 +20,8 @@ pub(super) struct World {
     pub(super) a_token_id: i64,
     /// Tenant A's agent's UUID.
     pub(super) a_agent: String,
+    /// Tenant A's template, with its server assigned.
+    pub(super) a_template: i64,
     /// Tenant A's tenant-wide connection to its server.
     pub(super) a_connection: i64,
     pub(super) a_admin: String,
@@ -48,7 +51,7 @@ pub(super) async fn seed(app: &TestApp) -> World {
                 "authType": "tenant_api_key", "apiKey": A_KEY })),
         )
         .await;
-    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.status, 200, "{}", created.body);
     let store = app.state.ports.store.as_ref();
     let tenant = store
         .tenant_by_slug("acme")
@@ -100,7 +103,35 @@ pub(super) async fn seed(app: &TestApp) -> World {
         )
         .await;
     assert_eq!(connection.status, 201, "{}", connection.body);
+    let auth = format!("Token {a_admin}");
+    let template = app
+        .rest(
+            "POST",
+            "/api/skills/templates",
+            Some(&auth),
+            &[],
+            Some(json!({ "name": A_TEMPLATE })),
+        )
+        .await;
+    assert_eq!(template.status, 201, "{}", template.body);
+    let a_template = template.json()["id"].as_i64().expect("id");
+    for path in [
+        format!("/api/skills/templates/{a_template}/mcp-servers"),
+        format!("/api/skills/agents/{agent}/mcp-servers"),
+    ] {
+        let assigned = app
+            .rest(
+                "POST",
+                &path,
+                Some(&auth),
+                &[],
+                Some(json!({ "mcpServerId": a_server })),
+            )
+            .await;
+        assert_eq!(assigned.status, 200, "{path}: {}", assigned.body);
+    }
     World {
+        a_template,
         a_server,
         a_connection: connection.json()["id"].as_i64().expect("id"),
         a_agent: agent.to_string(),
@@ -125,6 +156,7 @@ pub(super) fn leaks(body: &str, world: &World, servers: bool) -> Option<&'static
         (A_KEY, "tenant A's key"),
         (A_TOKEN_NAME, "tenant A's token name"),
         (A_AGENT, "tenant A's agent name"),
+        (A_TEMPLATE, "tenant A's template name"),
         (A_CONNECTION_KEY, "tenant A's connection credential"),
         (A_CONNECTION_HEADER, "tenant A's secret header"),
         (world.a_agent.as_str(), "tenant A's agent id"),

@@ -24,6 +24,12 @@ use sql::{count_servers_sql, list_servers_sql, server_columns};
 pub trait ServerStore: Send + Sync {
     async fn insert_server(&self, new: &NewServerRecord) -> StoreResult<ServerRecord>;
     async fn server(&self, tenant: TenantId, id: ServerId) -> StoreResult<Option<ServerRecord>>;
+    /// The tenant's server with this slug (slugs are unique per tenant).
+    async fn server_by_slug(
+        &self,
+        tenant: TenantId,
+        slug: &str,
+    ) -> StoreResult<Option<ServerRecord>>;
     async fn list_servers(
         &self,
         tenant: TenantId,
@@ -105,6 +111,23 @@ impl ServerStore for Db {
         ))
         .bind(tenant)
         .bind(id)
+        .fetch_optional(pool)
+        .await)?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn server_by_slug(
+        &self,
+        tenant: TenantId,
+        slug: &str,
+    ) -> StoreResult<Option<ServerRecord>> {
+        let row: Option<ServerRow> = on_pool!(self, pool => sqlx::query_as(concat!(
+            "SELECT ",
+            server_columns!(),
+            " FROM mcp_servers WHERE tenant_id = $1 AND slug = $2"
+        ))
+        .bind(tenant)
+        .bind(slug)
         .fetch_optional(pool)
         .await)?;
         row.map(TryInto::try_into).transpose()

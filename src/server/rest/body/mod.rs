@@ -14,6 +14,8 @@ use serde_json::{Map, Value};
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 
+mod nested;
+
 use super::error::{ErrorShape, RestError};
 use crate::domain::{AppError, FieldError};
 
@@ -84,42 +86,6 @@ impl Body {
                 None
             }
         }
-    }
-
-    /// A JSON object of strings (in a form, as JSON text). An explicit null
-    /// is `Some(empty)`: no headers.
-    pub fn string_map(&mut self, name: &str) -> Option<Vec<(String, String)>> {
-        let value = match self.fields.get(name)? {
-            Value::Null => return Some(Vec::new()),
-            Value::String(text) if self.form => {
-                if text.trim().is_empty() {
-                    return Some(Vec::new());
-                }
-                match serde_json::from_str::<Value>(text) {
-                    Ok(v) => v,
-                    Err(_) => {
-                        self.wrong(name, "Value must be valid JSON.");
-                        return None;
-                    }
-                }
-            }
-            other => other.clone(),
-        };
-        let pairs = match value {
-            Value::Null => Some(Vec::new()),
-            Value::Object(map) => map
-                .into_iter()
-                .map(|(k, v)| match v {
-                    Value::String(s) => Some((k, s)),
-                    _ => None,
-                })
-                .collect(),
-            _ => None,
-        };
-        if pairs.is_none() {
-            self.wrong(name, "Must be an object of header names to text values.");
-        }
-        pairs
     }
 
     fn get(&self, name: &str) -> Option<&Value> {
