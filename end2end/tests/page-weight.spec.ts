@@ -16,10 +16,13 @@ import { APP_URL, e2eTmp, expect, gotoHydrated, openRegisterDialog, signIn, test
 
 /**
  * A ceiling on the /mcp-servers page's initial WASM + JS, gzip -9, so it
- * cannot grow unnoticed. It is today's figure (~380 kB) plus a margin; the
- * target of 250 kB is not met yet, and this is where it will be enforced.
+ * cannot grow unnoticed. It is today's figure plus a margin: 399.6 kB before
+ * the Agent Templates pages, 411.5 kB after (a new lazy route adds ~5 kB to
+ * the main module and splits code it shares with the servers page into 13
+ * more small chunks). The target of 250 kB is not met yet, and this is where
+ * it will be enforced.
  */
-const SERVERS_CEILING_BYTES = 400_000;
+const SERVERS_CEILING_BYTES = 415_000;
 
 type Weight = { files: number; raw: number; gzip: number; transfer: number; names: string[] };
 
@@ -89,7 +92,7 @@ test('each page downloads only its own code, compressed, and /mcp-servers does n
 
   await signIn(page);
   const session = await page.context().storageState();
-  for (const route of ['/mcp-servers', '/agents', '/audit', '/settings/api-tokens']) {
+  for (const route of ['/mcp-servers', '/agents', '/agent-templates', '/audit', '/settings/api-tokens']) {
     rows[route] = await weigh(browser, session, route);
   }
 

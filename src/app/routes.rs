@@ -16,6 +16,8 @@ use super::pages::agents::AgentsPage;
 use super::pages::audit::AuditPage;
 use super::pages::login::LoginPage;
 use super::pages::servers::ServersPage;
+use super::pages::templates::TemplatesPage;
+use super::pages::templates::detail::TemplatePage;
 use super::pages::tokens::TokensPage;
 
 /// `/login`.
@@ -85,5 +87,29 @@ impl LazyRoute for Agents {
 
     fn view(_this: Self) -> AnyView {
         view! { <AgentsPage /> }.into_any()
+    }
+}
+
+/// `/agent-templates`, and one template at `/agent-templates?id=…`: one
+/// lazy route, so both pages share one chunk (code two chunks share lands
+/// in the main module, which every page downloads), and no path parameter
+/// (the first would add the router's parameter matching to that module).
+pub struct Templates;
+
+#[lazy_route]
+impl LazyRoute for Templates {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        let query = leptos_router::hooks::use_query_map();
+        let has_id = move || query.read().get("id").is_some();
+        view! {
+            <Show when=has_id fallback=|| view! { <TemplatesPage /> }>
+                <TemplatePage />
+            </Show>
+        }
+        .into_any()
     }
 }

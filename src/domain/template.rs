@@ -216,6 +216,71 @@ pub struct SyncSummary {
     pub errors: Vec<String>,
 }
 
+/// A row of the template page's servers table: every server of the tenant,
+/// and its assignment to this template if it has one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateServerRow {
+    pub server_id: ServerId,
+    pub name: String,
+    pub auth_type: super::server::AuthType,
+    pub server_enabled: bool,
+    /// The tools the server listed at its last successful test; empty
+    /// before one (the allow-list can then only be cleared).
+    pub tools: Vec<String>,
+    pub assignment: Option<Assignment>,
+}
+
+/// An agent made from or synced to the template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateAgent {
+    pub id: super::agent::AgentUid,
+    pub name: String,
+    pub synced_at: Option<DateTime<Utc>>,
+}
+
+/// The template page's data, in one round trip.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateDetail {
+    pub template: TemplateView,
+    pub servers: Vec<TemplateServerRow>,
+    pub agents: Vec<TemplateAgent>,
+}
+
+/// One agent's line of a sync plan, with servers by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentPlanView {
+    pub agent: super::agent::AgentUid,
+    pub name: String,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub changed: Vec<String>,
+    pub drifted: bool,
+}
+
+impl AgentPlanView {
+    /// "+1 server, −2 servers, 1 changed", or "up to date".
+    pub fn summary(&self) -> String {
+        let n = |count: usize, what: &str| {
+            format!("{count} {what}{}", if count == 1 { "" } else { "s" })
+        };
+        let mut parts = Vec::new();
+        if !self.added.is_empty() {
+            parts.push(format!("+{}", n(self.added.len(), "server")));
+        }
+        if !self.removed.is_empty() {
+            parts.push(format!("−{}", n(self.removed.len(), "server")));
+        }
+        if !self.changed.is_empty() {
+            parts.push(format!("{} changed", self.changed.len()));
+        }
+        if parts.is_empty() {
+            "up to date".to_owned()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
 #[cfg(test)]
 #[path = "template_tests.rs"]
 mod tests;

@@ -144,3 +144,18 @@ fn template_names_are_trimmed_and_bounded() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_plan_line_reads_as_a_sentence() {
+    let line = |added: usize, removed: usize, changed: usize| AgentPlanView {
+        agent: crate::domain::AgentUid::parse("7b0e3c1e-5d0c-4f5e-9a55-8f0d1c2b3a4e").unwrap(),
+        name: "Ada".into(),
+        added: vec!["a".into(); added],
+        removed: vec!["r".into(); removed],
+        changed: vec!["c".into(); changed],
+        drifted: false,
+    };
+    assert_eq!(line(1, 0, 0).summary(), "+1 server");
+    assert_eq!(line(2, 1, 3).summary(), "+2 servers, −1 server, 3 changed");
+    assert_eq!(line(0, 0, 0).summary(), "up to date");
+}

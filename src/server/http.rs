@@ -26,10 +26,11 @@ use crate::server::state::AppState;
 
 /// Pages that need a session; anything else is public. A test checks that
 /// every page the app routes but `/login` is here.
-pub(crate) const PROTECTED_PAGES: [&str; 5] = [
+pub(crate) const PROTECTED_PAGES: [&str; 6] = [
     "/",
     "/mcp-servers",
     "/agents",
+    "/agent-templates",
     "/audit",
     "/settings/api-tokens",
 ];

@@ -37,6 +37,7 @@ fn MainNav() -> impl IntoView {
             <ul class="nav-links">
                 <li><A href="/mcp-servers">"MCP Servers"</A></li>
                 <li><A href="/agents">"Agents"</A></li>
+                <li><A href="/agent-templates">"Agent Templates"</A></li>
                 <AdminOnly>
                     <li><A href="/audit">"Audit"</A></li>
                 </AdminOnly>

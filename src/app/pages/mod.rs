@@ -4,4 +4,5 @@ pub mod layout;
 pub mod login;
 pub mod not_found;
 pub mod servers;
+pub mod templates;
 pub mod tokens;

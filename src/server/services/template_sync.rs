@@ -5,8 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::template::{Assignment, SyncPlan, SyncSummary, fingerprint, plan_sync};
-use crate::domain::{AgentUid, AgentView, AuditAction, NewAgent, TemplateId};
+use crate::domain::template::{
+    AgentPlanView, Assignment, SyncPlan, SyncSummary, fingerprint, plan_sync,
+};
+use crate::domain::{AgentUid, AgentView, AuditAction, NewAgent, ServerId, TemplateId};
 use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::ports::Ports;
@@ -182,4 +184,40 @@ pub async fn create_agent(
         return Err(e);
     }
     Ok(agent)
+}
+
+/// The plan with servers named, for the template page.
+pub async fn plan_view(
+    ports: &Ports,
+    actor: &Actor,
+    id: TemplateId,
+) -> ServiceResult<Vec<AgentPlanView>> {
+    let plans = plan(ports, actor, id).await?;
+    let names: std::collections::HashMap<ServerId, String> =
+        crate::server::services::servers::list_all(ports, actor)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.name))
+            .collect();
+    let named = |ids: &[ServerId]| {
+        ids.iter()
+            .map(|id| {
+                names
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| format!("server {id}"))
+            })
+            .collect()
+    };
+    Ok(plans
+        .into_iter()
+        .map(|p| AgentPlanView {
+            agent: p.agent,
+            name: p.name,
+            added: named(&p.plan.added),
+            removed: named(&p.plan.removed),
+            changed: named(&p.plan.changed),
+            drifted: p.plan.drifted,
+        })
+        .collect())
 }

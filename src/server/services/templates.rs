@@ -2,8 +2,8 @@
 //! member may read them; tenant admins change them. Every change is audited.
 
 use crate::domain::template::{
-    Assignment, NewTemplate, TemplateView, normalize_allowlist, validate_template_description,
-    validate_template_name,
+    Assignment, NewTemplate, TemplateAgent, TemplateDetail, TemplateServerRow, TemplateView,
+    normalize_allowlist, validate_template_description, validate_template_name,
 };
 use crate::domain::{AgentUid, AuditAction, ServerId, TemplateId};
 use crate::server::auth::Actor;
@@ -293,4 +293,52 @@ pub async fn unassign(
     )
     .await;
     Ok(())
+}
+
+/// The template page in one read: the template, every server of the tenant
+/// with its assignment here, and the template's agents.
+pub async fn detail(ports: &Ports, actor: &Actor, id: TemplateId) -> ServiceResult<TemplateDetail> {
+    let template = get(ports, actor, id).await?;
+    let assigned = ports
+        .store
+        .assignments(actor.tenant_id, Holder::Template(id))
+        .await?;
+    let servers = servers::list_all(ports, actor)
+        .await?
+        .into_iter()
+        // An agent's own servers are not the tenant's to hand out.
+        .filter(|s| s.agent.is_none())
+        .map(|s| TemplateServerRow {
+            assignment: assigned
+                .iter()
+                .find(|a| a.assignment.server_id == s.id)
+                .map(|a| a.assignment.clone()),
+            tools: s
+                .last_test
+                .as_ref()
+                .filter(|t| t.ok)
+                .map(|t| t.tools.iter().map(|tool| tool.name.clone()).collect())
+                .unwrap_or_default(),
+            server_id: s.id,
+            name: s.name,
+            auth_type: s.auth_type,
+            server_enabled: s.enabled,
+        })
+        .collect();
+    let agents = ports
+        .store
+        .template_agents(actor.tenant_id, id)
+        .await?
+        .into_iter()
+        .map(|a| TemplateAgent {
+            id: a.unique_id,
+            name: a.name,
+            synced_at: a.synced_at,
+        })
+        .collect();
+    Ok(TemplateDetail {
+        template,
+        servers,
+        agents,
+    })
 }

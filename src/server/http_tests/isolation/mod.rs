@@ -124,6 +124,7 @@ async fn run_matrix(app: &TestApp) {
             world.a_token_id,
             &world.a_agent,
             world.a_connection,
+            world.a_template,
         ) else {
             missing.push(format!("{method} {template}"));
             continue;

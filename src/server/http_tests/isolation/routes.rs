@@ -41,6 +41,7 @@ pub(super) fn spec(
     token: i64,
     agent: &str,
     connection: i64,
+    template: i64,
 ) -> Option<Spec> {
     use Access::*;
     use Target::*;
@@ -211,6 +212,49 @@ pub(super) fn spec(
         }
         ("POST", "/api/connections/delete") => {
             return s(Member, Connection, Some(json!({ "id": connection })));
+        }
+        ("POST", "/api/templates/list") => return s(Member, Collection, Some(json!({}))),
+        ("POST", "/api/templates/create") => {
+            return s(
+                Admin,
+                Collection,
+                Some(json!({ "template": { "name": "Intruder", "description": "" } })),
+            );
+        }
+        ("POST", "/api/templates/get") => {
+            return s(Member, Template, Some(json!({ "id": template })));
+        }
+        ("POST", "/api/templates/update") => {
+            return s(
+                Admin,
+                Template,
+                Some(json!({ "id": template, "name": "Intruder", "description": null })),
+            );
+        }
+        ("POST", "/api/templates/delete" | "/api/templates/sync-plan" | "/api/templates/sync") => {
+            return s(Admin, Template, Some(json!({ "id": template })));
+        }
+        ("POST", "/api/templates/assign") => {
+            return s(
+                Admin,
+                Template,
+                Some(json!({ "id": template, "server": server, "enabled": false,
+                    "tool_allowlist": null })),
+            );
+        }
+        ("POST", "/api/templates/unassign") => {
+            return s(
+                Admin,
+                Template,
+                Some(json!({ "id": template, "server": server })),
+            );
+        }
+        ("POST", "/api/templates/create-agent") => {
+            return s(
+                Admin,
+                Template,
+                Some(json!({ "id": template, "agent": { "name": "Intruder", "slug": null } })),
+            );
         }
         ("POST", "/api/servers/test-as") => {
             return s(
