@@ -39,7 +39,9 @@ test.describe('API tokens page', () => {
     const row = page.getByRole('row').filter({ hasText: tokenName });
     await expect(row).toBeVisible();
     await expect(row).toContainText(`${token.slice(0, 12)}…`);
-    await expect(row).toContainText('Never');
+    // Cells: name, token, created, last used, expires.
+    await expect(row.getByRole('cell').nth(3)).toHaveText('Never');
+    await expect(row.getByRole('cell').nth(4)).toHaveText('Never');
     await expect(row).not.toContainText(token);
 
     // The token works for the REST API, as Token and as Bearer.
@@ -53,7 +55,7 @@ test.describe('API tokens page', () => {
     await gotoHydrated(page, '/settings/api-tokens');
     await expect(page.getByRole('row').filter({ hasText: tokenName })).toBeVisible();
     expect(await page.content()).not.toContain(token);
-    await expect(page.getByRole('row').filter({ hasText: tokenName })).not.toContainText('Never');
+    await expect(page.getByRole('row').filter({ hasText: tokenName }).getByRole('cell').nth(3)).not.toHaveText('Never');
 
     // Revoke, with a confirmation step.
     const reloaded = page.getByRole('row').filter({ hasText: tokenName });
@@ -61,6 +63,26 @@ test.describe('API tokens page', () => {
     await reloaded.getByRole('button', { name: 'Revoke now' }).click();
     await expect(page.getByRole('row').filter({ hasText: tokenName })).toHaveCount(0);
     expect(await listWith(request, token)).toBe(401);
+  });
+
+  test('a token with a lifetime shows when it ends', async ({ page }) => {
+    await signIn(page);
+    await gotoHydrated(page, '/settings/api-tokens');
+    const tokenName = `e2e month ${Date.now()}`;
+    await page.getByLabel('Token name', { exact: true }).fill(tokenName);
+    await page.getByLabel('Expires', { exact: true }).selectOption({ label: 'In 30 days' });
+    await page.getByRole('button', { name: 'Create token', exact: true }).click();
+    const notice = page.getByRole('status').filter({ hasText: 'Copy it now' });
+    recordIssuedToken(await notice.getByLabel('New token', { exact: true }).inputValue());
+    const expires = page.getByRole('row').filter({ hasText: tokenName }).getByRole('cell').nth(4);
+    const inThirtyDays = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    await expect(expires).toContainText(inThirtyDays);
+    // The form is back to "Never" for the next one.
+    await expect(page.getByLabel('Expires', { exact: true })).toHaveValue('0');
+    const row = page.getByRole('row').filter({ hasText: tokenName });
+    await row.getByRole('button', { name: `Revoke ${tokenName}` }).click();
+    await row.getByRole('button', { name: 'Revoke now' }).click();
+    await expect(page.getByRole('row').filter({ hasText: tokenName })).toHaveCount(0);
   });
 
   test('a runtime token only resolves', async ({ page, request }) => {

@@ -8,6 +8,11 @@ use super::error::{AppError, FieldError};
 use super::ids::TokenId;
 
 pub const TOKEN_NAME_MAX: usize = 60;
+/// A token's lifetime, when it has one: at least a minute, at most ten years.
+pub const EXPIRES_IN_MIN_SECS: u64 = 60;
+pub const EXPIRES_IN_MAX_SECS: u64 = 10 * 366 * 24 * 3600;
+/// The lifetimes the Settings page offers, in days (`0`: never).
+pub const LIFETIME_CHOICES_DAYS: [u64; 5] = [0, 7, 30, 90, 365];
 
 /// What a token may do. A user's token acts as its user on both REST
 /// contracts. A runtime token, made by an admin for an agent runtime, may
@@ -46,6 +51,14 @@ pub struct ApiTokenView {
     pub kind: TokenKind,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
+    /// `None`: it never expires. Past it, the token is refused as a revoked
+    /// one is (it stays listed, so its owner sees why).
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Past `expires_at` when it was listed (the browser does not read the
+    /// clock).
+    #[serde(default)]
+    pub expired: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -54,6 +67,9 @@ pub struct NewApiToken {
     /// Only admins may make a runtime token.
     #[serde(default)]
     pub kind: TokenKind,
+    /// Seconds from now until it stops working; `None`: never.
+    #[serde(default)]
+    pub expires_in_secs: Option<u64>,
 }
 
 /// The answer to a create: the listing row and, this once, the token.
@@ -74,6 +90,7 @@ impl std::fmt::Debug for CreatedToken {
 
 impl NewApiToken {
     pub const NAME: &'static str = "name";
+    pub const EXPIRES_IN: &'static str = "expires_in";
 
     /// Trims in place. A name tells the owner which script holds the token.
     pub fn validate(&mut self) -> Result<(), AppError> {
@@ -87,12 +104,22 @@ impl NewApiToken {
         } else {
             None
         };
-        match problem {
-            Some(message) => Err(AppError::Invalid(vec![FieldError::new(
-                Self::NAME,
-                message,
-            )])),
-            None => Ok(()),
+        let mut errors: Vec<FieldError> = problem
+            .map(|message| FieldError::new(Self::NAME, message))
+            .into_iter()
+            .collect();
+        if let Some(secs) = self.expires_in_secs
+            && !(EXPIRES_IN_MIN_SECS..=EXPIRES_IN_MAX_SECS).contains(&secs)
+        {
+            errors.push(FieldError::new(
+                Self::EXPIRES_IN,
+                "A token expires between one minute and ten years from now.",
+            ));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(errors))
         }
     }
 }
@@ -121,6 +148,21 @@ mod tests {
             ..Default::default()
         };
         assert!(long.validate().unwrap_err().field_message("name").is_some());
+    }
+
+    #[test]
+    fn lifetimes_are_bounded() {
+        let token = |secs| NewApiToken {
+            name: "ci".into(),
+            expires_in_secs: Some(secs),
+            ..Default::default()
+        };
+        assert!(token(EXPIRES_IN_MIN_SECS).validate().is_ok());
+        assert!(token(30 * 86_400).validate().is_ok());
+        for bad in [0, 59, EXPIRES_IN_MAX_SECS + 1] {
+            let e = token(bad).validate().unwrap_err();
+            assert!(e.field_message(NewApiToken::EXPIRES_IN).is_some(), "{bad}");
+        }
     }
 
     #[test]

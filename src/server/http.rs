@@ -56,6 +56,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(crate::server::metrics::track))
         .layer(middleware::from_fn(same_origin))
         .layer(middleware::from_fn_with_state(
+            Arc::new(json_server_fns()),
+            json_only,
+        ))
+        .layer(middleware::from_fn_with_state(
             state.config.allowed_hosts().map(Arc::new),
             known_host,
         ))
@@ -319,6 +323,46 @@ async fn same_origin(req: Request, next: Next) -> Response {
         .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
         .body(Body::from("cross-origin request refused"))
         .unwrap_or_else(|_| StatusCode::FORBIDDEN.into_response())
+}
+
+/// The server functions that take JSON: all but sign-in and sign-out,
+/// whose forms work without JavaScript (and are guarded by `same_origin`).
+fn json_server_fns() -> std::collections::HashSet<String> {
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .filter(|path| !path.starts_with("/api/auth/"))
+        .collect()
+}
+
+/// A server function called with anything but `Content-Type:
+/// application/json` is refused (415) before it runs: a cross-site HTML form
+/// can only send form or text bodies, so this closes the door CORS leaves
+/// open for "simple" requests, even where `Origin` is missing.
+async fn json_only(
+    State(paths): State<Arc<std::collections::HashSet<String>>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req.method() != Method::POST || !paths.contains(req.uri().path()) {
+        return next.run(req).await;
+    }
+    let json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+    if json {
+        return next.run(req).await;
+    }
+    tracing::warn!(path = %req.uri().path(), "server function called without a JSON body: refused");
+    Response::builder()
+        .status(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+        .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+        .body(Body::from(
+            "server functions take Content-Type: application/json",
+        ))
+        .unwrap_or_else(|_| StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response())
 }
 
 fn origin_ok(req: &Request) -> bool {

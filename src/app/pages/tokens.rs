@@ -11,6 +11,7 @@ use crate::api::tokens::{CreateToken, RevokeToken, list_tokens};
 use crate::app::components::form::{FieldErrorText, aria_bool};
 use crate::app::components::time::when;
 use crate::app::components::toasts::use_toasts;
+use crate::domain::token::LIFETIME_CHOICES_DAYS;
 use crate::domain::{ApiTokenView, AppError, CreatedToken, NewApiToken, TokenKind};
 
 /// The page inside the signed-in layout (see `app::App`'s routes).
@@ -72,6 +73,7 @@ fn TokensView() -> impl IntoView {
                                         <th scope="col">"Token"</th>
                                         <th scope="col">"Created"</th>
                                         <th scope="col">"Last used"</th>
+                                        <th scope="col">"Expires"</th>
                                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                                     </tr>
                                 </thead>
@@ -130,12 +132,14 @@ fn SessionsSection() -> impl IntoView {
 fn CreateTokenForm(#[prop(into)] on_created: Callback<CreatedToken>) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let kind = RwSignal::new(TokenKind::User);
+    let lifetime_days = RwSignal::new(0u64);
     let error = RwSignal::new(None::<AppError>);
     let create = ServerAction::<CreateToken>::new();
     Effect::new(move |_| match create.value().get() {
         Some(Ok(c)) => {
             name.set(String::new());
             kind.set(TokenKind::User);
+            lifetime_days.set(0);
             error.set(None);
             on_created.run(c);
         }
@@ -150,9 +154,11 @@ fn CreateTokenForm(#[prop(into)] on_created: Callback<CreatedToken>) -> impl Int
         if create.pending().get_untracked() {
             return;
         }
+        let days = lifetime_days.get_untracked();
         let mut token = NewApiToken {
             name: name.get_untracked(),
             kind: kind.get_untracked(),
+            expires_in_secs: (days > 0).then_some(days * 86_400),
         };
         match token.validate() {
             Ok(()) => {
@@ -177,6 +183,24 @@ fn CreateTokenForm(#[prop(into)] on_created: Callback<CreatedToken>) -> impl Int
                     aria-describedby="token-name-error"
                 />
                 <FieldErrorText id="token-name-error" message=name_error />
+            </div>
+            <div class="field">
+                <label for="token-expires">"Expires"</label>
+                <select id="token-expires"
+                    prop:value=move || lifetime_days.get().to_string()
+                    on:change:target=move |ev| lifetime_days.set(ev.target().value().parse().unwrap_or(0))>
+                    {LIFETIME_CHOICES_DAYS
+                        .into_iter()
+                        .map(|days| {
+                            let label = match days {
+                                0 => "Never".to_owned(),
+                                365 => "In a year".to_owned(),
+                                d => format!("In {d} days"),
+                            };
+                            view! { <option value=days.to_string()>{label}</option> }
+                        })
+                        .collect_view()}
+                </select>
             </div>
             <AdminOnly>
                 <div class="field">
@@ -255,6 +279,10 @@ fn TokenRow(token: ApiTokenView, #[prop(into)] on_revoked: Callback<()>) -> impl
             <td class="mono">{format!("{}…", token.prefix)}</td>
             <td class="nowrap">{when(token.created_at)}</td>
             <td class="nowrap">{token.last_used_at.map(when).unwrap_or_else(|| "Never".to_owned())}</td>
+            <td class="nowrap">
+                {token.expires_at.map(when).unwrap_or_else(|| "Never".to_owned())}
+                {token.expired.then(|| view! { " " <span class="badge error">"expired"</span> })}
+            </td>
             <td class="actions">
                 <Show
                     when=move || confirming.get()

@@ -95,6 +95,7 @@ pub async fn tokens(config: Config, command: TokensCommand) -> anyhow::Result<()
             user,
             name,
             runtime,
+            expires_in,
         } => {
             let tenant = directory::tenant(&ports, &tenant).await.map_err(plain)?;
             let user = directory::member(&ports, &tenant, &user)
@@ -116,14 +117,22 @@ pub async fn tokens(config: Config, command: TokensCommand) -> anyhow::Result<()
             let new = NewApiToken {
                 name: name.unwrap_or_else(|| "cli".to_owned()),
                 kind,
+                expires_in_secs: expires_in.map(|d| d.as_secs()),
             };
             let created = tokens::issue(&ports, tenant.id, user.id, new)
                 .await
                 .map_err(plain)?;
             // stdout carries the token alone, so `$(switchboard tokens create …)` works.
             println!("{}", created.secret);
+            let expiry = match created.token.expires_at {
+                Some(at) => format!(
+                    "expires {}",
+                    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                ),
+                None => "never expires".to_owned(),
+            };
             eprintln!(
-                "token {:?} ({}) for {} in {}: shown only once",
+                "token {:?} ({}) for {} in {}, {expiry}: shown only once",
                 created.token.name, created.token.prefix, user.username, tenant.slug
             );
         }

@@ -107,6 +107,10 @@ pub enum TokensCommand {
         /// `POST /api/runtime/resolve`. The user must be a tenant admin.
         #[arg(long)]
         runtime: bool,
+        /// How long it works, e.g. `30d`, `12h` (a minute to ten years).
+        /// Default: it never expires.
+        #[arg(long, value_parser = humantime::parse_duration)]
+        expires_in: Option<std::time::Duration>,
     },
 }
 

@@ -144,3 +144,55 @@ async fn a_configured_host_list_replaces_the_default() {
     );
     assert_eq!(status_for_host(&app, "/login", "localhost").await, 421);
 }
+
+/// Server functions take JSON only (sign-in and sign-out, whose forms work
+/// without JavaScript, excepted): a cross-site form's body is refused
+/// before anything runs, whatever cookie it carries.
+#[tokio::test]
+async fn server_functions_refuse_form_and_text_bodies() {
+    let app = spawn_app().await;
+    app.user("acme", "ann@acme.test", crate::domain::Role::Admin)
+        .await;
+    let cookie = app.session("ann@acme.test").await;
+    for content_type in [
+        Some("application/x-www-form-urlencoded"),
+        Some("text/plain"),
+        Some("multipart/form-data; boundary=x"),
+        None,
+    ] {
+        let mut req = app
+            .http
+            .post(format!("{}/api/agents/create", app.base))
+            .header("cookie", &cookie)
+            .body("agent[name]=Intruder");
+        if let Some(t) = content_type {
+            req = req.header("content-type", t);
+        }
+        let status = req.send().await.expect("send").status().as_u16();
+        assert_eq!(status, 415, "{content_type:?}");
+    }
+    let agents = app
+        .call("agents/list", Some(&cookie), serde_json::json!({}))
+        .await;
+    assert_eq!(agents.json(), serde_json::json!([]), "nothing was made");
+    let made = app
+        .call(
+            "agents/create",
+            Some(&cookie),
+            serde_json::json!({ "agent": { "name": "Helper", "slug": null } }),
+        )
+        .await;
+    assert_eq!(made.status, 200, "JSON still works: {}", made.body);
+    // Sign-in still takes its form.
+    let form = app
+        .http
+        .post(format!("{}/api/auth/sign-in", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("email=ann%40acme.test&password=wrong")
+        .send()
+        .await
+        .expect("send")
+        .status()
+        .as_u16();
+    assert_ne!(form, 415);
+}

@@ -6,14 +6,25 @@ use serde_json::json;
 
 use super::skills_templates::server;
 use super::skills_upsert::ThinkWork;
-use crate::server::testing::{Peer, spawn_app, username_of};
+use crate::server::testing::{Peer, TestApp, postgres_url, spawn_app, spawn_app_with, username_of};
 
 const SERVERS: &str = "/api/skills/mcp-servers";
 const TEMPLATES: &str = "/api/skills/templates";
 
 #[tokio::test]
-async fn an_agent_runtime_gets_its_configs_and_what_is_missing() {
-    let app = spawn_app().await;
+async fn an_agent_runtime_gets_its_configs_and_what_is_missing_on_sqlite() {
+    configs_and_missing(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn an_agent_runtime_gets_its_configs_and_what_is_missing_on_postgres() {
+    let Some(url) = postgres_url().await else {
+        return;
+    };
+    configs_and_missing(spawn_app_with(Some(url)).await).await;
+}
+
+async fn configs_and_missing(app: TestApp) {
     let c = ThinkWork::new(&app).await;
     let peer = Peer::bearer("crm-runtime-key-1", false).await;
     let crm = server(&c, "CRM", &peer.url("/mcp"), Some("crm-runtime-key-1")).await;

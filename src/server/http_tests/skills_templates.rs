@@ -22,9 +22,7 @@ pub(super) async fn server(c: &ThinkWork<'_>, name: &str, url: &str, key: Option
         .expect("id")
 }
 
-#[tokio::test]
-async fn assign_list_and_unassign_as_the_admin_client_does() {
-    let app = spawn_app().await;
+async fn assign_list_and_unassign(app: TestApp) {
     let c = ThinkWork::new(&app).await;
     let crm = server(&c, "CRM", "https://crm.example/mcp", None).await;
     let docs = server(&c, "Docs", "https://docs.example/mcp", None).await;
@@ -118,7 +116,7 @@ async fn assign_list_and_unassign_as_the_admin_client_does() {
 }
 
 #[tokio::test]
-async fn another_tenants_template_agent_and_server_are_not_found() {
+async fn another_tenants_things_are_not_found_and_an_agents_own_server_stays_its_own() {
     let app = spawn_app().await;
     let c = ThinkWork::new(&app).await;
     let crm = server(&c, "CRM", "https://crm.example/mcp", None).await;
@@ -167,6 +165,41 @@ async fn another_tenants_template_agent_and_server_are_not_found() {
         assert_eq!(status, 404, "{method} {path}: {body}");
         assert!(!body.to_string().contains("Support") && !body.to_string().contains("CRM"));
     }
+    // One agent's own server goes to that agent only, never to a template.
+    let own = app
+        .rest_json(
+            "POST",
+            &format!(
+                "/api/ai-mentor/orgs/acme/users/{}/mcp-servers/",
+                crate::server::testing::username_of("admin@acme.test")
+            ),
+            Some(&c.bearer),
+            &[],
+            Some(json!({ "name": "Own", "url": "https://own.example/mcp", "mentor": agent.to_string() })),
+        )
+        .await;
+    assert_eq!(own.0, 201, "{}", own.1);
+    let own_id = own.1["id"].as_i64().expect("id");
+    let (status, refused) = c
+        .bare(
+            "POST",
+            &format!("{TEMPLATES}/{tid}/mcp-servers"),
+            Some(json!({ "mcpServerId": own_id })),
+        )
+        .await;
+    assert_eq!(status, 400, "{refused}");
+    assert!(
+        refused["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("one agent's own")),
+        "{refused}"
+    );
+    c.ok(
+        "POST",
+        &format!("/api/skills/agents/{agent}/mcp-servers"),
+        Some(json!({ "mcpServerId": own_id })),
+    )
+    .await;
     // A tenant header, when sent, must name the caller's own tenant.
     let (status, _) = app
         .rest_json(
@@ -180,9 +213,7 @@ async fn another_tenants_template_agent_and_server_are_not_found() {
     assert_eq!(status, 404);
 }
 
-#[tokio::test]
-async fn sync_shows_its_plan_keeps_an_agents_own_allowlist_and_reports_drift() {
-    let app = spawn_app().await;
+async fn sync_plans_keeps_own_allowlists_and_reports_drift(app: TestApp) {
     let c = ThinkWork::new(&app).await;
     let crm = server(&c, "CRM", "https://crm.example/mcp", None).await;
     let docs = server(&c, "Docs", "https://docs.example/mcp", None).await;
@@ -350,16 +381,30 @@ async fn one_agent_failing_leaves_it_unchanged_and_the_others_synced(app: TestAp
     }
 }
 
-#[tokio::test]
-async fn a_failed_agent_sync_is_rolled_back_alone_on_sqlite() {
-    one_agent_failing_leaves_it_unchanged_and_the_others_synced(spawn_app().await).await;
+/// Each flow on both engines: the same SQL text runs on each.
+macro_rules! on_both_engines {
+    ($($flow:ident => $sqlite:ident, $postgres:ident;)+) => {$(
+        #[tokio::test]
+        async fn $sqlite() {
+            $flow(spawn_app().await).await;
+        }
+
+        #[tokio::test]
+        async fn $postgres() {
+            let Some(url) = postgres_url().await else {
+                return;
+            };
+            $flow(spawn_app_with(Some(url)).await).await;
+        }
+    )+};
 }
 
-#[tokio::test]
-async fn a_failed_agent_sync_is_rolled_back_alone_on_postgres() {
-    let Some(url) = postgres_url().await else {
-        return;
-    };
-    one_agent_failing_leaves_it_unchanged_and_the_others_synced(spawn_app_with(Some(url)).await)
-        .await;
+on_both_engines! {
+    assign_list_and_unassign => assign_list_and_unassign_as_the_admin_client_does_on_sqlite,
+        assign_list_and_unassign_as_the_admin_client_does_on_postgres;
+    sync_plans_keeps_own_allowlists_and_reports_drift => sync_plans_and_drift_on_sqlite,
+        sync_plans_and_drift_on_postgres;
+    one_agent_failing_leaves_it_unchanged_and_the_others_synced =>
+        a_failed_agent_sync_is_rolled_back_alone_on_sqlite,
+        a_failed_agent_sync_is_rolled_back_alone_on_postgres;
 }

@@ -307,3 +307,75 @@ async fn a_server_assigned_to_templates_and_agents_deletes_with_everything_on_it
     );
     assert_eq!(count_secrets(&app).await, 0, "its key went with it");
 }
+
+/// ThinkWork's admin client, call by call as `mcp-api.ts` makes them:
+/// list, register, test, update, template assign / list / unassign, delete.
+/// Every call must be a 2xx (the client throws otherwise) and answer the
+/// fields the client reads.
+#[tokio::test]
+async fn thinkworks_admin_client_journey() {
+    let app = spawn_app().await;
+    let c = ThinkWork::new(&app).await;
+    let peer = Peer::bearer("journey-key-0001", false).await;
+    // listMcpServers → {servers}
+    assert_eq!(c.ok("GET", BASE, None).await["servers"], json!([]));
+    // registerMcpServer → {id, slug}; the form sends authType only when set.
+    let registered = c
+        .ok(
+            "POST",
+            BASE,
+            Some(json!({ "name": "Journey CRM", "url": peer.url("/mcp"),
+                "transport": "streamable-http", "authType": "tenant_api_key",
+                "apiKey": "journey-key-0001" })),
+        )
+        .await;
+    let id = registered["id"].as_i64().expect("id");
+    assert_eq!(registered["slug"], "journey-crm");
+    // testMcpServer → {ok, tools}: the toast reads "Connected — N tools".
+    let tested = c.ok("POST", &format!("{BASE}/{id}/test"), None).await;
+    assert_eq!(tested["ok"], true, "{tested}");
+    let tools = tested["tools"].as_array().expect("tools");
+    assert!(tools.iter().all(|t| t["name"].is_string()), "{tested}");
+    // The table shows `tools?.length`.
+    let listed = c.ok("GET", BASE, None).await;
+    assert_eq!(
+        listed["servers"][0]["tools"].as_array().map(Vec::len),
+        Some(tools.len())
+    );
+    // updateMcpServer({enabled}) → {ok}
+    let updated = c
+        .ok(
+            "PUT",
+            &format!("{BASE}/{id}"),
+            Some(json!({ "enabled": false })),
+        )
+        .await;
+    assert_eq!(updated["ok"], true);
+    // assignMcpToTemplate / list / unassignMcpFromTemplate: no tenant header.
+    let tid = c
+        .ok(
+            "POST",
+            "/api/skills/templates",
+            Some(json!({ "name": "Journey" })),
+        )
+        .await["id"]
+        .as_i64()
+        .expect("tid");
+    let assigned = format!("/api/skills/templates/{tid}/mcp-servers");
+    c.ok("POST", &assigned, Some(json!({ "mcpServerId": id })))
+        .await;
+    let rows = c.ok("GET", &assigned, None).await;
+    assert_eq!(rows["mcpServers"][0]["mcp_server_id"], id, "{rows}");
+    assert_eq!(rows["mcpServers"][0]["authType"], "tenant_api_key");
+    c.ok("DELETE", &format!("{assigned}/{id}"), None).await;
+    // deleteMcpServer → {ok}
+    assert_eq!(
+        c.ok("DELETE", &format!("{BASE}/{id}"), None).await["ok"],
+        true
+    );
+    assert_eq!(c.ok("GET", BASE, None).await["servers"], json!([]));
+    // A non-2xx carries `error`, which the client shows.
+    let (status, body) = c.servers("DELETE", &format!("{BASE}/{id}"), None).await;
+    assert_eq!(status, 404);
+    assert!(body["error"].is_string(), "{body}");
+}

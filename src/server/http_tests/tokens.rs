@@ -281,3 +281,74 @@ async fn failed_token_attempts_are_rate_limited_per_address() {
     // …but a browser session is not a token attempt and still works.
     assert_eq!(get(None, Some(cookie)).await.status, 200);
 }
+
+/// A token with a lifetime works until it ends, then is refused as a
+/// revoked one is, and stays listed as expired so its owner sees why.
+#[tokio::test]
+async fn an_expired_token_is_refused_and_listed_as_expired() {
+    let app = spawn_app().await;
+    app.user("acme", "ann@acme.test", Role::Admin).await;
+    let cookie = app.session("ann@acme.test").await;
+    let created = app
+        .call(
+            "tokens/create",
+            Some(&cookie),
+            json!({ "token": { "name": "ci", "expires_in_secs": 3600 } }),
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let created = created.json();
+    let secret = created["secret"].as_str().expect("secret").to_owned();
+    let expires = created["token"]["expires_at"].as_str().expect("expires_at");
+    let at = chrono::DateTime::parse_from_rfc3339(expires).expect("time");
+    let left = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    assert!(
+        (3500..=3600).contains(&left.num_seconds()),
+        "an hour from now: {expires}"
+    );
+    let list = |auth: String| {
+        let app = &app;
+        async move {
+            app.rest("GET", LIST, Some(&auth), &[("x-tenant-slug", "acme")], None)
+                .await
+                .status
+        }
+    };
+    assert_eq!(list(format!("Token {secret}")).await, 200);
+
+    // The hour passes.
+    use sqlx::Connection;
+    let mut db = sqlx::SqliteConnection::connect(&app.database_url)
+        .await
+        .expect("db");
+    sqlx::query("UPDATE api_tokens SET expires_at = $1 WHERE name = 'ci'")
+        .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
+        .execute(&mut db)
+        .await
+        .expect("age");
+    assert_eq!(list(format!("Token {secret}")).await, 401);
+    let listed = app
+        .call("tokens/list", Some(&cookie), json!({}))
+        .await
+        .json();
+    assert_eq!(listed[0]["name"], "ci");
+    assert_eq!(listed[0]["expired"], true, "{listed}");
+
+    // A lifetime out of bounds is refused under its field; nothing is made.
+    for secs in [0, 30, 400_000_000] {
+        let refused = app
+            .call(
+                "tokens/create",
+                Some(&cookie),
+                json!({ "token": { "name": format!("bad {secs}"), "expires_in_secs": secs } }),
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{secs}: {}", refused.body);
+        assert!(refused.body.contains("expires_in"), "{}", refused.body);
+    }
+    let listed = app
+        .call("tokens/list", Some(&cookie), json!({}))
+        .await
+        .json();
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+}

@@ -13,6 +13,8 @@ use crate::server::services::{audit, servers};
 use crate::server::store::{AssignmentRecord, Holder, StoreError, TemplateRecord};
 
 const DUPLICATE: &str = "Another template already has this name.";
+const AGENT_OWN: &str = "This server is one agent's own. Share it with the whole tenant \
+     before assigning it elsewhere.";
 
 fn view(r: TemplateRecord) -> TemplateView {
     let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
@@ -211,6 +213,15 @@ pub async fn assign(
     };
     let (holder, holder_name) = holder(ports, actor, of).await?;
     let row = servers::row(ports, actor, server).await?;
+    // One agent's own server is not the tenant's to hand out.
+    let owner_ok = match (row.agent_id, holder) {
+        (None, _) => true,
+        (Some(owner), Holder::Agent(agent)) => owner == agent,
+        (Some(_), Holder::Template(_)) => false,
+    };
+    if !owner_ok {
+        return Err(ServiceError::invalid("mcpServerId", AGENT_OWN));
+    }
     let current = ports
         .store
         .assignments(actor.tenant_id, holder)

@@ -41,7 +41,8 @@ fn well_formed(token: &str) -> bool {
     })
 }
 
-pub fn view(r: &TokenRecord) -> ApiTokenView {
+/// `now` decides `expired`.
+pub fn view(r: &TokenRecord, now: chrono::DateTime<chrono::Utc>) -> ApiTokenView {
     ApiTokenView {
         id: r.id,
         name: r.name.clone(),
@@ -49,6 +50,8 @@ pub fn view(r: &TokenRecord) -> ApiTokenView {
         kind: r.kind,
         created_at: r.created_at,
         last_used_at: r.last_used_at,
+        expires_at: r.expires_at,
+        expired: r.expires_at.is_some_and(|at| at <= now),
     }
 }
 
@@ -63,6 +66,12 @@ pub async fn issue(
 ) -> ServiceResult<CreatedToken> {
     new.validate()?;
     let secret = generate();
+    let now = ports.clock.now();
+    // Bounded by `validate`, so the conversion cannot fail.
+    let expires_at = new
+        .expires_in_secs
+        .and_then(|secs| i64::try_from(secs).ok())
+        .map(|secs| now + Duration::seconds(secs));
     let record = ports
         .store
         .create_token(&NewTokenRecord {
@@ -72,7 +81,8 @@ pub async fn issue(
             prefix: secret[..SHOWN_PREFIX_LEN].to_owned(),
             token_hash: token_hash(&secret),
             kind: new.kind,
-            created_at: ports.clock.now(),
+            created_at: now,
+            expires_at,
         })
         .await
         .map_err(|e| match e {
@@ -80,7 +90,7 @@ pub async fn issue(
             other => other.into(),
         })?;
     Ok(CreatedToken {
-        token: view(&record),
+        token: view(&record, now),
         secret,
     })
 }
@@ -108,7 +118,8 @@ pub async fn list(ports: &Ports, actor: &Actor) -> ServiceResult<Vec<ApiTokenVie
         .store
         .list_tokens(actor.tenant_id, actor.user_id)
         .await?;
-    Ok(rows.iter().map(view).collect())
+    let now = ports.clock.now();
+    Ok(rows.iter().map(|r| view(r, now)).collect())
 }
 
 /// Revokes one of the caller's own tokens; anyone else's answers 404.
@@ -196,7 +207,8 @@ async fn live_token(
     } else {
         None
     };
-    let live = record.filter(|r| r.revoked_at.is_none());
+    let now = ports.clock.now();
+    let live = record.filter(|r| r.revoked_at.is_none() && r.expires_at.is_none_or(|at| at > now));
     let actor = match live {
         Some(r) => match actor_of(ports, r.tenant_id, r.user_id).await {
             Ok(actor) => Some((actor, r)),
@@ -217,7 +229,6 @@ async fn live_token(
     };
     // The row in hand says whether a write is due; most requests need none
     // (the store's own guard settles races between replicas).
-    let now = ports.clock.now();
     if record.last_used_at.is_none_or(|at| now - at >= TOUCH_EVERY)
         && let Err(e) = store.touch_token(record.id, now, TOUCH_EVERY).await
     {

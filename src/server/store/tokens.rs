@@ -16,6 +16,7 @@ pub struct NewTokenRecord {
     pub token_hash: String,
     pub kind: TokenKind,
     pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +30,7 @@ pub struct TokenRecord {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// The row as stored; the kind is checked on the way out.
@@ -43,6 +45,7 @@ struct TokenRow {
     created_at: DateTime<Utc>,
     last_used_at: Option<DateTime<Utc>>,
     revoked_at: Option<DateTime<Utc>>,
+    expires_at: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<TokenRow> for TokenRecord {
@@ -61,6 +64,7 @@ impl TryFrom<TokenRow> for TokenRecord {
             created_at: r.created_at,
             last_used_at: r.last_used_at,
             revoked_at: r.revoked_at,
+            expires_at: r.expires_at,
         })
     }
 }
@@ -97,7 +101,8 @@ pub trait TokenStore: Send + Sync {
 /// The token row's columns (a macro so `concat!` can build static queries).
 macro_rules! token_columns {
     () => {
-        "id, tenant_id, user_id, name, prefix, kind, created_at, last_used_at, revoked_at"
+        "id, tenant_id, user_id, name, prefix, kind, created_at, last_used_at, revoked_at, \
+         expires_at"
     };
 }
 
@@ -105,8 +110,8 @@ macro_rules! token_columns {
 impl TokenStore for Db {
     async fn create_token(&self, t: &NewTokenRecord) -> StoreResult<TokenRecord> {
         let row: TokenRow = on_pool!(self, pool => sqlx::query_as(concat!(
-            "INSERT INTO api_tokens (tenant_id, user_id, name, prefix, token_hash, kind, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ",
+            "INSERT INTO api_tokens (tenant_id, user_id, name, prefix, token_hash, kind, \
+             created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ",
             token_columns!()
         ))
         .bind(t.tenant_id)
@@ -116,6 +121,7 @@ impl TokenStore for Db {
         .bind(&t.token_hash)
         .bind(t.kind.as_str())
         .bind(t.created_at)
+        .bind(t.expires_at)
         .fetch_one(pool)
         .await)?;
         row.try_into()

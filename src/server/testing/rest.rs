@@ -29,7 +29,11 @@ impl TestApp {
             .expect("user query")
             .expect("user");
         let name = format!("test {}", &crate::server::auth::session::new_token()[..16]);
-        let new = NewApiToken { name, kind };
+        let new = NewApiToken {
+            name,
+            kind,
+            ..Default::default()
+        };
         tokens::issue(&self.state.ports, tenant.id, user.id, new)
             .await
             .expect("token")

@@ -97,6 +97,7 @@ fn token(tenant_id: TenantId, user_id: UserId, name: &str, hash: &str) -> NewTok
             TokenKind::User
         },
         created_at: Utc::now(),
+        expires_at: None,
     }
 }
 
