@@ -213,10 +213,19 @@ async fn another_tenants_things_are_not_found_and_an_agents_own_server_stays_its
     assert_eq!(status, 404);
 }
 
-async fn sync_plans_keeps_own_allowlists_and_reports_drift(app: TestApp) {
-    let c = ThinkWork::new(&app).await;
-    let crm = server(&c, "CRM", "https://crm.example/mcp", None).await;
-    let docs = server(&c, "Docs", "https://docs.example/mcp", None).await;
+/// A tenant with CRM and Docs, a template "Support" with CRM assigned, and
+/// agents made from it (their UUIDs, in the order named).
+struct Fleet {
+    crm: i64,
+    docs: i64,
+    tid: i64,
+    assign: String,
+    agents: Vec<String>,
+}
+
+async fn fleet(c: &ThinkWork<'_>, names: &[&str]) -> Fleet {
+    let crm = server(c, "CRM", "https://crm.example/mcp", None).await;
+    let docs = server(c, "Docs", "https://docs.example/mcp", None).await;
     let tid = c
         .ok("POST", TEMPLATES, Some(json!({ "name": "Support" })))
         .await["id"]
@@ -226,7 +235,7 @@ async fn sync_plans_keeps_own_allowlists_and_reports_drift(app: TestApp) {
     c.ok("POST", &assign, Some(json!({ "mcpServerId": crm })))
         .await;
     let mut agents = Vec::new();
-    for name in ["Ada", "Bo"] {
+    for name in names {
         let a = c
             .ok(
                 "POST",
@@ -236,6 +245,24 @@ async fn sync_plans_keeps_own_allowlists_and_reports_drift(app: TestApp) {
             .await;
         agents.push(a["id"].as_str().expect("uid").to_owned());
     }
+    Fleet {
+        crm,
+        docs,
+        tid,
+        assign,
+        agents,
+    }
+}
+
+async fn sync_plans_keeps_own_allowlists_and_reports_drift(app: TestApp) {
+    let c = ThinkWork::new(&app).await;
+    let Fleet {
+        crm,
+        docs,
+        tid,
+        assign,
+        agents,
+    } = fleet(&c, &["Ada", "Bo"]).await;
     let plan = c.ok("GET", &format!("{TEMPLATES}/{tid}/sync"), None).await;
     for line in plan["agents"].as_array().expect("agents") {
         assert_eq!(
@@ -336,27 +363,13 @@ async fn break_agent(app: &TestApp, agent_name: &str) {
 
 async fn one_agent_failing_leaves_it_unchanged_and_the_others_synced(app: TestApp) {
     let c = ThinkWork::new(&app).await;
-    let crm = server(&c, "CRM", "https://crm.example/mcp", None).await;
-    let docs = server(&c, "Docs", "https://docs.example/mcp", None).await;
-    let tid = c
-        .ok("POST", TEMPLATES, Some(json!({ "name": "Support" })))
-        .await["id"]
-        .as_i64()
-        .expect("id");
-    let assign = format!("{TEMPLATES}/{tid}/mcp-servers");
-    c.ok("POST", &assign, Some(json!({ "mcpServerId": crm })))
-        .await;
-    let mut uids = Vec::new();
-    for name in ["Ada", "Bo", "Cy"] {
-        let a = c
-            .ok(
-                "POST",
-                &format!("{TEMPLATES}/{tid}/agents"),
-                Some(json!({ "name": name })),
-            )
-            .await;
-        uids.push(a["id"].as_str().expect("uid").to_owned());
-    }
+    let Fleet {
+        docs,
+        tid,
+        assign,
+        agents: uids,
+        ..
+    } = fleet(&c, &["Ada", "Bo", "Cy"]).await;
     c.ok("POST", &assign, Some(json!({ "mcpServerId": docs })))
         .await;
     break_agent(&app, "Bo").await;

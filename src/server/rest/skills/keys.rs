@@ -4,7 +4,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -60,12 +59,7 @@ pub struct SkillsKeyChanged {
 
 impl IntoResponse for SkillsKeyChanged {
     fn into_response(self) -> Response {
-        let status = if self.ok {
-            StatusCode::OK
-        } else {
-            StatusCode::BAD_GATEWAY
-        };
-        (status, Json(self)).into_response()
+        super::ok_or_bad_gateway(self.ok, self)
     }
 }
 

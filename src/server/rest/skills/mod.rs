@@ -218,3 +218,14 @@ impl TenantRule for SkillsByToken {
         }
     }
 }
+
+/// Seed 002's answer to an outbound call that failed: the body as it is,
+/// with 502 (its client throws on any non-2xx and shows `error`).
+fn ok_or_bad_gateway(ok: bool, body: impl Serialize) -> Response {
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_GATEWAY
+    };
+    (status, Json(body)).into_response()
+}

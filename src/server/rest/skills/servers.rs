@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::SecondsFormat;
 use serde::Serialize;
@@ -184,15 +183,8 @@ impl From<TestOutcome> for SkillsTestResult {
 }
 
 impl IntoResponse for SkillsTestResult {
-    /// A failed test is a 502, as the real service answers: its client
-    /// throws on any non-2xx and shows `error`.
     fn into_response(self) -> Response {
-        let status = if self.ok {
-            StatusCode::OK
-        } else {
-            StatusCode::BAD_GATEWAY
-        };
-        (status, Json(self)).into_response()
+        super::ok_or_bad_gateway(self.ok, self)
     }
 }
 
