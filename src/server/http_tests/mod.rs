@@ -1,5 +1,25 @@
 //! The edges over real HTTP: redirects, status codes, sessions, tenancy, secrets.
 
+/// Each flow (an `async fn(TestApp)`) as two tests, on SQLite and on
+/// PostgreSQL: the same SQL text runs on each. Defined before the modules
+/// so each of them can use it.
+macro_rules! on_both_engines {
+    ($($flow:ident => $sqlite:ident, $postgres:ident;)+) => {$(
+        #[tokio::test]
+        async fn $sqlite() {
+            $flow($crate::server::testing::spawn_app().await).await;
+        }
+
+        #[tokio::test]
+        async fn $postgres() {
+            let Some(url) = $crate::server::testing::postgres_url().await else {
+                return;
+            };
+            $flow($crate::server::testing::spawn_app_with(Some(url)).await).await;
+        }
+    )+};
+}
+
 mod agents;
 mod faults;
 mod headers;
@@ -22,6 +42,7 @@ mod servers;
 mod sessions;
 mod sign_in_limits;
 mod skills_runtime_configs;
+mod skills_sync;
 mod skills_templates;
 mod skills_upsert;
 mod tokens;

@@ -6,22 +6,14 @@ use serde_json::json;
 
 use super::skills_templates::server;
 use super::skills_upsert::ThinkWork;
-use crate::server::testing::{Peer, TestApp, postgres_url, spawn_app, spawn_app_with, username_of};
+use crate::server::testing::{Peer, TestApp, username_of};
 
 const SERVERS: &str = "/api/skills/mcp-servers";
 const TEMPLATES: &str = "/api/skills/templates";
 
-#[tokio::test]
-async fn an_agent_runtime_gets_its_configs_and_what_is_missing_on_sqlite() {
-    configs_and_missing(spawn_app().await).await;
-}
-
-#[tokio::test]
-async fn an_agent_runtime_gets_its_configs_and_what_is_missing_on_postgres() {
-    let Some(url) = postgres_url().await else {
-        return;
-    };
-    configs_and_missing(spawn_app_with(Some(url)).await).await;
+on_both_engines! {
+    configs_and_missing => an_agent_runtime_gets_its_configs_and_what_is_missing_on_sqlite,
+        an_agent_runtime_gets_its_configs_and_what_is_missing_on_postgres;
 }
 
 async fn configs_and_missing(app: TestApp) {
