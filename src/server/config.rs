@@ -162,6 +162,12 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_REQUEST_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
     pub request_timeout: Duration,
 
+    /// How long a client may take to send a request's headers once it has
+    /// connected (or between requests on a kept-alive connection): past it
+    /// the connection is closed, so slow senders cannot hold connections.
+    #[arg(long, env = "SWITCHBOARD_HEADER_READ_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub header_read_timeout: Duration,
+
     /// Test connections (and key rotations) running at once, in all; past
     /// it a test is answered 429 at once.
     #[arg(long, env = "SWITCHBOARD_MAX_TESTS", default_value_t = 32)]

@@ -233,16 +233,18 @@ pub async fn launch_until(
     shutdown: impl Future<Output = ()> + Send + 'static,
     grace: Duration,
 ) -> anyhow::Result<()> {
+    let header_read_timeout = state.config.header_read_timeout;
     let app = crate::server::http::router(state);
     let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(
+    let server = crate::server::serve::serve(
         listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        shutdown.await;
-        let _ = stopping.send(());
-    });
+        app,
+        async move {
+            shutdown.await;
+            let _ = stopping.send(());
+        },
+        header_read_timeout,
+    );
     let deadline = async move {
         // Only a fired signal starts the clock; a dropped sender (the server
         // ended on its own) must not.
@@ -252,7 +254,7 @@ pub async fn launch_until(
         tokio::time::sleep(grace).await;
     };
     tokio::select! {
-        served = server => served?,
+        () = server => {}
         () = deadline => {
             tracing::warn!(grace = ?grace, "requests still in flight after the shutdown grace: exiting anyway");
         }

@@ -118,6 +118,7 @@ pub fn test_config(database_url: &str) -> crate::server::config::Config {
         trusted_proxies: Vec::new(),
         metrics_token: None,
         request_timeout: Duration::from_secs(60),
+        header_read_timeout: Duration::from_secs(10),
         max_in_flight: 512,
         max_tests: 32,
         max_tests_per_tenant: 4,

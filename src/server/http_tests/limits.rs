@@ -308,3 +308,35 @@ async fn test_connections_past_the_tenants_slots_get_429_and_others_still_run() 
     let (status, outcome) = post(&app, &test_path, &auth).await;
     assert_eq!(status, 502, "{outcome}");
 }
+
+/// A client that connects and sends its headers slowly (a slowloris) is cut
+/// off after the header-read timeout, while other clients are served.
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_cut_off() {
+    let mut config = test_config(&sqlite_url());
+    config.header_read_timeout = Duration::from_secs(1);
+    let app = spawn_app_configured(config, None).await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        .await
+        .expect("write");
+    let started = Instant::now();
+    // Meanwhile a whole request is answered.
+    assert_eq!(app.get("/healthz", None).await.status, 200);
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), slow.read_to_end(&mut answer)).await;
+    let waited = started.elapsed();
+    assert!(read.is_ok(), "the connection was still open after 10 s");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "closed without serving the request: {answer:?}"
+    );
+    assert!(
+        waited >= Duration::from_millis(800),
+        "closed before the timeout: {waited:?}"
+    );
+}
