@@ -234,6 +234,7 @@ pub async fn launch_until(
     grace: Duration,
 ) -> anyhow::Result<()> {
     let header_read_timeout = state.config.header_read_timeout;
+    let lease = Lease::take(state.ports.clone()).await;
     let app = crate::server::http::router(state);
     let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = crate::server::serve::serve(
@@ -259,7 +260,54 @@ pub async fn launch_until(
             tracing::warn!(grace = ?grace, "requests still in flight after the shutdown grace: exiting anyway");
         }
     }
+    lease.release().await;
     Ok(())
+}
+
+/// How often a serving process renews its lease on the database, and how
+/// old a lease may be before its process counts as gone (a crash leaves
+/// one behind; it goes stale).
+pub const LEASE_EVERY: Duration = Duration::from_secs(5);
+pub const LEASE_STALE: Duration = Duration::from_secs(20);
+
+/// This process's lease: `vault rekey` refuses to run while any is fresh.
+struct Lease {
+    ports: Ports,
+    instance: String,
+    renewer: tokio::task::JoinHandle<()>,
+}
+
+impl Lease {
+    async fn take(ports: Ports) -> Self {
+        let instance = uuid::Uuid::new_v4().to_string();
+        let renewer = tokio::spawn({
+            let ports = ports.clone();
+            let instance = instance.clone();
+            async move {
+                loop {
+                    if let Err(e) = ports.store.renew_lease(&instance, ports.clock.now()).await {
+                        tracing::warn!(error = %e, "could not renew this process's lease");
+                    }
+                    tokio::time::sleep(LEASE_EVERY).await;
+                }
+            }
+        });
+        Lease {
+            ports,
+            instance,
+            renewer,
+        }
+    }
+
+    async fn release(self) {
+        self.renewer.abort();
+        // Wait for the task to end, so a renewal in flight cannot land
+        // after the delete.
+        let _ = self.renewer.await;
+        if let Err(e) = self.ports.store.drop_lease(&self.instance).await {
+            tracing::warn!(error = %e, "could not drop this process's lease (it goes stale)");
+        }
+    }
 }
 
 fn print_banner(state: &AppState, boot: &accounts::Bootstrap, addr: SocketAddr) {

@@ -44,6 +44,21 @@ async fn rekey(
         config.vault == VaultBackend::Local,
         "`vault rekey` re-encrypts the local vault; with SWITCHBOARD_VAULT=aws, rotate the KMS key instead"
     );
+    // Re-keying under a live app would leave it sealing new secrets with
+    // the old key: every replica must be stopped first.
+    let now = chrono::Utc::now();
+    let stale = chrono::Duration::from_std(crate::server::startup::LEASE_STALE)?;
+    let live = store.live_leases(now - stale).await?;
+    if let Some((_, seen)) = live.first() {
+        anyhow::bail!(
+            "the app is serving on this database ({} process{}; the last one said it was alive \
+             {} s ago): stop every replica, run `vault rekey`, then start them with the new key. \
+             Nothing was changed.",
+            live.len(),
+            if live.len() == 1 { "" } else { "es" },
+            (now - *seen).num_seconds()
+        );
+    }
     let key_file = config.vault_key_path();
     let old = match &config.vault_key {
         Some(hex) => VaultKey::from_hex(hex)?,

@@ -302,3 +302,45 @@ async fn the_rekey_command_replaces_the_key_file_only_after_committing() {
     assert!(refused.is_err());
     assert_eq!(std::fs::read_to_string(&key_file).expect("read"), new_hex);
 }
+
+/// `vault rekey` under a live app would leave the app sealing new secrets
+/// with the old key: it refuses while any replica serves on the database,
+/// and runs once the app has stopped (its lease is dropped on the way out).
+#[tokio::test]
+async fn rekey_refuses_while_the_app_serves_on_the_database() {
+    use crate::server::config::VaultCommand;
+    let url = crate::server::testing::sqlite_url();
+    let config = crate::server::testing::test_config(&url);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (_app, served) = crate::server::testing::spawn_app_until(
+        config.clone(),
+        None,
+        async move {
+            let _ = stopped.await;
+        },
+        std::time::Duration::from_secs(5),
+    )
+    .await;
+    let refused = crate::server::cli::vault(
+        config.clone(),
+        VaultCommand::Rekey {
+            new_key: Some(hex::encode([8u8; 32])),
+        },
+    )
+    .await
+    .expect_err("the app is up");
+    assert!(
+        refused.to_string().contains("stop every replica"),
+        "{refused}"
+    );
+    let _ = stop.send(());
+    served.await.expect("join").expect("served");
+    crate::server::cli::vault(
+        config,
+        VaultCommand::Rekey {
+            new_key: Some(hex::encode([8u8; 32])),
+        },
+    )
+    .await
+    .expect("the app has stopped: rekey runs");
+}

@@ -12,6 +12,7 @@ mod clause;
 mod connections;
 mod db;
 mod images;
+mod leases;
 mod limits;
 mod secrets;
 mod servers;
@@ -35,6 +36,7 @@ pub use connections::{
 };
 pub use db::Db;
 pub use images::{ImageStore, NewImage, StoredImage};
+pub use leases::LeaseStore;
 pub use limits::LimitStore;
 pub use secrets::{Rewrite, Sealed, SecretRecord, SecretStore};
 pub use servers::{
@@ -106,6 +108,7 @@ pub trait Store:
     + TemplateStore
     + ConnectionStore
     + ImageStore
+    + LeaseStore
     + SessionStore
     + LimitStore
     + ServerStore

@@ -64,6 +64,7 @@ contract!(
     a_member_is_created_with_their_membership_or_not_at_all,
     agents_round_trip_and_stay_in_their_tenant,
     servers_can_belong_to_an_agent,
+    leases_are_renewed_seen_and_dropped,
 );
 
 pub(super) async fn tenant(store: &dyn Store, slug: &str) -> TenantRecord {

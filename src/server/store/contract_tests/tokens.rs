@@ -1,4 +1,5 @@
-//! API tokens, seed 000's server fields and the CLI's directory lookups.
+//! API tokens, seed 000's server fields, the CLI's directory lookups, and
+//! the app's leases.
 
 use chrono::{Duration, Utc};
 use std::sync::Arc;
@@ -262,4 +263,37 @@ pub(super) async fn tenants_are_listed_and_users_found_by_username(store: Arc<dy
         .expect("user");
     assert_eq!(found.id, u.id);
     assert!(store.user_by_username("nobody").await.expect("q").is_none());
+}
+
+/// A process's lease is taken, renewed in place, seen while fresh, and gone
+/// once dropped.
+pub(super) async fn leases_are_renewed_seen_and_dropped(store: Arc<dyn Store>) {
+    let t0 = Utc::now();
+    store.renew_lease("replica-a", t0).await.expect("take");
+    store
+        .renew_lease("replica-a", t0 + chrono::Duration::seconds(5))
+        .await
+        .expect("renew in place");
+    store
+        .renew_lease("replica-b", t0 - chrono::Duration::seconds(60))
+        .await
+        .expect("an old one");
+    let live = store
+        .live_leases(t0 - chrono::Duration::seconds(20))
+        .await
+        .expect("live");
+    assert_eq!(live.len(), 1, "{live:?}");
+    assert_eq!(live[0].0, "replica-a");
+    assert_eq!(
+        live[0].1.timestamp(),
+        (t0 + chrono::Duration::seconds(5)).timestamp()
+    );
+    store.drop_lease("replica-a").await.expect("drop");
+    assert!(
+        store
+            .live_leases(t0 - chrono::Duration::seconds(20))
+            .await
+            .expect("live")
+            .is_empty()
+    );
 }
