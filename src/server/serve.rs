@@ -49,10 +49,13 @@ pub async fn serve(
         };
         // What `into_make_service_with_connect_info` would add: the peer,
         // for rate limits and logs.
-        let service = app
-            .clone()
-            .layer(axum::Extension(ConnectInfo::<SocketAddr>(peer)))
-            .map_request(|req: axum::http::Request<Incoming>| req.map(axum::body::Body::new));
+        // Wrapping the router as one service is O(1) per connection, where
+        // `Router::layer` would re-layer every route.
+        let service = tower::Layer::layer(
+            &axum::Extension(ConnectInfo::<SocketAddr>(peer)),
+            app.clone(),
+        )
+        .map_request(|req: axum::http::Request<Incoming>| req.map(axum::body::Body::new));
         let connection = builder
             .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
             .into_owned();

@@ -280,15 +280,16 @@ struct Lease {
 impl Lease {
     async fn take(ports: Ports) -> Self {
         let instance = uuid::Uuid::new_v4().to_string();
+        // Taken before the first request is served, so a maintenance
+        // command started after that sees it.
+        Self::renew(&ports, &instance).await;
         let renewer = tokio::spawn({
             let ports = ports.clone();
             let instance = instance.clone();
             async move {
                 loop {
-                    if let Err(e) = ports.store.renew_lease(&instance, ports.clock.now()).await {
-                        tracing::warn!(error = %e, "could not renew this process's lease");
-                    }
                     tokio::time::sleep(LEASE_EVERY).await;
+                    Self::renew(&ports, &instance).await;
                 }
             }
         });
@@ -296,6 +297,12 @@ impl Lease {
             ports,
             instance,
             renewer,
+        }
+    }
+
+    async fn renew(ports: &Ports, instance: &str) {
+        if let Err(e) = ports.store.renew_lease(instance, ports.clock.now()).await {
+            tracing::warn!(error = %e, "could not renew this process's lease");
         }
     }
 
