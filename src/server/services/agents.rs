@@ -21,7 +21,12 @@ pub fn view(r: AgentRecord) -> AgentView {
 }
 
 fn target(a: &AgentView) -> String {
-    format!("{} (agent {})", a.name, a.unique_id)
+    agent_target(&a.name, &a.unique_id)
+}
+
+/// How the audit log names an agent; shared with templates and sync.
+pub(super) fn agent_target(name: &str, uid: &AgentUid) -> String {
+    format!("{name} (agent {uid})")
 }
 
 /// Creates an agent in a tenant; shared by the Agents page and

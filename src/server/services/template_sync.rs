@@ -97,7 +97,7 @@ async fn sync_one(
     agent: &SyncedAgent,
 ) -> ServiceResult<()> {
     let line = plan_for(ports, actor, template, agent).await?;
-    let target = format!("{} (agent {})", agent.name, agent.unique_id);
+    let target = agents::agent_target(&agent.name, &agent.unique_id);
     let written = ports
         .store
         .sync_agent(

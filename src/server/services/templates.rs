@@ -9,7 +9,7 @@ use crate::domain::{AgentUid, AuditAction, ServerId, TemplateId};
 use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::ports::Ports;
-use crate::server::services::{audit, servers};
+use crate::server::services::{agents, audit, servers};
 use crate::server::store::{AssignmentRecord, Holder, StoreError, TemplateRecord};
 
 const DUPLICATE: &str = "Another template already has this name.";
@@ -171,7 +171,7 @@ async fn holder(ports: &Ports, actor: &Actor, of: &Of) -> ServiceResult<(Holder,
                 .ok_or(ServiceError::NotFound)?;
             Ok((
                 Holder::Agent(a.id),
-                format!("{} (agent {})", a.name, a.unique_id),
+                agents::agent_target(&a.name, &a.unique_id),
             ))
         }
     }

@@ -110,8 +110,6 @@ async fn change(
     Ok(SkillsKeyChanged {
         ok: outcome.ok,
         last_four: outcome.ok.then_some(tail).flatten(),
-        error: outcome
-            .error
-            .map(|e| format!("{}: {}", e.class.as_str(), e.message)),
+        error: outcome.error.map(super::classed),
     })
 }

@@ -169,14 +169,9 @@ impl TenantRule for SkillsApi {
         headers: &HeaderMap,
         _path: &[(String, String)],
     ) -> Result<(), AppError> {
-        let named = headers
-            .get(TENANT_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| {
-                AppError::invalid(TENANT_HEADER, "The x-tenant-slug header is required.")
-            })?;
+        let named = named_tenant(headers).ok_or_else(|| {
+            AppError::invalid(TENANT_HEADER, "The x-tenant-slug header is required.")
+        })?;
         if named != actor.tenant_slug {
             return Err(AppError::NotFound);
         }
@@ -207,12 +202,7 @@ impl TenantRule for SkillsByToken {
         headers: &HeaderMap,
         _path: &[(String, String)],
     ) -> Result<(), AppError> {
-        let named = headers
-            .get(TENANT_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-            .filter(|s| !s.is_empty());
-        match named {
+        match named_tenant(headers) {
             Some(slug) if slug != actor.tenant_slug => Err(AppError::NotFound),
             _ => Ok(()),
         }
@@ -228,4 +218,19 @@ fn ok_or_bad_gateway(ok: bool, body: impl Serialize) -> Response {
         StatusCode::BAD_GATEWAY
     };
     (status, Json(body)).into_response()
+}
+
+/// A failed test's error as this contract words it: its class first
+/// (`transport: …`, `auth: …`, `downstream: …`), which the client shows.
+fn classed(e: crate::domain::TestError) -> String {
+    format!("{}: {}", e.class.as_str(), e.message)
+}
+
+/// The tenant the request names in `x-tenant-slug`, if it names one.
+fn named_tenant(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(TENANT_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }

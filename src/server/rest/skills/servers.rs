@@ -175,9 +175,7 @@ impl From<TestOutcome> for SkillsTestResult {
         SkillsTestResult {
             ok: o.ok,
             tools: o.ok.then(|| o.tools.iter().map(SkillsTool::from).collect()),
-            error: o
-                .error
-                .map(|e| format!("{}: {}", e.class.as_str(), e.message)),
+            error: o.error.map(super::classed),
         }
     }
 }
