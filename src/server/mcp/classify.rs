@@ -114,6 +114,13 @@ fn from_http(e: &HttpError) -> McpError {
             ),
         },
         StreamableHttpError::Client(re) => from_reqwest(re),
+        StreamableHttpError::ResponseBodyTooLarge { max_size } => err(
+            ErrorClass::Transport,
+            format!(
+                "The server's answer grew larger than {} MiB; it was dropped.",
+                max_size / (1024 * 1024)
+            ),
+        ),
         StreamableHttpError::UnexpectedContentType(ct) => err(
             ErrorClass::Transport,
             format!(

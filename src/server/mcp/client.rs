@@ -199,6 +199,9 @@ impl McpClient {
             .collect();
         let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str())
             .custom_headers(custom)
+            // rmcp caps a JSON answer at 16 MiB itself; one event of an SSE
+            // answer gets the same bound as the legacy transport's.
+            .max_sse_event_size(sse::MAX_EVENT_BYTES)
             .reinit_on_expired_session(false);
         let mut backoff = ExponentialBackoff::default();
         backoff.max_times = Some(1);

@@ -297,25 +297,24 @@ async fn a_tool_list_without_end_stops_at_the_page_limit() {
     );
 }
 
-#[tokio::test]
-async fn an_endless_sse_event_is_dropped_with_a_transport_error() {
+/// A "server" that answers every request with `head` and then one body that
+/// never ends (64 MiB of `x`, unless the client hangs up first). Returns its
+/// base URL.
+async fn endless_body_server(head: &'static str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    // A "server" that opens an event stream and sends one event that never ends.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
-    let url = format!("http://{}/sse", listener.local_addr().expect("addr"));
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             tokio::spawn(async move {
                 let mut buf = vec![0u8; 8192];
                 let _ = socket.read(&mut buf).await;
-                let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\ndata: ";
                 if socket.write_all(head.as_bytes()).await.is_err() {
                     return;
                 }
                 let chunk = vec![b'x'; 64 * 1024];
-                // Far past the limit, unless the client hangs up first.
                 for _ in 0..1024 {
                     if socket.write_all(&chunk).await.is_err() {
                         return;
@@ -324,14 +323,54 @@ async fn an_endless_sse_event_is_dropped_with_a_transport_error() {
             });
         }
     });
+    url
+}
+
+/// The body is cut at its bound: a transport error naming the limit, well
+/// inside the deadline (10 s in `test`).
+async fn assert_cut_at_the_bound(url: &str, transport: Transport, says: &str) {
     let started = std::time::Instant::now();
-    let e = assert_class(
-        test(&url, Transport::Sse, None).await,
-        ErrorClass::Transport,
-    );
-    assert!(e.message.contains("larger than"), "{}", e.message);
+    let e = assert_class(test(url, transport, None).await, ErrorClass::Transport);
+    assert!(e.message.contains(says), "{url}: {}", e.message);
     assert!(
         started.elapsed() < Duration::from_secs(9),
         "dropped at the limit, not the deadline"
     );
+}
+
+#[tokio::test]
+async fn an_endless_sse_event_is_dropped_with_a_transport_error() {
+    let base =
+        endless_body_server("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\ndata: ")
+            .await;
+    assert_cut_at_the_bound(&format!("{base}/sse"), Transport::Sse, "larger than").await;
+}
+
+#[tokio::test]
+async fn an_endless_streamable_http_answer_is_dropped_with_a_transport_error() {
+    // A JSON answer with no length, delimited by the connection's end: rmcp
+    // stops reading at 16 MiB.
+    let json = endless_body_server(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n[\"",
+    )
+    .await;
+    assert_cut_at_the_bound(
+        &format!("{json}/mcp"),
+        Transport::StreamableHttp,
+        "larger than 16 MiB",
+    )
+    .await;
+    // An event-stream answer whose one event never ends: cut at 4 MiB, as
+    // on the legacy transport. rmcp ends the session on that error without
+    // handing it on, so the message is its closed connection's.
+    let events = endless_body_server(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\ndata: ",
+    )
+    .await;
+    assert_cut_at_the_bound(
+        &format!("{events}/mcp"),
+        Transport::StreamableHttp,
+        "closed the connection",
+    )
+    .await;
 }
