@@ -17,6 +17,7 @@ pub mod services;
 pub mod startup;
 pub mod state;
 pub mod store;
+pub mod telemetry;
 pub mod vault;
 
 #[cfg(test)]

@@ -15,39 +15,19 @@ use crate::server::state::AppState;
 use crate::server::store;
 
 pub async fn main() -> anyhow::Result<()> {
-    init_tracing();
+    let telemetry = crate::server::telemetry::init();
     let cli = Cli::parse();
-    match cli.command.unwrap_or(Command::Serve) {
+    let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.config).await,
         Command::Vault { command } => crate::server::cli::vault(cli.config, command).await,
         Command::Tenants { command } => crate::server::cli::tenants(cli.config, command).await,
         Command::Users { command } => crate::server::cli::users(cli.config, command).await,
         Command::Tokens { command } => crate::server::cli::tokens(cli.config, command).await,
         Command::Agents { command } => crate::server::cli::agents(cli.config, command).await,
-    }
-}
-
-fn init_tracing() {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env()
-        // rmcp logs a failed test connection as an error of its own; we
-        // classify and report it, so its worker's fatal line is noise.
-        .unwrap_or_else(|_| {
-            EnvFilter::new("info,sqlx=warn,rmcp=warn,rmcp::transport::worker=off,tower_http=warn")
-        });
-    // Logs go to stderr: stdout is for what a command prints (a new token).
-    let logs = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    // One JSON object per line for log pipelines, spans (the request id) included.
-    if std::env::var("SWITCHBOARD_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
-        logs.json()
-            .with_current_span(true)
-            .with_span_list(false)
-            .init();
-    } else {
-        logs.init();
-    }
+    };
+    // The spans of the last requests are still batched.
+    telemetry.shutdown().await;
+    result
 }
 
 /// Site options: `Leptos.toml` when present (a deployed binary), else the
