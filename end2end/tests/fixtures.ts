@@ -105,7 +105,7 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${counter}`;
 }
 
-/** Uncaught errors, Rust panics and failed page assets seen in each page (filled by the auto fixture below). */
+/** Uncaught errors, Rust panics, CSP violations and failed page assets seen in each page (filled by the auto fixture below). */
 const pageProblems = new WeakMap<Page, string[]>();
 
 function watchPage(page: Page): string[] {
@@ -127,6 +127,12 @@ function watchPage(page: Page): string[] {
       // A Rust panic in the WASM bundle is logged by console_error_panic_hook.
       if (message.type() === 'error' && message.text().startsWith('panicked at')) {
         list.push(`WASM ${message.text().split('\n\nStack:')[0]} (at ${page.url()})`);
+      }
+      // Chromium reports whatever the page's Content-Security-Policy blocked
+      // (a script, a style, a fetch) as a console error: every page must work
+      // under the policy the server sends.
+      if (message.type() === 'error' && message.text().includes('Content Security Policy')) {
+        list.push(`CSP: ${message.text()} (at ${page.url()})`);
       }
     });
     pageProblems.set(page, list);

@@ -49,8 +49,11 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(crate::server::metrics::scrape))
         .route("/media/server-images/{name}", get(server_image))
-        .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .leptos_routes_with_context(&state, routes, page_nonce, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(page_nonce, shell))
         .layer(middleware::from_fn_with_state(state.clone(), page_guard))
         // Inside the router's layers, where the matched route template is known.
         .layer(middleware::from_fn(crate::server::metrics::track))
@@ -64,7 +67,7 @@ pub fn router(state: AppState) -> Router {
             known_host,
         ))
         .layer(middleware::from_fn_with_state(
-            state.config.secure_cookies,
+            Arc::new(SecurityHeaders::new(&state)),
             security_headers,
         ))
         .layer(compress_code())
@@ -120,27 +123,91 @@ fn compress_code() -> CompressionLayer<impl Predicate> {
     CompressionLayer::new().compress_when(DefaultPredicate::new().and(code))
 }
 
-/// Headers every response carries: no framing (clickjacking), no MIME
-/// sniffing, no full URLs (which may hold a list's filter) in the Referer
-/// sent elsewhere, and HSTS when the site is served over HTTPS. The CSP here
-/// only forbids framing; a script policy needs a per-response nonce for
-/// Leptos' inline hydration script.
-async fn security_headers(State(https): State<bool>, req: Request, next: Next) -> Response {
+/// What [`security_headers`] sends, settled once at start-up.
+struct SecurityHeaders {
+    https: bool,
+    /// Sources `connect-src` allows beyond our own origin: cargo-leptos'
+    /// live-reload WebSocket, on its own port, when it is watching.
+    connect_extra: String,
+}
+
+impl SecurityHeaders {
+    fn new(state: &AppState) -> Self {
+        let options = &state.leptos_options;
+        let connect_extra = if std::env::var_os("LEPTOS_WATCH").is_some() {
+            let port = options.reload_external_port.unwrap_or(options.reload_port);
+            format!(" ws://localhost:{port} ws://127.0.0.1:{port}")
+        } else {
+            String::new()
+        };
+        Self {
+            https: state.config.secure_cookies,
+            connect_extra,
+        }
+    }
+
+    /// Scripts run only with this response's nonce (Leptos puts it on its
+    /// hydration script; what that script imports inherits the trust, which
+    /// is `'strict-dynamic'`), WebAssembly may compile (`'wasm-unsafe-eval'`,
+    /// not `eval`), and everything else comes from our own origin: an
+    /// injected `<script>`, inline handler or foreign stylesheet does not run.
+    fn policy(&self, nonce: &leptos::nonce::Nonce) -> String {
+        format!(
+            "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+             style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'{}; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            self.connect_extra
+        )
+    }
+}
+
+/// Headers every response carries: a script policy with a fresh nonce, no
+/// framing (clickjacking), no MIME sniffing, no full URLs (which may hold a
+/// list's filter) in the Referer sent elsewhere, and HSTS when the site is
+/// served over HTTPS. The nonce travels to the page renderer in the
+/// request's extensions ([`page_nonce`]); a response that set its own CSP
+/// (a server image's) keeps it.
+async fn security_headers(
+    State(policy): State<Arc<SecurityHeaders>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let nonce = leptos::nonce::Nonce::new();
+    let csp = header::HeaderValue::from_str(&policy.policy(&nonce));
+    req.extensions_mut().insert(nonce);
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
+    if let Ok(csp) = csp {
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(csp);
+    }
     let mut set = |name: header::HeaderName, value: &'static str| {
         headers
             .entry(name)
             .or_insert(header::HeaderValue::from_static(value));
     };
+    // A policy that could not be written still forbids framing.
     set(header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'");
     set(header::X_FRAME_OPTIONS, "DENY");
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::REFERRER_POLICY, "same-origin");
-    if https {
+    if policy.https {
         set(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000");
     }
     response
+}
+
+/// Page context: the nonce [`security_headers`] put in the CSP, in place of
+/// the random one leptos_axum provides, so the page's scripts carry the
+/// value the header allows.
+fn page_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    if let Some(nonce) = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<leptos::nonce::Nonce>().cloned())
+    {
+        provide_context(nonce);
+    }
 }
 
 /// Past `SWITCHBOARD_MAX_IN_FLIGHT` requests at once, the next is answered

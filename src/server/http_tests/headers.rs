@@ -4,8 +4,7 @@
 
 use crate::server::testing::{spawn_app, spawn_app_configured, sqlite_url, test_config};
 
-const ALWAYS: [(&str, &str); 4] = [
-    ("content-security-policy", "frame-ancestors 'none'"),
+const ALWAYS: [(&str, &str); 3] = [
     ("x-frame-options", "DENY"),
     ("x-content-type-options", "nosniff"),
     ("referrer-policy", "same-origin"),
@@ -34,11 +33,81 @@ async fn pages_apis_and_errors_carry_the_security_headers() {
                 "{path}: {name}"
             );
         }
+        let csp = csp_of(&headers);
+        for directive in [
+            "frame-ancestors 'none'",
+            "default-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+        ] {
+            assert!(csp.contains(directive), "{path}: {directive} in {csp}");
+        }
         assert!(
             headers.get("strict-transport-security").is_none(),
             "{path}: no HSTS over plain HTTP"
         );
     }
+}
+
+fn csp_of(headers: &reqwest::header::HeaderMap) -> String {
+    headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The nonce `script-src` allows, from a CSP header.
+fn nonce_in(csp: &str) -> &str {
+    csp.split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_page_runs_only_the_scripts_its_csp_nonce_allows() {
+    let app = spawn_app().await;
+    let mut nonces = std::collections::HashSet::new();
+    for path in ["/login", "/login", "/no-such-page"] {
+        let response = app
+            .http
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .expect("GET");
+        let csp = csp_of(response.headers());
+        assert!(
+            csp.contains("'strict-dynamic'") && csp.contains("'wasm-unsafe-eval'"),
+            "{path}: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        let nonce = nonce_in(&csp).to_owned();
+        assert!(nonce.len() >= 16, "{path}: a real nonce, got {nonce:?}");
+        assert!(
+            nonces.insert(nonce.clone()),
+            "{path}: a new nonce per response"
+        );
+        // Every script of the page carries the header's nonce, and the
+        // hydration script is one of them.
+        let html = response.text().await.expect("body");
+        let scripts: Vec<&str> = html.split("<script").skip(1).collect();
+        assert!(
+            !scripts.is_empty(),
+            "{path}: the page has its hydration script"
+        );
+        for script in scripts {
+            let tag = script.split('>').next().unwrap_or_default();
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: <script{tag}> lacks the nonce {nonce}"
+            );
+        }
+    }
+    // An API answer gets a policy too (with its own nonce), and a server
+    // image keeps its stricter one (see images.rs).
+    let api = headers_of(&app.http, &format!("{}/api/skills/mcp-servers", app.base)).await;
+    assert!(csp_of(&api).contains("script-src 'nonce-"));
 }
 
 #[tokio::test]

@@ -145,6 +145,11 @@ async fn images_round_trip(app: &TestApp) {
     };
     assert_eq!(header("content-type").as_deref(), Some("image/png"));
     assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
+    // Its own policy, not the pages' (which would let it run a script).
+    assert_eq!(
+        header("content-security-policy").as_deref(),
+        Some("default-src 'none'; sandbox")
+    );
     assert!(header("cache-control").is_some_and(|c| c.contains("immutable")));
     assert_eq!(image.bytes().await.expect("bytes").as_ref(), PNG);
 
