@@ -312,7 +312,7 @@ async fn rekey_refuses_while_the_app_serves_on_the_database() {
     let url = crate::server::testing::sqlite_url();
     let config = crate::server::testing::test_config(&url);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let (_app, served) = crate::server::testing::spawn_app_until(
+    let (app, served) = crate::server::testing::spawn_app_until(
         config.clone(),
         None,
         async move {
@@ -321,6 +321,9 @@ async fn rekey_refuses_while_the_app_serves_on_the_database() {
         std::time::Duration::from_secs(5),
     )
     .await;
+    // The app takes its lease before it serves: once it answers, the lease
+    // is there (the serving task may not have started yet otherwise).
+    assert_eq!(app.get("/healthz", None).await.status, 200);
     let refused = crate::server::cli::vault(
         config.clone(),
         VaultCommand::Rekey {
