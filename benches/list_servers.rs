@@ -40,6 +40,8 @@ async fn seed(app: &TestApp) -> String {
                 tenant_id: tenant.id,
                 slug: switchboard::domain::server::slugify(&name),
                 url: format!("https://mcp-{i}.example/mcp"),
+                url_secret: switchboard::domain::UrlSecret::None,
+                url_secret_ref: None,
                 description: String::new(),
                 name,
                 transport: if i % 3 == 0 {

@@ -54,6 +54,8 @@ async fn main() {
                 name,
                 description: String::new(),
                 url: format!("https://mcp-{i}.example/mcp"),
+                url_secret: switchboard::domain::UrlSecret::None,
+                url_secret_ref: None,
                 transport: Transport::StreamableHttp,
                 auth_type: AuthType::None,
                 enabled: true,

@@ -19,6 +19,7 @@ pub mod session;
 pub mod template;
 pub mod test_as;
 pub mod token;
+pub mod url_secret;
 pub mod validation;
 
 pub use agent::{AgentUid, AgentView, NewAgent};
@@ -38,3 +39,4 @@ pub use server::{
 pub use session::{Role, SessionInfo};
 pub use test_as::{TestAs, TestAsOutcome, TestAsState};
 pub use token::{ApiTokenView, CreatedToken, NewApiToken, TokenKind};
+pub use url_secret::UrlSecret;

@@ -4,6 +4,7 @@ use super::agent::AgentUid;
 use super::headers::Header;
 use super::ids::{ServerId, TenantId};
 use super::scope::Scope;
+use super::url_secret::UrlSecret;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -168,7 +169,11 @@ pub struct ServerView {
     pub name: String,
     pub slug: String,
     pub description: String,
+    /// As everyone reads it: a secret part (see `url_secret`) is masked.
     pub url: String,
+    /// Which part of the URL is a secret kept in the vault.
+    #[serde(default)]
+    pub url_secret: UrlSecret,
     pub transport: Transport,
     pub auth_type: AuthType,
     pub enabled: bool,
@@ -235,6 +240,7 @@ impl ServerField {
     pub const API_KEY: &'static str = "api_key";
     pub const DESCRIPTION: &'static str = "description";
     pub const EXTRA_HEADERS: &'static str = "extra_headers";
+    pub const URL_SECRET: &'static str = "url_secret";
     pub const AGENT: &'static str = "agent";
 }
 
@@ -244,7 +250,11 @@ pub struct NewServer {
     pub name: String,
     #[serde(default)]
     pub description: String,
+    /// The whole URL, its secret part included.
     pub url: String,
+    /// Which part of `url` goes to the vault instead of the row.
+    #[serde(default)]
+    pub url_secret: UrlSecret,
     pub transport: Transport,
     pub auth_type: AuthType,
     /// Only for [`AuthType::Token`]. Travels to the server once, then lives in the vault.
@@ -277,7 +287,8 @@ impl std::fmt::Debug for NewServer {
         f.debug_struct("NewServer")
             .field("name", &self.name)
             .field("description", &self.description)
-            .field("url", &self.url)
+            .field("url", &redacted_url(&self.url, self.url_secret))
+            .field("url_secret", &self.url_secret)
             .field("transport", &self.transport)
             .field("auth_type", &self.auth_type)
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
@@ -290,13 +301,25 @@ impl std::fmt::Debug for NewServer {
     }
 }
 
+/// A URL for a debug print: masked when a part of it is (or may be) secret.
+fn redacted_url(url: &str, which: UrlSecret) -> String {
+    match super::url_secret::split(url, which) {
+        Ok(split) => super::url_secret::masked(&split.public, which),
+        Err(_) if which == UrlSecret::None => url.to_owned(),
+        Err(_) => "<redacted>".to_owned(),
+    }
+}
+
 /// A partial update: `None` leaves a field as it is.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ServerPatch {
     pub name: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// The whole new URL; the masked URL as read back leaves it as it is.
     pub url: Option<String>,
+    #[serde(default)]
+    pub url_secret: Option<UrlSecret>,
     pub transport: Option<Transport>,
     #[serde(default)]
     pub auth_type: Option<AuthType>,
@@ -321,7 +344,14 @@ impl std::fmt::Debug for ServerPatch {
         f.debug_struct("ServerPatch")
             .field("name", &self.name)
             .field("description", &self.description)
-            .field("url", &self.url)
+            .field(
+                "url",
+                &self
+                    .url
+                    .as_deref()
+                    .map(|u| redacted_url(u, self.url_secret.unwrap_or(UrlSecret::Path))),
+            )
+            .field("url_secret", &self.url_secret)
             .field("transport", &self.transport)
             .field("auth_type", &self.auth_type)
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))

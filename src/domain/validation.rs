@@ -23,7 +23,9 @@ impl NewServer {
         if let Err(e) = validate_description(&self.description) {
             errors.push(e);
         }
-        if let Err(e) = validate_url(&self.url, self.transport) {
+        if let Err(e) = validate_url(&self.url, self.transport)
+            .and_then(|()| super::url_secret::split(&self.url, self.url_secret).map(drop))
+        {
             errors.push(e);
         }
         match self.auth_type {

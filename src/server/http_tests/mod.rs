@@ -46,6 +46,7 @@ mod skills_sync;
 mod skills_templates;
 mod skills_upsert;
 mod tokens;
+mod url_secrets;
 
 use serde_json::json;
 

@@ -29,6 +29,9 @@ pub struct McpTarget {
     pub transport: Transport,
     /// Sent in order; every value is treated as a secret.
     pub headers: Vec<(String, SecretString)>,
+    /// A secret path or query in `url` (see `domain::url_secret`), and its
+    /// token-like pieces: scrubbed out of every error, like the headers.
+    pub url_secrets: Vec<SecretString>,
 }
 
 impl McpTarget {
@@ -40,7 +43,24 @@ impl McpTarget {
                 .into_iter()
                 .map(|(name, value)| (name, SecretString::from(value)))
                 .collect(),
+            url_secrets: Vec::new(),
         }
+    }
+
+    /// Marks `part` of the URL as a secret. An error may quote the URL
+    /// whole, or echo a single piece of it ("unknown key 9f2c…"), so the
+    /// part and each of its longer pieces are scrubbed.
+    pub fn with_url_secret(mut self, part: Option<&SecretString>) -> Self {
+        if let Some(part) = part {
+            let part = part.expose_secret();
+            self.url_secrets.push(SecretString::from(part.to_owned()));
+            self.url_secrets.extend(
+                part.split(['/', '?', '&', '=', ';'])
+                    .filter(|piece| piece.len() >= 8)
+                    .map(|piece| SecretString::from(piece.to_owned())),
+            );
+        }
+        self
     }
 
     /// A server's extra headers, then its own key, sent as it always has
@@ -62,7 +82,9 @@ impl McpTarget {
     fn secrets(&self) -> Vec<SecretString> {
         self.headers
             .iter()
-            .map(|(_, value)| SecretString::from(value.expose_secret().to_owned()))
+            .map(|(_, value)| value)
+            .chain(&self.url_secrets)
+            .map(|value| SecretString::from(value.expose_secret().to_owned()))
             .collect()
     }
 }

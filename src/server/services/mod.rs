@@ -23,6 +23,7 @@ pub mod runtime;
 mod secrets;
 mod server_test;
 pub mod server_upsert;
+mod server_url;
 mod server_view;
 pub mod servers;
 pub mod template_sync;

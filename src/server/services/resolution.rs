@@ -186,12 +186,16 @@ pub async fn resolve(
             headers
         }
     };
+    // Not cached: only servers with a secret URL part read the vault here.
+    let url = super::server_url::full(ports, server).await?;
     Ok(Ok(Resolved {
         target: McpTarget {
-            url: server.url.clone(),
+            url: url.url,
             transport: server.transport,
             headers: headers.as_ref().clone(),
-        },
+            url_secrets: Vec::new(),
+        }
+        .with_url_secret(url.secret.as_ref()),
         resolved_by,
         server_id: server.id,
         server_name: server.name.clone(),

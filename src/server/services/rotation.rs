@@ -41,6 +41,7 @@ pub async fn rotate(
     let secret_ref = secret_ref_of(&row)?;
     // Before the key is staged: a refused rotation leaves nothing behind.
     let _slot = servers::test_slot(ports, actor)?;
+    let url = super::server_url::full(ports, &row).await?;
     let target = server_target(row.id, &row.name);
     let fail =
         |detail: String| audit::record(ports, actor, AuditAction::KeyRotate, &target, Err(detail));
@@ -55,12 +56,10 @@ pub async fn rotate(
     };
     let result = ports
         .mcp
-        .test(&McpTarget::with_server_key(
-            &row.url,
-            row.transport,
-            &row.extra_headers,
-            Some(&key),
-        ))
+        .test(
+            &McpTarget::with_server_key(url.url, row.transport, &row.extra_headers, Some(&key))
+                .with_url_secret(url.secret.as_ref()),
+        )
         .await;
     // Stamped when the test ends, as the snapshot's point in time.
     let outcome = outcome_of(result, ports.clock.now());

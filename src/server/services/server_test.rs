@@ -40,14 +40,18 @@ pub async fn test(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<T
         }
         None => None,
     };
+    let url = super::server_url::full(ports, &row).await?;
     let result = ports
         .mcp
-        .test(&McpTarget::with_server_key(
-            &row.url,
-            row.transport,
-            &row.extra_headers,
-            credential.as_ref(),
-        ))
+        .test(
+            &McpTarget::with_server_key(
+                url.url,
+                row.transport,
+                &row.extra_headers,
+                credential.as_ref(),
+            )
+            .with_url_secret(url.secret.as_ref()),
+        )
         .await;
     // Stamped when the test ends, as the snapshot's point in time.
     let outcome = outcome_of(result, ports.clock.now());

@@ -38,6 +38,9 @@ pub async fn register_or_update(
     let patch = ServerPatch {
         name: Some(new.name),
         url: Some(new.url),
+        // ThinkWork's client never names a secret part: re-registering
+        // keeps the server's, unless one is named.
+        url_secret: Some(new.url_secret).filter(|w| *w != crate::domain::UrlSecret::None),
         transport: Some(new.transport),
         auth_type: Some(new.auth_type),
         api_key: new.api_key,

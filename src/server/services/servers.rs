@@ -17,7 +17,7 @@ pub use crate::server::services::server_test::test;
 pub(super) use crate::server::services::server_test::test_slot;
 pub use crate::server::services::server_view::view;
 pub(super) use crate::server::services::server_view::{outcome_of, snapshot_of};
-use crate::server::services::{credentials, secrets};
+use crate::server::services::{credentials, secrets, server_url};
 use crate::server::store::{NewServerRecord, ServerFilter, ServerRecord, ServerUpdate, StoreError};
 
 const DUPLICATE_NAME: &str = "A server with this name already exists in this tenant.";
@@ -168,11 +168,32 @@ pub async fn register_with(
     };
     let slug = slugify(&new.name);
     let target = format!("{} (new server)", new.name);
+    let (public_url, url_secret_ref) =
+        match server_url::create(ports, actor, &slug, &new.url, new.url_secret).await {
+            Ok(parts) => parts,
+            Err(e) => {
+                if !matches!(e, ServiceError::Invalid(_)) {
+                    let detail = format!("credential vault: {e}");
+                    audit::record(
+                        ports,
+                        actor,
+                        AuditAction::ServerRegister,
+                        &target,
+                        Err(detail),
+                    )
+                    .await;
+                }
+                return Err(e);
+            }
+        };
     let secret_ref = match (new.auth_type, new.api_key.take()) {
         (AuthType::Token, Some(key)) => {
             match secrets::create(ports, &credentials::owner(actor, &slug), key).await {
                 Ok(secret_ref) => Some(secret_ref),
                 Err(e) => {
+                    if let Some(r) = &url_secret_ref {
+                        secrets::discard(ports, r).await;
+                    }
                     let detail = format!("credential vault: {e}");
                     audit::record(
                         ports,
@@ -195,7 +216,9 @@ pub async fn register_with(
             name: new.name,
             slug,
             description: new.description,
-            url: new.url,
+            url: public_url,
+            url_secret: new.url_secret,
+            url_secret_ref: url_secret_ref.clone(),
             transport: new.transport,
             auth_type: new.auth_type,
             enabled: new.enabled.unwrap_or(true),
@@ -217,7 +240,7 @@ pub async fn register_with(
             Ok(view(&row))
         }
         Err(e) => {
-            if let Some(secret_ref) = secret_ref {
+            for secret_ref in [secret_ref, url_secret_ref].into_iter().flatten() {
                 secrets::discard(ports, &secret_ref).await;
             }
             let e = duplicate_or(e);
@@ -268,36 +291,65 @@ pub async fn update_with(
         None => None,
     };
     let transport = patch.transport.unwrap_or(current.transport);
-    let url = patch.url.as_deref().unwrap_or(&current.url);
-    validate_url(url, transport).map_err(|e| ServiceError::Invalid(vec![e]))?;
+    let target = server_target(current.id, &current.name);
+    let url_change = match server_url::change(
+        ports,
+        actor,
+        &current,
+        patch.url.as_deref(),
+        patch.url_secret,
+    )
+    .await
+    {
+        Ok(change) => change,
+        Err(e) => {
+            if !matches!(e, ServiceError::Invalid(_)) {
+                let detail = format!("credential vault: {e}");
+                audit::record(
+                    ports,
+                    actor,
+                    AuditAction::ServerUpdate,
+                    &target,
+                    Err(detail),
+                )
+                .await;
+            }
+            return Err(e);
+        }
+    };
+    let url = url_change.full.as_str();
+    if let Err(e) = validate_url(url, transport) {
+        url_change.secret.revert(ports).await;
+        return Err(ServiceError::Invalid(vec![e]));
+    }
     let auth_type = patch.auth_type.unwrap_or(current.auth_type);
-    if patch.api_key.is_some() && auth_type != AuthType::Token {
-        return Err(ServiceError::invalid(
-            ServerField::API_KEY,
-            "An API key only applies to Tenant API Key authentication.",
-        ));
-    }
-    let keyless = patch.api_key.is_none() && current.secret_ref.is_none();
-    if key_rule == KeyRule::Required && auth_type == AuthType::Token && keyless {
-        return Err(ServiceError::invalid(
-            ServerField::API_KEY,
-            "An API key is required for Tenant API Key authentication.",
-        ));
-    }
+    let refusal = if patch.api_key.is_some() && auth_type != AuthType::Token {
+        Some("An API key only applies to Tenant API Key authentication.")
+    } else if key_rule == KeyRule::Required
+        && auth_type == AuthType::Token
+        && patch.api_key.is_none()
+        && current.secret_ref.is_none()
+    {
+        Some("An API key is required for Tenant API Key authentication.")
+    } else {
+        None
+    };
     // A stored key is bound to the origin and transport it was given for:
     // moving the server elsewhere (say, to a URL an attacker controls) must
     // not take the key along, so the key has to come again.
     let moves = !same_origin(url, &current.url) || transport != current.transport;
     let keeps_key = auth_type == AuthType::Token && current.secret_ref.is_some();
-    if moves && keeps_key && patch.api_key.is_none() {
-        return Err(ServiceError::invalid(ServerField::API_KEY, KEY_MUST_FOLLOW));
+    let refusal =
+        refusal.or((moves && keeps_key && patch.api_key.is_none()).then_some(KEY_MUST_FOLLOW));
+    if let Some(refusal) = refusal {
+        url_change.secret.revert(ports).await;
+        return Err(ServiceError::invalid(ServerField::API_KEY, refusal));
     }
-    let url_change = (url != current.url).then(|| format!("url: {} → {url}", current.url));
-    let target = server_target(current.id, &current.name);
     let key = patch.api_key.take();
     let change = match credentials::apply(ports, actor, &current, auth_type, key, moves).await {
         Ok(change) => change,
         Err(e) => {
+            url_change.secret.revert(ports).await;
             let detail = format!("credential vault: {e}");
             audit::record(
                 ports,
@@ -314,7 +366,12 @@ pub async fn update_with(
         slug: patch.name.as_deref().map(slugify),
         name: patch.name,
         description: patch.description,
-        url: patch.url,
+        url_secret_ref: url_change.secret_ref(&current),
+        url_secret: url_change.columns.as_ref().map(|(_, which)| *which),
+        url: url_change
+            .columns
+            .as_ref()
+            .map(|(public, _)| public.clone()),
         transport: patch.transport,
         auth_type: patch.auth_type,
         enabled: patch.enabled,
@@ -333,6 +390,7 @@ pub async fn update_with(
         Ok(Some(row)) => row,
         Ok(None) => {
             change.revert(ports).await;
+            url_change.secret.revert(ports).await;
             // Deleted meanwhile, or another update changed the key first.
             return Err(match ports.store.server(actor.tenant_id, id).await? {
                 Some(_) => ServiceError::invalid(ServerField::API_KEY, KEY_RACE),
@@ -341,6 +399,7 @@ pub async fn update_with(
         }
         Err(e) => {
             change.revert(ports).await;
+            url_change.secret.revert(ports).await;
             let e = duplicate_or(e);
             audit::record(
                 ports,
@@ -355,7 +414,17 @@ pub async fn update_with(
     };
     tracing::info!(tenant = %actor.tenant_slug, server = %id, actor = %actor.username, "server updated");
     let target = server_target(row.id, &row.name);
-    audit::record_success(ports, actor, AuditAction::ServerUpdate, &target, url_change).await;
+    audit::record_success(
+        ports,
+        actor,
+        AuditAction::ServerUpdate,
+        &target,
+        url_change.audit.clone(),
+    )
+    .await;
+    // The old secret part goes once the row no longer names it (a failure
+    // to delete it is logged and left to the sweeper).
+    let _ = url_change.secret.finish(ports).await;
     let replaced = credentials::commit(ports, actor, id, &change).await;
     // After the key is promoted too: a resolution that read the old key
     // in between must not be kept.
@@ -375,7 +444,7 @@ pub async fn delete(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult
         .await?
         .ok_or(ServiceError::NotFound)?;
     ports.resolution_cache.forget_tenant(actor.tenant_id);
-    if let Some(secret_ref) = &row.secret_ref {
+    for secret_ref in [&row.secret_ref, &row.url_secret_ref].into_iter().flatten() {
         secrets::discard(ports, secret_ref).await;
     }
     tracing::info!(tenant = %actor.tenant_slug, server = %id, actor = %actor.username, "server deleted");

@@ -135,6 +135,7 @@ macro_rules! referenced_sql {
 /// here, so the sweeper can never delete a secret it did not know was used.
 const SECRET_REFERENCED: &str = referenced_sql!(
     "mcp_servers"."secret_ref",
+    "mcp_servers"."url_secret_ref",
     "connections"."secret_ref"
 );
 

@@ -94,6 +94,8 @@ pub enum SecretKind {
     ServerCredential,
     /// A connection's credential and secret headers (a JSON document).
     ConnectionCredential,
+    /// The secret path or query of a server's URL.
+    ServerUrl,
 }
 
 impl SecretKind {
@@ -101,6 +103,7 @@ impl SecretKind {
         match self {
             SecretKind::ServerCredential => "server-credential",
             SecretKind::ConnectionCredential => "connection-credential",
+            SecretKind::ServerUrl => "server-url",
         }
     }
 }

@@ -6,7 +6,7 @@ use crate::api::servers::RegisterServer;
 use crate::app::components::dialog::Dialog;
 use crate::app::components::form::{FieldErrorText, aria_bool};
 use crate::app::components::toasts::use_toasts;
-use crate::domain::{AppError, AuthType, NewServer, ServerField, ServerId, Transport};
+use crate::domain::{AppError, AuthType, NewServer, ServerField, ServerId, Transport, UrlSecret};
 
 #[component]
 pub fn AddServerDialog(
@@ -16,6 +16,7 @@ pub fn AddServerDialog(
     let toasts = use_toasts();
     let name = RwSignal::new(String::new());
     let url = RwSignal::new(String::new());
+    let url_secret = RwSignal::new(UrlSecret::None);
     let transport = RwSignal::new(Transport::StreamableHttp);
     let auth_type = RwSignal::new(AuthType::None);
     let api_key = RwSignal::new(String::new());
@@ -44,6 +45,7 @@ pub fn AddServerDialog(
         let mut server = NewServer {
             name: name.get_untracked(),
             url: url.get_untracked(),
+            url_secret: url_secret.get_untracked(),
             transport: transport.get_untracked(),
             auth_type: auth_type.get_untracked(),
             api_key: Some(api_key.get_untracked()).filter(|k| !k.is_empty()),
@@ -87,6 +89,32 @@ pub fn AddServerDialog(
                         aria-describedby="server-url-error"
                     />
                     <FieldErrorText id="server-url-error" message=field_error(ServerField::URL) />
+                </div>
+                <div class="field">
+                    <label for="server-url-secret">"Secret part of the URL"</label>
+                    <select
+                        id="server-url-secret"
+                        aria-describedby="server-url-secret-help"
+                        on:change:target=move |ev| {
+                            if let Some(w) = UrlSecret::parse(&ev.target().value()) {
+                                url_secret.set(w);
+                            }
+                        }
+                    >
+                        {UrlSecret::ALL
+                            .into_iter()
+                            .map(|w| {
+                                view! {
+                                    <option value=w.as_str() selected=move || url_secret.get() == w>
+                                        {w.label()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                    <p class="help" id="server-url-secret-help">
+                        "For a URL that is itself a credential: that part goes to the vault, and everyone reads it as ••••."
+                    </p>
                 </div>
                 <div class="field">
                     <label for="server-transport">"Transport"</label>

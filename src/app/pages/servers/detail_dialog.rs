@@ -153,7 +153,14 @@ pub fn ServerDetailDialog(
                 <dt>"Name"</dt>
                 <dd>{s.name.clone()}</dd>
                 <dt>"URL"</dt>
-                <dd class="mono">{s.url.clone()}</dd>
+                <dd>
+                    <span class="mono">{s.url.clone()}</span>
+                    {(s.url_secret != crate::domain::UrlSecret::None).then(|| view! {
+                        <span class="help">
+                            {format!(" ({} is kept in the vault)", s.url_secret.label().to_lowercase())}
+                        </span>
+                    })}
+                </dd>
                 <dt>"Transport"</dt>
                 <dd>{s.transport.label()}</dd>
                 <dt>"Authentication"</dt>

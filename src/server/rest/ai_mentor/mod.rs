@@ -28,7 +28,7 @@ use site::Site;
 use super::TRANSPORTS;
 use super::body::JsonObject;
 use super::item_id::ItemId;
-use crate::domain::{AgentUid, KeyRule, NewServer, ServerPatch};
+use crate::domain::{AgentUid, KeyRule, NewServer, ServerPatch, UrlSecret};
 use crate::server::services::{images, servers};
 use crate::server::state::AppState;
 
@@ -63,6 +63,7 @@ fn read_patch(
     let patch = ServerPatch {
         name,
         url,
+        url_secret: body.choice("url_secret", &UrlSecret::CHOICES),
         description: body.string("description"),
         transport: body.choice("transport", &TRANSPORTS),
         auth_type: body.choice("auth_type", &AUTH_TYPES),
@@ -215,6 +216,9 @@ async fn create(
         name: body.required_string("name"),
         description: body.string("description").unwrap_or_default(),
         url: body.required_string("url"),
+        url_secret: body
+            .choice("url_secret", &UrlSecret::CHOICES)
+            .unwrap_or_default(),
         transport: body.choice("transport", &TRANSPORTS).unwrap_or_default(),
         auth_type: body.choice("auth_type", &AUTH_TYPES).unwrap_or_default(),
         api_key: body.string("credentials"),

@@ -12,7 +12,7 @@ use utoipa::{IntoParams, IntoResponses, ToSchema};
 use super::super::caller::{Caller, TenantRule, path_param};
 use super::super::error::{ErrorShape, RestError};
 use super::super::{TransportName, retry_after, timestamp};
-use crate::domain::{AppError, AuthType, Scope as AuthScope, ServerField, ServerView};
+use crate::domain::{AppError, AuthType, Scope as AuthScope, ServerField, ServerView, UrlSecret};
 use crate::server::auth::Actor;
 
 /// What `credentials` reads as once a key is stored: never the key itself.
@@ -81,8 +81,11 @@ pub struct MentorServer {
     #[schema(max_length = 100)]
     pub name: String,
     pub description: String,
+    /// The secret part, if `url_secret` names one, reads `••••`.
     #[schema(max_length = 2048)]
     pub url: String,
+    /// Which part of `url` is kept in the vault: `none`, `query` or `path`.
+    pub url_secret: UrlSecret,
     /// Image uploads are not kept yet: always null.
     pub image: Option<String>,
     pub transport: TransportName,
@@ -131,6 +134,7 @@ impl MentorServer {
             name: v.name,
             description: v.description,
             url: v.url,
+            url_secret: v.url_secret,
             image: v.image.map(|name| site.media_url(&name)),
             transport: v.transport.into(),
             credentials: if v.has_credential {
@@ -165,6 +169,9 @@ pub struct MentorServerWrite {
     description: Option<String>,
     #[schema(max_length = 2048, pattern = "^(https?|wss?)://[^/?#@\\s]+")]
     url: String,
+    /// Which part of `url` is a secret (the vault keeps it; reads mask it):
+    /// default `none`.
+    url_secret: Option<UrlSecret>,
     /// Default `streamable_http`.
     transport: Option<TransportName>,
     /// Default `none`.
@@ -195,8 +202,10 @@ pub struct MentorServerPatch {
     name: Option<String>,
     #[schema(max_length = 1000)]
     description: Option<String>,
+    /// The whole new URL; the masked URL as read leaves it as it is.
     #[schema(max_length = 2048, pattern = "^(https?|wss?)://[^/?#@\\s]+")]
     url: Option<String>,
+    url_secret: Option<UrlSecret>,
     transport: Option<TransportName>,
     auth_type: Option<MentorAuthType>,
     is_featured: Option<bool>,

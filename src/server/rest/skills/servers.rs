@@ -14,7 +14,7 @@ use super::{
     AUTH_TYPES, SkillsAuthType, SkillsBody, SkillsCaller, SkillsError, SkillsFailures, SkillsId,
     SkillsTransport, TRANSPORTS,
 };
-use crate::domain::{NewServer, ServerPatch, ServerView, TestOutcome};
+use crate::domain::{NewServer, ServerPatch, ServerView, TestOutcome, UrlSecret};
 use crate::server::rest::timestamp;
 use crate::server::services::server_upsert::{Upserted, register_or_update};
 use crate::server::services::servers;
@@ -34,7 +34,10 @@ pub struct SkillsServer {
     pub id: i64,
     pub name: String,
     pub slug: String,
+    /// The secret part, if `urlSecret` names one, reads `••••`.
     pub url: String,
+    /// Which part of `url` is kept in the vault: `none`, `query` or `path`.
+    pub url_secret: UrlSecret,
     pub transport: SkillsTransport,
     pub auth_type: SkillsAuthType,
     pub enabled: bool,
@@ -64,6 +67,7 @@ impl From<ServerView> for SkillsServer {
             name: v.name,
             slug: v.slug,
             url: v.url,
+            url_secret: v.url_secret,
             transport: v.transport.into(),
             auth_type: v.auth_type.into(),
             enabled: v.enabled,
@@ -114,6 +118,9 @@ pub struct SkillsServerCreate {
     /// `http(s)://`, or `ws(s)://` with the `websocket` transport.
     #[schema(max_length = 2048, pattern = "^(https?|wss?)://[^/?#@\\s]+")]
     url: String,
+    /// Which part of `url` is a secret (the vault keeps it; reads mask it):
+    /// default `none`.
+    url_secret: Option<UrlSecret>,
     /// Default `streamable-http`; `streamable_http` is accepted too.
     #[schema(pattern = "^(streamable-http|streamable_http|sse|websocket)$")]
     transport: Option<String>,
@@ -131,8 +138,10 @@ pub struct SkillsServerCreate {
 pub struct SkillsServerUpdate {
     #[schema(min_length = 1, max_length = 100)]
     name: Option<String>,
+    /// The whole new URL; the masked URL as read leaves it as it is.
     #[schema(max_length = 2048, pattern = "^(https?|wss?)://[^/?#@\\s]+")]
     url: Option<String>,
+    url_secret: Option<UrlSecret>,
     #[schema(pattern = "^(streamable-http|streamable_http|sse|websocket)$")]
     transport: Option<String>,
     #[schema(pattern = "^(none|tenant_api_key|oauth|per_user_oauth)$")]
@@ -223,6 +232,9 @@ async fn create(
     let new = NewServer {
         name: body.required_string("name"),
         url: body.required_string("url"),
+        url_secret: body
+            .choice("urlSecret", &UrlSecret::CHOICES)
+            .unwrap_or_default(),
         transport: body.choice("transport", &TRANSPORTS).unwrap_or_default(),
         auth_type: body.choice("authType", &AUTH_TYPES).unwrap_or_default(),
         api_key: body.string("apiKey"),
@@ -252,6 +264,7 @@ async fn update(
     let patch = ServerPatch {
         name: body.string("name"),
         url: body.string("url"),
+        url_secret: body.choice("urlSecret", &UrlSecret::CHOICES),
         transport: body.choice("transport", &TRANSPORTS),
         auth_type: body.choice("authType", &AUTH_TYPES),
         api_key: body.string("apiKey"),

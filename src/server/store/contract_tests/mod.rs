@@ -93,6 +93,8 @@ pub(super) fn new_server(tenant_id: TenantId, name: &str) -> NewServerRecord {
             "https://{}.example/mcp",
             crate::domain::server::slugify(name)
         ),
+        url_secret: crate::domain::UrlSecret::None,
+        url_secret_ref: None,
         transport: Transport::StreamableHttp,
         auth_type: AuthType::None,
         enabled: true,

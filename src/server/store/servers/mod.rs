@@ -78,8 +78,9 @@ impl ServerStore for Db {
         let row: ServerRow = on_pool!(self, pool => sqlx::query_as(concat!(
             "INSERT INTO mcp_servers (tenant_id, name, slug, description, url, transport, \
              auth_type, enabled, is_featured, secret_ref, created_at, updated_at, owner, \
-             auth_scope, agent_id, extra_headers) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15) \
+             auth_scope, agent_id, extra_headers, url_secret, url_secret_ref) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, \
+             $16, $17) \
              RETURNING ",
             server_columns!()
         ))
@@ -98,6 +99,8 @@ impl ServerStore for Db {
         .bind(new.auth_scope.as_str())
         .bind(new.agent_id)
         .bind(headers_json(&new.extra_headers))
+        .bind(new.url_secret.as_str())
+        .bind(&new.url_secret_ref)
         .fetch_one(pool)
         .await)?;
         row.try_into()
@@ -208,7 +211,9 @@ impl ServerStore for Db {
                secret_ref = CASE WHEN $12 THEN $13 ELSE secret_ref END, \
                auth_scope = COALESCE($15, auth_scope), \
                agent_id = CASE WHEN $16 THEN $17 ELSE agent_id END, \
-               extra_headers = CASE WHEN $18 THEN $19 ELSE extra_headers END \
+               extra_headers = CASE WHEN $18 THEN $19 ELSE extra_headers END, \
+               url_secret = COALESCE($20, url_secret), \
+               url_secret_ref = CASE WHEN $21 THEN $22 ELSE url_secret_ref END \
              WHERE tenant_id = $1 AND id = $2 \
                AND (NOT $12 OR secret_ref IS NOT DISTINCT FROM $14) RETURNING ",
             server_columns!()
@@ -232,6 +237,9 @@ impl ServerStore for Db {
         .bind(u.agent_id.flatten())
         .bind(u.extra_headers.is_some())
         .bind(u.extra_headers.as_deref().and_then(headers_json))
+        .bind(u.url_secret.map(|w| w.as_str()))
+        .bind(u.url_secret_ref.is_some())
+        .bind(u.url_secret_ref.clone().flatten())
         .fetch_optional(pool)
         .await)?;
         row.map(TryInto::try_into).transpose()

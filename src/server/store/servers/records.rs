@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::headers::Header;
 use crate::domain::{
     AgentId, AgentUid, AuthType, ErrorClass, Scope, SecretRef, ServerId, TenantId, Transport,
+    UrlSecret,
 };
 
 #[derive(Debug, Clone)]
@@ -13,7 +14,11 @@ pub struct NewServerRecord {
     pub name: String,
     pub slug: String,
     pub description: String,
+    /// The public part of the URL (all of it unless `url_secret` says otherwise).
     pub url: String,
+    pub url_secret: UrlSecret,
+    /// The vault's copy of the URL's secret part.
+    pub url_secret_ref: Option<SecretRef>,
     pub transport: Transport,
     pub auth_type: AuthType,
     pub enabled: bool,
@@ -35,6 +40,10 @@ pub struct ServerUpdate {
     pub slug: Option<String>,
     pub description: Option<String>,
     pub url: Option<String>,
+    pub url_secret: Option<UrlSecret>,
+    /// `Some(r)` sets the reference to the URL's secret part (`None`: no
+    /// secret part any more).
+    pub url_secret_ref: Option<Option<SecretRef>>,
     pub transport: Option<Transport>,
     pub auth_type: Option<AuthType>,
     pub enabled: Option<bool>,
@@ -74,7 +83,10 @@ pub struct ServerRecord {
     pub name: String,
     pub slug: String,
     pub description: String,
+    /// The public part: see [`crate::domain::url_secret`].
     pub url: String,
+    pub url_secret: UrlSecret,
+    pub url_secret_ref: Option<SecretRef>,
     pub transport: Transport,
     pub auth_type: AuthType,
     pub enabled: bool,
@@ -129,6 +141,8 @@ pub(super) struct ServerRow {
     pub slug: String,
     pub description: String,
     pub url: String,
+    pub url_secret: String,
+    pub url_secret_ref: Option<SecretRef>,
     pub transport: String,
     pub auth_type: String,
     pub enabled: bool,
@@ -165,6 +179,8 @@ impl TryFrom<ServerRow> for ServerRecord {
             Transport::parse(&row.transport).ok_or_else(|| corrupt("transport", &row.transport))?;
         let auth_type =
             AuthType::parse(&row.auth_type).ok_or_else(|| corrupt("auth_type", &row.auth_type))?;
+        let url_secret = UrlSecret::parse(&row.url_secret)
+            .ok_or_else(|| corrupt("url_secret", &row.url_secret))?;
         let auth_scope =
             Scope::parse(&row.auth_scope).ok_or_else(|| corrupt("auth_scope", &row.auth_scope))?;
         let extra_headers = match row.extra_headers.as_deref() {
@@ -193,6 +209,8 @@ impl TryFrom<ServerRow> for ServerRecord {
             slug: row.slug,
             description: row.description,
             url: row.url,
+            url_secret,
+            url_secret_ref: row.url_secret_ref,
             transport,
             auth_type,
             enabled: row.enabled,

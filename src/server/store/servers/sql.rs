@@ -7,7 +7,7 @@ use crate::domain::{ListQuery, ServerSort, SortDir};
 /// queries (sqlx 0.9 accepts only static SQL unless told otherwise).
 macro_rules! server_columns {
     () => {
-        "id, tenant_id, name, slug, description, url, transport, auth_type, enabled, \
+        "id, tenant_id, name, slug, description, url, url_secret, url_secret_ref, transport, auth_type, enabled, \
          is_featured, secret_ref, created_at, updated_at, test_ok, test_tools, test_tool_count, \
          test_error_class, test_error_message, tested_at, credential_rotated_at, owner, \
          auth_scope, agent_id, extra_headers, \
