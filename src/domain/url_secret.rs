@@ -42,6 +42,11 @@ impl UrlSecret {
         Self::ALL.into_iter().find(|t| t.as_str() == s)
     }
 
+    /// For serde's `skip_serializing_if`.
+    pub fn is_none(&self) -> bool {
+        *self == UrlSecret::None
+    }
+
     /// The spellings both REST contracts accept, for their body readers.
     pub const CHOICES: [(&'static str, UrlSecret); 3] = [
         ("none", UrlSecret::None),

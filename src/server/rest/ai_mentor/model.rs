@@ -84,7 +84,10 @@ pub struct MentorServer {
     /// The secret part, if `url_secret` names one, reads `••••`.
     #[schema(max_length = 2048)]
     pub url: String,
-    /// Which part of `url` is kept in the vault: `none`, `query` or `path`.
+    /// Which part of `url` is kept in the vault (`query` or `path`); absent
+    /// when none is, so the contract's published shape is unchanged.
+    #[serde(skip_serializing_if = "UrlSecret::is_none")]
+    #[schema(required = false)]
     pub url_secret: UrlSecret,
     /// Image uploads are not kept yet: always null.
     pub image: Option<String>,

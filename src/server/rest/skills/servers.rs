@@ -36,7 +36,10 @@ pub struct SkillsServer {
     pub slug: String,
     /// The secret part, if `urlSecret` names one, reads `••••`.
     pub url: String,
-    /// Which part of `url` is kept in the vault: `none`, `query` or `path`.
+    /// Which part of `url` is kept in the vault (`query` or `path`); absent
+    /// when none is, so the contract's published shape is unchanged.
+    #[serde(skip_serializing_if = "UrlSecret::is_none")]
+    #[schema(required = false)]
     pub url_secret: UrlSecret,
     pub transport: SkillsTransport,
     pub auth_type: SkillsAuthType,
