@@ -7,7 +7,7 @@ import { APP_URL, expect, gotoHydrated, signIn, test } from './fixtures';
 test('pages hydrate under the CSP, and an injected inline handler does not run', async ({ page, pageProblems }) => {
   const response = await page.goto('/login');
   const csp = response?.headers()['content-security-policy'] ?? '';
-  expect(csp).toContain("script-src 'nonce-");
+  expect(csp).toContain("script-src 'self' 'nonce-");
   expect(csp).not.toContain('unsafe-inline');
 
   await signIn(page);

@@ -146,14 +146,16 @@ impl SecurityHeaders {
         }
     }
 
-    /// Scripts run only with this response's nonce (Leptos puts it on its
-    /// hydration script; what that script imports inherits the trust, which
-    /// is `'strict-dynamic'`), WebAssembly may compile (`'wasm-unsafe-eval'`,
-    /// not `eval`), and everything else comes from our own origin: an
-    /// injected `<script>`, inline handler or foreign stylesheet does not run.
+    /// Scripts come from our own origin (the site's modules, their
+    /// preloads and lazy chunks) or carry this response's nonce (Leptos'
+    /// inline hydration script); WebAssembly may compile
+    /// (`'wasm-unsafe-eval'`, not `eval`); everything else is our origin's.
+    /// An injected inline `<script>` or handler, or a foreign script or
+    /// stylesheet, does not run. (`'strict-dynamic'` would drop `'self'`,
+    /// and Leptos' preload links carry no nonce.)
     fn policy(&self, nonce: &leptos::nonce::Nonce) -> String {
         format!(
-            "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
              style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'{}; \
              object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
             self.connect_extra
