@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod outbound;
 pub mod ports;
 pub mod rest;
+mod security_headers;
 mod serve;
 pub mod services;
 pub mod startup;
