@@ -145,6 +145,22 @@ pub(super) async fn row(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceRe
         .ok_or(ServiceError::NotFound)
 }
 
+/// A vault failure while writing a server is audited (a field error is
+/// the caller's to fix, not a failure to record); the error is handed back.
+async fn vault_failure(
+    ports: &Ports,
+    actor: &Actor,
+    action: AuditAction,
+    target: &str,
+    e: ServiceError,
+) -> ServiceError {
+    if !matches!(e, ServiceError::Invalid(_)) {
+        let detail = format!("credential vault: {e}");
+        audit::record(ports, actor, action, target, Err(detail)).await;
+    }
+    e
+}
+
 /// Registers a server from the admin page or seed 002: a Tenant API Key
 /// server must come with its key.
 pub async fn register(ports: &Ports, actor: &Actor, new: NewServer) -> ServiceResult<ServerView> {
@@ -172,18 +188,9 @@ pub async fn register_with(
         match server_url::create(ports, actor, &slug, &new.url, new.url_secret).await {
             Ok(parts) => parts,
             Err(e) => {
-                if !matches!(e, ServiceError::Invalid(_)) {
-                    let detail = format!("credential vault: {e}");
-                    audit::record(
-                        ports,
-                        actor,
-                        AuditAction::ServerRegister,
-                        &target,
-                        Err(detail),
-                    )
-                    .await;
-                }
-                return Err(e);
+                return Err(
+                    vault_failure(ports, actor, AuditAction::ServerRegister, &target, e).await,
+                );
             }
         };
     let secret_ref = match (new.auth_type, new.api_key.take()) {
@@ -303,18 +310,7 @@ pub async fn update_with(
     {
         Ok(change) => change,
         Err(e) => {
-            if !matches!(e, ServiceError::Invalid(_)) {
-                let detail = format!("credential vault: {e}");
-                audit::record(
-                    ports,
-                    actor,
-                    AuditAction::ServerUpdate,
-                    &target,
-                    Err(detail),
-                )
-                .await;
-            }
-            return Err(e);
+            return Err(vault_failure(ports, actor, AuditAction::ServerUpdate, &target, e).await);
         }
     };
     let url = url_change.full.as_str();
