@@ -22,6 +22,7 @@ pub mod rotation;
 pub mod runtime;
 mod secrets;
 mod server_test;
+mod server_update;
 pub mod server_upsert;
 mod server_url;
 mod server_view;
