@@ -66,6 +66,12 @@ audit_actions! {
     AgentUnassign => "agent.unassign", "Server removed from an agent";
     /// One agent synced to its template.
     TemplateSync => "template.sync", "Agent synced to a template";
+    /// A user connected their account at a server's authorization server.
+    OAuthConnect => "oauth.connect", "OAuth account connected";
+    /// A user's grant was cleared (and revoked at the server when it can).
+    OAuthDisconnect => "oauth.disconnect", "OAuth account disconnected";
+    /// Switchboard registered itself as a client of an authorization server.
+    OAuthRegister => "oauth.register", "OAuth client registered";
 }
 
 impl AuditAction {

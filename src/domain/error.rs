@@ -61,6 +61,10 @@ pub enum AppError {
     /// The request never reached the server, or its answer could not be read.
     #[error("Could not reach the server: {0}")]
     Network(String),
+    /// A server this request depended on (an MCP server's authorization
+    /// server) failed or refused; the message says which and why.
+    #[error("{0}")]
+    Upstream(String),
 }
 
 /// "1 second", "5 seconds".
@@ -125,7 +129,7 @@ impl AppError {
             AppError::RateLimited { .. } | AppError::TooManyTests { .. } => 429,
             AppError::Busy { .. } | AppError::Unavailable(_) => 503,
             AppError::Internal => 500,
-            AppError::Network(_) => 502,
+            AppError::Network(_) | AppError::Upstream(_) => 502,
         }
     }
 }

@@ -70,6 +70,10 @@ int_id! {
     ConnectionId;
     /// An agent template: a set of servers agents are made from and synced to.
     TemplateId;
+    /// One user's OAuth grant for one server (`user_mcp_tokens`).
+    GrantId;
+    /// Switchboard's registration as a client of one authorization server.
+    OAuthClientId;
 }
 
 /// Where a secret lives in the vault: an opaque name (local: a UUID; aws: the

@@ -10,6 +10,7 @@ pub mod error;
 pub mod headers;
 pub mod ids;
 pub mod listing;
+pub mod oauth;
 pub mod origin;
 pub mod redirect;
 pub mod resolution;
@@ -27,10 +28,11 @@ pub use audit::{AuditAction, AuditEvent, AuditOutcome, AuditQuery};
 pub use connection::{ConnectionPatch, ConnectionView, NewConnection};
 pub use error::{AppError, FieldError};
 pub use ids::{
-    AgentId, AuditEventId, ConnectionId, RowId, SecretRef, ServerId, TemplateId, TenantId, TokenId,
-    UserId,
+    AgentId, AuditEventId, ConnectionId, GrantId, OAuthClientId, RowId, SecretRef, ServerId,
+    TemplateId, TenantId, TokenId, UserId,
 };
 pub use listing::{ListQuery, Page, SortDir};
+pub use oauth::{AuthStatus, ConnectOutcome, GrantStatus, GrantView, Integration};
 pub use scope::Scope;
 pub use server::{
     AuthType, ErrorClass, KeyRotation, KeyRule, NewServer, ServerField, ServerPatch, ServerSort,

@@ -186,6 +186,14 @@ pub struct Config {
     /// before the process exits anyway.
     #[arg(long, env = "SWITCHBOARD_SHUTDOWN_GRACE", default_value = "10s", value_parser = humantime::parse_duration)]
     pub shutdown_grace: Duration,
+
+    /// The site's public origin (`https://switchboard.example.com`), as a
+    /// browser and an authorization server reach it: OAuth redirect URIs
+    /// and the Client ID Metadata Document are built from it. Unset, each
+    /// request's own `Host` (already checked against the allowed hosts) is
+    /// used, over https when cookies are secure.
+    #[arg(long, env = "SWITCHBOARD_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -205,6 +213,10 @@ pub enum ConfigError {
     NoRequestsAllowed,
     #[error("SWITCHBOARD_MAX_TESTS and SWITCHBOARD_MAX_TESTS_PER_TENANT must be at least 1")]
     NoTestsAllowed,
+    #[error(
+        "SWITCHBOARD_PUBLIC_URL: {0:?} is not an http(s) origin (e.g. https://switchboard.example.com, no path)"
+    )]
+    BadPublicUrl(String),
 }
 
 impl Config {
@@ -276,7 +288,27 @@ impl Config {
         if self.max_tests == 0 || self.max_tests_per_tenant == 0 {
             return Err(ConfigError::NoTestsAllowed);
         }
+        self.public_origin()?;
         Ok(())
+    }
+
+    /// [`Config::public_url`] as an origin (no trailing slash), if set.
+    pub fn public_origin(&self) -> Result<Option<String>, ConfigError> {
+        let Some(raw) = self
+            .public_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        else {
+            return Ok(None);
+        };
+        let bad = || ConfigError::BadPublicUrl(raw.to_owned());
+        let url = url::Url::parse(raw).map_err(|_| bad())?;
+        let bare = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || !bare {
+            return Err(bad());
+        }
+        Ok(Some(url.origin().ascii_serialization()))
     }
 }
 

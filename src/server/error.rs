@@ -26,6 +26,9 @@ pub enum ServiceError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Vault(#[from] VaultError),
+    /// The OAuth client failed: discovery, registration, or a token call.
+    #[error(transparent)]
+    OAuth(#[from] crate::server::oauth::OAuthError),
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
@@ -87,6 +90,7 @@ impl From<ServiceError> for AppError {
                 tracing::error!(error = %e, "store error");
                 AppError::Internal
             }
+            ServiceError::OAuth(e) => AppError::Upstream(format!("OAuth: {e}")),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod files;
 pub mod http;
 pub mod mcp;
 pub mod metrics;
+pub mod oauth;
 pub mod outbound;
 pub mod ports;
 pub mod rest;

@@ -11,7 +11,7 @@ mod peers;
 mod rest;
 mod ws_peers;
 pub use moto::{Moto, aws_vault_config};
-pub use peers::{Peer, free_port, wait_for_port};
+pub use peers::{Peer, SdkOAuthPeer, free_port, wait_for_port};
 pub use rest::username_of;
 
 pub fn repo_root() -> PathBuf {
@@ -123,6 +123,7 @@ pub fn test_config(database_url: &str) -> crate::server::config::Config {
         max_tests: 32,
         max_tests_per_tenant: 4,
         shutdown_grace: Duration::from_secs(10),
+        public_url: None,
     }
 }
 

@@ -29,6 +29,7 @@ mod isolation;
 mod key_binding;
 mod limits;
 mod metrics;
+mod oauth;
 mod resolution;
 mod rest_ai_mentor;
 mod rest_ai_mentor_connection_access;

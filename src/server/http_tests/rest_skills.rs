@@ -367,6 +367,8 @@ async fn the_openapi_document_describes_both_contracts() {
             &["delete"],
         ),
         ("/api/runtime/agents/{agent}/mcp-configs", &["get"]),
+        ("/api/skills/user-mcp-servers", &["get"]),
+        ("/api/skills/user-mcp-tokens/{id}", &["delete"]),
     ] {
         for m in methods {
             let op = &paths[path][*m];
@@ -377,7 +379,7 @@ async fn the_openapi_document_describes_both_contracts() {
             );
         }
     }
-    assert_eq!(paths.len(), 19, "{:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(paths.len(), 21, "{:?}", paths.keys().collect::<Vec<_>>());
     let schemes = &doc["components"]["securitySchemes"]["token"];
     assert_eq!(schemes["in"], "header");
     assert_eq!(schemes["name"], "Authorization");

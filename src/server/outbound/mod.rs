@@ -1,5 +1,5 @@
 //! SSRF-guarded outbound HTTP for every admin-supplied URL (MCP servers
-//! today, OAuth endpoints next): the policy, a resolver that checks what it
+//! and OAuth endpoints): the policy, a resolver that checks what it
 //! resolves, redirects re-checked hop by hop, and a deadline.
 //!
 //! `Outbound::http_client()` is the one way to get a `reqwest::Client` for
@@ -26,6 +26,10 @@ const MAX_REDIRECTS: usize = 5;
 pub struct Outbound {
     policy: Arc<OutboundPolicy>,
     http: reqwest::Client,
+    /// For OAuth's token, registration and revocation endpoints, which
+    /// must answer themselves: a redirect there is refused, not followed
+    /// (it would carry a code or a refresh token somewhere else).
+    http_no_redirects: reqwest::Client,
     timeout: Duration,
 }
 
@@ -34,20 +38,27 @@ impl Outbound {
     /// deadline for a whole exchange wrap it in [`Outbound::timeout`].
     pub fn new(policy: OutboundPolicy, timeout: Duration) -> Result<Self, reqwest::Error> {
         let policy = Arc::new(policy);
-        let http = reqwest::Client::builder()
-            .dns_resolver(Arc::new(GuardedResolver::new(Arc::clone(&policy))))
+        let builder = || {
+            reqwest::Client::builder()
+                .dns_resolver(Arc::new(GuardedResolver::new(Arc::clone(&policy))))
+                // A proxy would resolve the name itself, out of the guard's sight.
+                .no_proxy()
+                .connect_timeout(timeout)
+                .read_timeout(timeout)
+                // Idle keep-alive connections stall on delayed ACKs (rmcp does the same).
+                .pool_max_idle_per_host(0)
+                .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
+        };
+        let http = builder()
             .redirect(redirect_policy(Arc::clone(&policy)))
-            // A proxy would resolve the name itself, out of the guard's sight.
-            .no_proxy()
-            .connect_timeout(timeout)
-            .read_timeout(timeout)
-            // Idle keep-alive connections stall on delayed ACKs (rmcp does the same).
-            .pool_max_idle_per_host(0)
-            .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        let http_no_redirects = builder()
+            .redirect(reqwest::redirect::Policy::none())
             .build()?;
         Ok(Self {
             policy,
             http,
+            http_no_redirects,
             timeout,
         })
     }
@@ -55,6 +66,11 @@ impl Outbound {
     /// The guarded client (a handle: clones share one connection pool).
     pub fn http_client(&self) -> reqwest::Client {
         self.http.clone()
+    }
+
+    /// The guarded client that follows no redirect.
+    pub fn http_client_no_redirects(&self) -> reqwest::Client {
+        self.http_no_redirects.clone()
     }
 
     pub fn timeout(&self) -> Duration {

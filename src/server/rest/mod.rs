@@ -75,7 +75,7 @@ pub fn routes() -> (Router<AppState>, OpenApiDoc) {
         .merge(runtime::routes())
         .split_for_parts();
     let json: Arc<str> = api.to_pretty_json().unwrap_or_default().into();
-    let router = router.route(
+    let router = router.merge(skills::browser_routes()).route(
         OPENAPI_PATH,
         get(move || {
             let json = json.clone();

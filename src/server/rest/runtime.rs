@@ -99,6 +99,7 @@ fn code(error: &AppError) -> &'static str {
         AppError::RateLimited { .. } | AppError::TooManyTests { .. } => "rate_limited",
         AppError::Busy { .. } | AppError::Unavailable(_) => "unavailable",
         AppError::Internal | AppError::Network(_) => "internal",
+        AppError::Upstream(_) => "upstream",
     }
 }
 

@@ -15,6 +15,8 @@ mod credentials;
 pub mod directory;
 pub mod images;
 pub mod key_status;
+pub mod oauth_connect;
+pub mod oauth_grants;
 pub mod resolution;
 pub mod resolution_cache;
 pub mod resolve_audit;

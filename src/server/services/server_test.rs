@@ -1,12 +1,14 @@
-//! Test connection: connect with the server's stored key, list its tools,
+//! Test connection: connect with the server's stored key (or, for an OAuth
+//! server, the tester's own connected account), list its tools,
 //! and keep the outcome as the server's snapshot.
 
-use crate::domain::{AuditAction, ServerId, TestOutcome};
+use crate::domain::{AuditAction, AuthType, ServerId, TestOutcome};
 use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::mcp::McpTarget;
 use crate::server::ports::Ports;
 use crate::server::services::audit::{self, server_target};
+use crate::server::services::oauth_grants::Fresh;
 use crate::server::services::server_view::{outcome_of, snapshot_of};
 use crate::server::services::servers::row;
 
@@ -37,6 +39,16 @@ pub async fn test(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<T
             };
             audit::record(ports, actor, AuditAction::SecretRead, &target, outcome).await;
             Some(read?)
+        }
+        // An OAuth server is tested as the admin testing it: with their own
+        // connected account's token (refreshed if due), else without one.
+        None if row.auth_type == AuthType::Oauth2 => {
+            match super::oauth_grants::access_token(ports, actor.tenant_id, actor.user_id, row.id)
+                .await?
+            {
+                Fresh::Token(token) => Some(token),
+                Fresh::NeedsConnection(_) => None,
+            }
         }
         None => None,
     };

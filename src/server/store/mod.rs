@@ -1,5 +1,5 @@
 //! Persistence port. The [`Store`] trait is the sum of one trait per
-//! aggregate (tenants, accounts, agents, templates and assignments, connections, sessions, sign-in limits, servers, tokens,
+//! aggregate (tenants, accounts, agents, templates and assignments, connections, sessions, sign-in limits, OAuth, servers, tokens,
 //! audit, secrets), each in its own file with its records and its SQL; a new
 //! aggregate is a new file. [`Db`] implements them all over either engine,
 //! picked once from `DATABASE_URL`, running the same SQL text on both.
@@ -14,6 +14,7 @@ mod db;
 mod images;
 mod leases;
 mod limits;
+mod oauth;
 mod secrets;
 mod servers;
 mod sessions;
@@ -38,6 +39,10 @@ pub use db::Db;
 pub use images::{ImageStore, NewImage, StoredImage};
 pub use leases::LeaseStore;
 pub use limits::LimitStore;
+pub use oauth::{
+    GrantRecord, NewGrant, NewOAuthClient, OAuthClientRecord, OAuthStateRecord, OAuthStore,
+    Registration,
+};
 pub use secrets::{Rewrite, Sealed, SecretRecord, SecretStore};
 pub use servers::{
     NewServerRecord, SecretRefChange, ServerFilter, ServerRecord, ServerStore, ServerUpdate,
@@ -111,6 +116,7 @@ pub trait Store:
     + LeaseStore
     + SessionStore
     + LimitStore
+    + OAuthStore
     + ServerStore
     + TokenStore
     + AuditStore

@@ -136,7 +136,9 @@ macro_rules! referenced_sql {
 const SECRET_REFERENCED: &str = referenced_sql!(
     "mcp_servers"."secret_ref",
     "mcp_servers"."url_secret_ref",
-    "connections"."secret_ref"
+    "connections"."secret_ref",
+    "user_mcp_tokens"."secret_ref",
+    "oauth_clients"."client_secret_ref"
 );
 
 /// The columns of `vault_secrets`, in the order every query here uses.

@@ -97,6 +97,56 @@ impl Peer {
     }
 }
 
+/// npm `@modelcontextprotocol/sdk`'s example server with its demo
+/// authorization server (`--oauth`: RFC 9728 metadata, RFC 8414, dynamic
+/// registration, PKCE; it approves every request without a login page).
+/// `--oauth-strict` makes both ends check RFC 8707's `resource`. Its URLs
+/// name `localhost`, so the app under test must allow `::1` as well.
+pub struct SdkOAuthPeer {
+    _child: Child,
+    pub mcp_port: u16,
+    pub auth_port: u16,
+}
+
+impl SdkOAuthPeer {
+    pub async fn start() -> SdkOAuthPeer {
+        let end2end = repo_root().join("end2end");
+        let entry = end2end
+            .join("node_modules/@modelcontextprotocol/sdk/dist/esm/examples/server/simpleStreamableHttp.js");
+        require(&entry, "@modelcontextprotocol/sdk");
+        let (mcp_port, auth_port) = (free_port(), free_port());
+        let child = Command::new("node")
+            .current_dir(&end2end)
+            .arg("--require")
+            .arg("./peers/loopback-only.cjs")
+            .arg(&entry)
+            .arg("--oauth")
+            .arg("--oauth-strict")
+            .env("MCP_PORT", mcp_port.to_string())
+            .env("MCP_AUTH_PORT", auth_port.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start the SDK's OAuth example server");
+        wait_for_port(mcp_port).await;
+        wait_for_port(auth_port).await;
+        SdkOAuthPeer {
+            _child: child,
+            mcp_port,
+            auth_port,
+        }
+    }
+
+    pub fn mcp_url(&self) -> String {
+        format!("http://localhost:{}/mcp", self.mcp_port)
+    }
+
+    pub fn issuer(&self) -> String {
+        format!("http://localhost:{}/", self.auth_port)
+    }
+}
+
 /// Starts a peer that prints `READY <port>` on stdout once it listens.
 pub(super) async fn spawn_with_ready_line(mut cmd: Command) -> Peer {
     let mut child = cmd

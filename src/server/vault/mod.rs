@@ -96,6 +96,10 @@ pub enum SecretKind {
     ConnectionCredential,
     /// The secret path or query of a server's URL.
     ServerUrl,
+    /// One user's OAuth token set for one server (a JSON document).
+    OAuthTokens,
+    /// The client secret an authorization server issued Switchboard.
+    OAuthClient,
 }
 
 impl SecretKind {
@@ -104,6 +108,8 @@ impl SecretKind {
             SecretKind::ServerCredential => "server-credential",
             SecretKind::ConnectionCredential => "connection-credential",
             SecretKind::ServerUrl => "server-url",
+            SecretKind::OAuthTokens => "oauth-tokens",
+            SecretKind::OAuthClient => "oauth-client",
         }
     }
 }

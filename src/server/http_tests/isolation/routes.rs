@@ -90,6 +90,9 @@ pub(super) fn spec(
             return s(Admin, Agent, None);
         }
         ("GET", "/api/runtime/agents/{agent}/mcp-configs") => return s(Runtime, Agent, None),
+        // A member's own OAuth connections.
+        ("GET", "/api/skills/user-mcp-servers") => return s(Member, Collection, None),
+        ("DELETE", "/api/skills/user-mcp-tokens/{id}") => return s(Member, Server, None),
         ("GET", "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-servers/") => {
             return s(Member, Collection, None);
         }
@@ -129,6 +132,14 @@ pub(super) fn spec(
             body: Some(json!({ "query": ListQuery::<ServerSort>::default() })),
         },
         ("POST", "/api/servers/get") => return s(Member, Server, Some(id)),
+        // A member's own OAuth accounts, from the pages.
+        ("POST", "/api/oauth/grant") => {
+            return s(Member, Server, Some(json!({ "server": server })));
+        }
+        ("POST", "/api/oauth/disconnect") => {
+            return s(Member, Server, Some(json!({ "server": server })));
+        }
+        ("POST", "/api/oauth/integrations") => return s(Member, Collection, Some(json!({}))),
         ("POST", "/api/servers/register") => Spec {
             access: Admin,
             target: Collection,

@@ -5,6 +5,8 @@
 
 mod agents;
 mod keys;
+mod oauth;
+mod oauth_browser;
 mod servers;
 mod templates;
 
@@ -28,11 +30,19 @@ pub use servers::{SkillsServer, SkillsTestResult, SkillsTool};
 
 pub const TENANT_HEADER: &str = "x-tenant-slug";
 
+pub use oauth_browser::AUTHORIZE_PATH;
+
+/// The OAuth popup's pages, which are not API (not in the OpenAPI document).
+pub(super) fn browser_routes() -> axum::Router<AppState> {
+    oauth_browser::routes()
+}
+
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     servers::routes()
         .merge(keys::routes())
         .merge(templates::routes())
         .merge(agents::routes())
+        .merge(oauth::routes())
 }
 
 /// How this contract spells the transports: ThinkWork's client says

@@ -1,0 +1,561 @@
+//! OAuth: Switchboard's client registrations at authorization servers, the
+//! flows between a redirect and its callback, and users' grants
+//! (`user_mcp_tokens`). No token, client secret or PKCE verifier is kept
+//! here in the clear: tokens and secrets are vault references, and a
+//! flow's verifier is sealed with a key only its `state` yields.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::db::{Db, on_pool};
+use super::{StoreError, StoreResult};
+use crate::domain::{GrantId, GrantStatus, OAuthClientId, SecretRef, ServerId, TenantId, UserId};
+
+/// How Switchboard became a client of an authorization server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registration {
+    /// RFC 7591 dynamic client registration.
+    Dynamic,
+    /// A Client ID Metadata Document: the client id is our document's URL.
+    MetadataDocument,
+    /// Entered by an admin.
+    Admin,
+}
+
+impl Registration {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Registration::Dynamic => "dcr",
+            Registration::MetadataDocument => "metadata_document",
+            Registration::Admin => "admin",
+        }
+    }
+
+    fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "dcr" => Some(Registration::Dynamic),
+            "metadata_document" => Some(Registration::MetadataDocument),
+            "admin" => Some(Registration::Admin),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewOAuthClient {
+    pub tenant_id: TenantId,
+    pub issuer: String,
+    pub redirect_uri: String,
+    pub client_id: String,
+    pub client_secret_ref: Option<SecretRef>,
+    pub registered_via: Registration,
+    /// The authorization server's metadata (public), as JSON.
+    pub metadata: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthClientRecord {
+    pub id: OAuthClientId,
+    pub tenant_id: TenantId,
+    pub issuer: String,
+    pub redirect_uri: String,
+    pub client_id: String,
+    pub client_secret_ref: Option<SecretRef>,
+    pub registered_via: Registration,
+    pub metadata: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ClientRow {
+    id: OAuthClientId,
+    tenant_id: TenantId,
+    issuer: String,
+    redirect_uri: String,
+    client_id: String,
+    client_secret_ref: Option<SecretRef>,
+    registered_via: String,
+    metadata: String,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<ClientRow> for OAuthClientRecord {
+    type Error = StoreError;
+
+    fn try_from(r: ClientRow) -> Result<Self, StoreError> {
+        let registered_via = Registration::parse(&r.registered_via).ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "oauth client {}: registered_via {:?}",
+                r.id, r.registered_via
+            ))
+        })?;
+        Ok(Self {
+            id: r.id,
+            tenant_id: r.tenant_id,
+            issuer: r.issuer,
+            redirect_uri: r.redirect_uri,
+            client_id: r.client_id,
+            client_secret_ref: r.client_secret_ref,
+            registered_via,
+            metadata: r.metadata,
+            created_at: r.created_at,
+        })
+    }
+}
+
+/// A flow in progress, as stored (see the migration for what each holds).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OAuthStateRecord {
+    pub state_hash: String,
+    pub tenant_id: TenantId,
+    pub user_id: UserId,
+    pub server_id: ServerId,
+    pub client_row_id: OAuthClientId,
+    pub session_hash: String,
+    pub sealed_verifier: String,
+    pub resource: String,
+    /// Space-separated, as OAuth writes them.
+    pub scopes: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewGrant {
+    pub tenant_id: TenantId,
+    pub user_id: UserId,
+    pub server_id: ServerId,
+    pub client_row_id: OAuthClientId,
+    pub secret_ref: SecretRef,
+    pub resource: String,
+    pub scopes: String,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantRecord {
+    pub id: GrantId,
+    pub tenant_id: TenantId,
+    pub user_id: UserId,
+    pub server_id: ServerId,
+    pub client_row_id: OAuthClientId,
+    pub secret_ref: SecretRef,
+    pub resource: String,
+    pub scopes: String,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub status: GrantStatus,
+    pub status_reason: Option<String>,
+    pub refresh_lease_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct GrantRow {
+    id: GrantId,
+    tenant_id: TenantId,
+    user_id: UserId,
+    mcp_server_id: ServerId,
+    client_row_id: OAuthClientId,
+    secret_ref: SecretRef,
+    resource: String,
+    scopes: String,
+    expires_at: Option<DateTime<Utc>>,
+    status: String,
+    status_reason: Option<String>,
+    refresh_lease_until: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<GrantRow> for GrantRecord {
+    type Error = StoreError;
+
+    fn try_from(r: GrantRow) -> Result<Self, StoreError> {
+        let status = GrantStatus::parse(&r.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("grant {}: status {:?}", r.id, r.status)))?;
+        Ok(Self {
+            id: r.id,
+            tenant_id: r.tenant_id,
+            user_id: r.user_id,
+            server_id: r.mcp_server_id,
+            client_row_id: r.client_row_id,
+            secret_ref: r.secret_ref,
+            resource: r.resource,
+            scopes: r.scopes,
+            expires_at: r.expires_at,
+            status,
+            status_reason: r.status_reason,
+            refresh_lease_until: r.refresh_lease_until,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+// The columns of each table, in the order every query here uses (macros,
+// as sqlx takes only static SQL text).
+macro_rules! client_columns {
+    () => {
+        "id, tenant_id, issuer, redirect_uri, client_id, client_secret_ref, registered_via, \
+         metadata, created_at"
+    };
+}
+macro_rules! state_columns {
+    () => {
+        "state_hash, tenant_id, user_id, server_id, client_row_id, session_hash, \
+         sealed_verifier, resource, scopes, created_at, expires_at"
+    };
+}
+macro_rules! grant_columns {
+    () => {
+        "id, tenant_id, user_id, mcp_server_id, client_row_id, secret_ref, resource, scopes, \
+         expires_at, status, status_reason, refresh_lease_until, created_at, updated_at"
+    };
+}
+
+#[async_trait]
+pub trait OAuthStore: Send + Sync {
+    async fn insert_oauth_client(&self, new: &NewOAuthClient) -> StoreResult<OAuthClientRecord>;
+    /// The newest registration of the tenant at `issuer` for `redirect_uri`.
+    async fn latest_oauth_client(
+        &self,
+        tenant: TenantId,
+        issuer: &str,
+        redirect_uri: &str,
+    ) -> StoreResult<Option<OAuthClientRecord>>;
+    async fn oauth_client(
+        &self,
+        tenant: TenantId,
+        id: OAuthClientId,
+    ) -> StoreResult<Option<OAuthClientRecord>>;
+
+    /// Stores a flow, dropping every flow that expired before `now`.
+    async fn insert_oauth_state(
+        &self,
+        state: &OAuthStateRecord,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The flow, removed as it is read: a second callback with the same
+    /// `state` finds nothing, even when two arrive at once.
+    async fn take_oauth_state(&self, state_hash: &str) -> StoreResult<Option<OAuthStateRecord>>;
+
+    /// Creates or replaces the user's grant for the server; answers the
+    /// grant and the vault reference it replaced, if any.
+    async fn upsert_grant(&self, new: &NewGrant) -> StoreResult<(GrantRecord, Option<SecretRef>)>;
+    async fn grant(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        server: ServerId,
+    ) -> StoreResult<Option<GrantRecord>>;
+    async fn grants_of_user(&self, tenant: TenantId, user: UserId)
+    -> StoreResult<Vec<GrantRecord>>;
+    /// Removes the grant and answers it (its vault secret is the caller's
+    /// to delete).
+    async fn delete_grant(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        server: ServerId,
+    ) -> StoreResult<Option<GrantRecord>>;
+    /// Takes the grant's refresh lease until `until`, if nobody holds a
+    /// live one and the grant still holds `secret_ref`: `true` when this
+    /// caller is now the one to refresh.
+    async fn take_refresh_lease(
+        &self,
+        grant: GrantId,
+        secret_ref: &SecretRef,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// A refresh that worked: the new token set's reference and expiry,
+    /// the lease dropped. `false` if the grant no longer holds `old_ref`.
+    async fn finish_refresh(
+        &self,
+        grant: GrantId,
+        old_ref: &SecretRef,
+        new_ref: &SecretRef,
+        expires_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Sets the grant's status (and why), dropping any lease.
+    async fn mark_grant(
+        &self,
+        grant: GrantId,
+        status: GrantStatus,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+}
+
+#[async_trait]
+impl OAuthStore for Db {
+    async fn insert_oauth_client(&self, new: &NewOAuthClient) -> StoreResult<OAuthClientRecord> {
+        let sql = concat!(
+            "INSERT INTO oauth_clients (tenant_id, issuer, redirect_uri, client_id, \
+             client_secret_ref, registered_via, metadata, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ",
+            client_columns!()
+        );
+        let row: ClientRow = on_pool!(self, pool => sqlx::query_as(sql)
+            .bind(new.tenant_id)
+            .bind(&new.issuer)
+            .bind(&new.redirect_uri)
+            .bind(&new.client_id)
+            .bind(&new.client_secret_ref)
+            .bind(new.registered_via.as_str())
+            .bind(&new.metadata)
+            .bind(new.created_at)
+            .fetch_one(pool)
+            .await)?;
+        row.try_into()
+    }
+
+    async fn latest_oauth_client(
+        &self,
+        tenant: TenantId,
+        issuer: &str,
+        redirect_uri: &str,
+    ) -> StoreResult<Option<OAuthClientRecord>> {
+        let sql = concat!(
+            "SELECT ",
+            client_columns!(),
+            " FROM oauth_clients \
+             WHERE tenant_id = $1 AND issuer = $2 AND redirect_uri = $3 ORDER BY id DESC LIMIT 1"
+        );
+        let row: Option<ClientRow> = on_pool!(self, pool => sqlx::query_as(sql)
+            .bind(tenant)
+            .bind(issuer)
+            .bind(redirect_uri)
+            .fetch_optional(pool)
+            .await)?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn oauth_client(
+        &self,
+        tenant: TenantId,
+        id: OAuthClientId,
+    ) -> StoreResult<Option<OAuthClientRecord>> {
+        let sql = concat!(
+            "SELECT ",
+            client_columns!(),
+            " FROM oauth_clients WHERE tenant_id = $1 AND id = $2"
+        );
+        let row: Option<ClientRow> = on_pool!(self, pool => sqlx::query_as(sql)
+            .bind(tenant)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn insert_oauth_state(
+        &self,
+        s: &OAuthStateRecord,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let sql = concat!(
+            "INSERT INTO oauth_states (",
+            state_columns!(),
+            ") \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        );
+        on_pool!(self, pool => {
+            sqlx::query("DELETE FROM oauth_states WHERE expires_at < $1")
+                .bind(now)
+                .execute(pool)
+                .await?;
+            sqlx::query(sql)
+                .bind(&s.state_hash)
+                .bind(s.tenant_id)
+                .bind(s.user_id)
+                .bind(s.server_id)
+                .bind(s.client_row_id)
+                .bind(&s.session_hash)
+                .bind(&s.sealed_verifier)
+                .bind(&s.resource)
+                .bind(&s.scopes)
+                .bind(s.created_at)
+                .bind(s.expires_at)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    async fn take_oauth_state(&self, state_hash: &str) -> StoreResult<Option<OAuthStateRecord>> {
+        let sql = concat!(
+            "DELETE FROM oauth_states WHERE state_hash = $1 RETURNING ",
+            state_columns!()
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(sql)
+            .bind(state_hash)
+            .fetch_optional(pool)
+            .await)?)
+    }
+
+    async fn upsert_grant(&self, g: &NewGrant) -> StoreResult<(GrantRecord, Option<SecretRef>)> {
+        let previous = self
+            .grant(g.tenant_id, g.user_id, g.server_id)
+            .await?
+            .map(|old| old.secret_ref)
+            .filter(|old| *old != g.secret_ref);
+        let sql = concat!(
+            "INSERT INTO user_mcp_tokens (tenant_id, user_id, mcp_server_id, client_row_id, \
+             secret_ref, resource, scopes, expires_at, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $9) \
+             ON CONFLICT (user_id, mcp_server_id) DO UPDATE SET \
+               client_row_id = excluded.client_row_id, secret_ref = excluded.secret_ref, \
+               resource = excluded.resource, scopes = excluded.scopes, \
+               expires_at = excluded.expires_at, status = 'active', status_reason = NULL, \
+               refresh_lease_until = NULL, updated_at = excluded.updated_at \
+             RETURNING ",
+            grant_columns!()
+        );
+        let row: GrantRow = on_pool!(self, pool => sqlx::query_as(sql)
+            .bind(g.tenant_id)
+            .bind(g.user_id)
+            .bind(g.server_id)
+            .bind(g.client_row_id)
+            .bind(&g.secret_ref)
+            .bind(&g.resource)
+            .bind(&g.scopes)
+            .bind(g.expires_at)
+            .bind(g.at)
+            .fetch_one(pool)
+            .await)?;
+        Ok((row.try_into()?, previous))
+    }
+
+    async fn grant(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        server: ServerId,
+    ) -> StoreResult<Option<GrantRecord>> {
+        let sql = concat!(
+            "SELECT ",
+            grant_columns!(),
+            " FROM user_mcp_tokens \
+             WHERE tenant_id = $1 AND user_id = $2 AND mcp_server_id = $3"
+        );
+        let row: Option<GrantRow> = on_pool!(self, pool => sqlx::query_as(sql)
+            .bind(tenant)
+            .bind(user)
+            .bind(server)
+            .fetch_optional(pool)
+            .await)?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn grants_of_user(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+    ) -> StoreResult<Vec<GrantRecord>> {
+        let sql = concat!(
+            "SELECT ",
+            grant_columns!(),
+            " FROM user_mcp_tokens \
+             WHERE tenant_id = $1 AND user_id = $2 ORDER BY id"
+        );
+        let rows: Vec<GrantRow> = on_pool!(self, pool => sqlx::query_as(sql)
+            .bind(tenant)
+            .bind(user)
+            .fetch_all(pool)
+            .await)?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn delete_grant(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        server: ServerId,
+    ) -> StoreResult<Option<GrantRecord>> {
+        let sql = concat!(
+            "DELETE FROM user_mcp_tokens \
+             WHERE tenant_id = $1 AND user_id = $2 AND mcp_server_id = $3 RETURNING ",
+            grant_columns!()
+        );
+        let row: Option<GrantRow> = on_pool!(self, pool => sqlx::query_as(sql)
+            .bind(tenant)
+            .bind(user)
+            .bind(server)
+            .fetch_optional(pool)
+            .await)?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn take_refresh_lease(
+        &self,
+        grant: GrantId,
+        secret_ref: &SecretRef,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let taken = on_pool!(self, pool => sqlx::query(
+            "UPDATE user_mcp_tokens SET refresh_lease_until = $1 \
+             WHERE id = $2 AND secret_ref = $3 AND status = 'active' \
+               AND (refresh_lease_until IS NULL OR refresh_lease_until < $4)",
+        )
+        .bind(until)
+        .bind(grant)
+        .bind(secret_ref)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|d| d.rows_affected()))?;
+        Ok(taken == 1)
+    }
+
+    async fn finish_refresh(
+        &self,
+        grant: GrantId,
+        old_ref: &SecretRef,
+        new_ref: &SecretRef,
+        expires_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = on_pool!(self, pool => sqlx::query(
+            "UPDATE user_mcp_tokens SET secret_ref = $1, expires_at = $2, \
+               refresh_lease_until = NULL, updated_at = $3 \
+             WHERE id = $4 AND secret_ref = $5",
+        )
+        .bind(new_ref)
+        .bind(expires_at)
+        .bind(now)
+        .bind(grant)
+        .bind(old_ref)
+        .execute(pool)
+        .await
+        .map(|d| d.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    async fn mark_grant(
+        &self,
+        grant: GrantId,
+        status: GrantStatus,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        on_pool!(self, pool => sqlx::query(
+            "UPDATE user_mcp_tokens SET status = $1, status_reason = $2, \
+               refresh_lease_until = NULL, updated_at = $3 WHERE id = $4",
+        )
+        .bind(status.as_str())
+        .bind(reason)
+        .bind(now)
+        .bind(grant)
+        .execute(pool)
+        .await
+        .map(|d| d.rows_affected()))?;
+        Ok(())
+    }
+}
