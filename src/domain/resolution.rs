@@ -59,6 +59,9 @@ pub struct Caller {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
+    /// The user's own account at an OAuth server (their grant's access
+    /// token, renewed when due).
+    UserGrant,
     UserConnection,
     AgentConnection,
     TenantConnection,
@@ -75,6 +78,7 @@ pub enum Rule {
 impl Rule {
     pub fn label(self) -> &'static str {
         match self {
+            Rule::UserGrant => "user's connected account",
             Rule::UserConnection => "user connection",
             Rule::AgentConnection => "agent connection",
             Rule::TenantConnection => "tenant connection",
@@ -101,6 +105,9 @@ pub enum Resolution {
     /// A `User`-scoped server, and this user has no active connection.
     NeedsUserConnection {
         server: ServerId,
+        /// An OAuth server: the user connects their account there (the
+        /// runtime can send them to the authorize URL).
+        oauth: bool,
     },
     /// An `Agent`-scoped server, and neither the user nor the agent has one.
     NeedsAgentConnection {
@@ -168,7 +175,10 @@ pub fn resolve(
         }
     }
     if server.auth_scope == Scope::User {
-        return Resolution::NeedsUserConnection { server: server.id };
+        return Resolution::NeedsUserConnection {
+            server: server.id,
+            oauth: server.auth_type == AuthType::Oauth2,
+        };
     }
     if let Some(agent) = caller.agent
         && let Some(id) = newest(caller.tenant_id, Scope::Agent, &|b| b.agent == Some(agent))

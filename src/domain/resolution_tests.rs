@@ -151,7 +151,10 @@ fn auth_scope_caps_the_fall_back() {
     };
     assert_eq!(
         resolve(&user_only, &shared, &ann_via_bot(), None),
-        Resolution::NeedsUserConnection { server: SERVER }
+        Resolution::NeedsUserConnection {
+            server: SERVER,
+            oauth: false
+        }
     );
     let agent_only = ServerFacts {
         auth_scope: Scope::Agent,

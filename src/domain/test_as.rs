@@ -132,6 +132,7 @@ mod tests {
         );
         let needs = Resolution::NeedsUserConnection {
             server: ServerId::new(1),
+            oauth: false,
         };
         assert_eq!(TestAsState::refused(&needs).0, TestAsState::NeedsConnection);
     }

@@ -394,10 +394,15 @@ async fn authorize_is_for_the_signed_in_user_of_their_own_tenant() {
     s.app.user("globex", "admin@globex.test", Role::Admin).await;
     let stranger = s.app.session("admin@globex.test").await;
 
-    // Not signed in: a page that tells the opener so.
+    // Not signed in: sign in first, then back to this very request.
     let page = s.app.get(&s.authorize_path(), None).await;
-    assert_eq!(page.status, 401);
-    assert_eq!(outcome_of(&page.body)["reason"], "not_signed_in");
+    assert_eq!(page.status, 303);
+    let next: String =
+        url::form_urlencoded::byte_serialize(s.authorize_path().as_bytes()).collect();
+    assert_eq!(page.location, Some(format!("/login?next={next}")));
+    // The JSON form has no page to go back to: 401.
+    let json_path = format!("{}&response=json", s.authorize_path());
+    assert_eq!(s.app.get(&json_path, None).await.status, 401);
 
     // Another tenant's admin, naming the first tenant's server: 404 either
     // way it names the tenant, and for its own tenant too.
@@ -468,4 +473,96 @@ async fn authorize_is_for_the_signed_in_user_of_their_own_tenant() {
         )
         .await;
     assert_eq!(status, 404);
+}
+
+/// A runtime resolving for a user of a user-scoped OAuth server: without
+/// an account, "connect first" and where; with one, the user's own token.
+#[tokio::test]
+async fn a_runtime_resolves_to_the_users_own_account() {
+    let s = setup(None).await;
+    let user = crate::server::testing::username_of(ADMIN);
+    let path = format!(
+        "/api/ai-mentor/orgs/acme/users/{user}/mcp-servers/{}/",
+        s.server
+    );
+    let (status, body) = s
+        .app
+        .rest_json(
+            "PATCH",
+            &path,
+            Some(&s.bearer),
+            &[],
+            Some(json!({ "auth_scope": "user" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let runtime = format!("Bearer {}", s.app.runtime_token("acme", ADMIN).await);
+    let ask = json!({ "server": s.server, "user": user });
+
+    let (status, body) = s
+        .app
+        .rest_json(
+            "POST",
+            "/api/runtime/resolve",
+            Some(&runtime),
+            &[],
+            Some(ask.clone()),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["error"], "needs_user_connection");
+    assert_eq!(
+        body["connect_url"],
+        format!(
+            "{}{}",
+            s.app.base,
+            crate::domain::oauth::authorize_path(ServerId::new(s.server))
+        )
+    );
+
+    let back = s.to_callback(&s.cookie).await;
+    assert_eq!(s.app.get(&back, Some(&s.cookie)).await.status, 200);
+    let (status, body) = s
+        .app
+        .rest_json(
+            "POST",
+            "/api/runtime/resolve",
+            Some(&runtime),
+            &[],
+            Some(ask.clone()),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["resolved_by"]["rule"], "user_grant");
+    let auth = body["headers"]["Authorization"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(auth.starts_with("Bearer ") && auth.len() > 20, "{body}");
+
+    // Disconnected: back to "connect first".
+    let (status, _) = s
+        .app
+        .rest_json(
+            "DELETE",
+            &format!("/api/skills/user-mcp-tokens/{}", s.server),
+            Some(&s.bearer),
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, body) = s
+        .app
+        .rest_json(
+            "POST",
+            "/api/runtime/resolve",
+            Some(&runtime),
+            &[],
+            Some(ask),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].clone()),
+        (409, json!("needs_user_connection"))
+    );
 }

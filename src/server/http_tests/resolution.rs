@@ -246,7 +246,8 @@ async fn scope_caps_featured_servers_and_refusals() {
     assert_eq!(
         ask(&app, id.acme, Some(id.ann), Some(id.bot), personal).await,
         Err(Resolution::NeedsUserConnection {
-            server: ServerId::new(personal)
+            server: ServerId::new(personal),
+            oauth: false
         })
     );
     // A switched-off server resolves to nothing.

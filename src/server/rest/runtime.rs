@@ -8,7 +8,7 @@
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use secrecy::ExposeSecret;
 use serde::Serialize;
@@ -22,6 +22,7 @@ use super::body::JsonObject;
 use super::caller::client_of;
 use super::error::{ErrorShape, RestError};
 use super::{TransportName, retry_after};
+use crate::domain::oauth::authorize_path;
 use crate::domain::resolution::{Resolution, Rule};
 use crate::domain::{AgentUid, AppError, ServerId};
 use crate::server::auth::Runtime;
@@ -58,6 +59,10 @@ pub struct RuntimeErrorBody {
     /// For `invalid`: each bad field's messages.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<BTreeMap<String, Vec<String>>>,
+    /// For `needs_user_connection` on an OAuth server: where to send the
+    /// user to connect their account (after signing in, if they must).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connect_url: Option<String>,
 }
 
 #[derive(IntoResponses)]
@@ -136,6 +141,7 @@ impl ErrorShape for RuntimeApi {
             detail,
             server: None,
             fields,
+            connect_url: None,
         });
         match error.retry_after_secs() {
             Some(secs) => (status, retry_after(secs), body).into_response(),
@@ -213,6 +219,7 @@ pub struct ResolveAnswer {
 async fn resolve(
     RuntimeCaller(caller): RuntimeCaller,
     State(state): State<AppState>,
+    headers: HeaderMap,
     mut body: JsonObject<RuntimeApi>,
 ) -> Result<Response, RuntimeError> {
     let server = body.integer("server");
@@ -258,7 +265,7 @@ async fn resolve(
             };
             Ok(([(header::CACHE_CONTROL, "no-store")], Json(answer)).into_response())
         }
-        Err(refusal) => Ok(refused(refusal)),
+        Err(refusal) => Ok(refused(refusal, connect_url(&state, &headers, &refusal))),
     }
 }
 
@@ -268,7 +275,7 @@ async fn resolve(
 pub(super) fn refusal(refusal: Resolution) -> Option<(&'static str, ServerId, &'static str)> {
     Some(match refusal {
         Resolution::NotAvailable | Resolution::Resolved(_) => return None,
-        Resolution::NeedsUserConnection { server } => (
+        Resolution::NeedsUserConnection { server, .. } => (
             "needs_user_connection",
             server,
             "This server takes each user's own credential, and this user has not connected one.",
@@ -289,8 +296,23 @@ pub(super) fn refusal(refusal: Resolution) -> Option<(&'static str, ServerId, &'
     })
 }
 
+/// Where a user connects the account a refusal says is missing: the
+/// authorize route of an OAuth server, on the site's public origin.
+pub(super) fn connect_url(state: &AppState, headers: &HeaderMap, r: &Resolution) -> Option<String> {
+    match r {
+        Resolution::NeedsUserConnection {
+            server,
+            oauth: true,
+        } => {
+            let origin = super::skills::site_origin(state, headers).ok()?;
+            Some(format!("{origin}{}", authorize_path(*server)))
+        }
+        _ => None,
+    }
+}
+
 /// A refusal as `POST /resolve` answers it: 409, or 404.
-fn refused(r: Resolution) -> Response {
+fn refused(r: Resolution, connect_url: Option<String>) -> Response {
     let Some((code, server, detail)) = refusal(r) else {
         return RuntimeApi::respond(AppError::NotFound, false);
     };
@@ -299,6 +321,7 @@ fn refused(r: Resolution) -> Response {
         detail: detail.to_owned(),
         server: Some(server.get()),
         fields: None,
+        connect_url,
     };
     (StatusCode::CONFLICT, Json(body)).into_response()
 }

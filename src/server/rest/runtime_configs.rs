@@ -7,7 +7,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -17,7 +17,8 @@ use utoipa_axum::routes;
 
 use super::TransportName;
 use super::runtime::{
-    ResolvedByBody, RuntimeCaller, RuntimeError, RuntimeFailures, header_values, refusal,
+    ResolvedByBody, RuntimeCaller, RuntimeError, RuntimeFailures, connect_url, header_values,
+    refusal,
 };
 use crate::domain::{AgentUid, AppError};
 use crate::server::services::runtime;
@@ -58,6 +59,9 @@ pub struct MissingConfig {
     /// `needs_user_connection`, `needs_agent_connection`, `no_credential`.
     pub error: String,
     pub detail: String,
+    /// Where to send the user to connect their account, for an OAuth server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connect_url: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -76,6 +80,7 @@ pub struct AgentConfigs {
 async fn agent_configs(
     RuntimeCaller(caller): RuntimeCaller,
     State(state): State<crate::server::state::AppState>,
+    headers: HeaderMap,
     Path(agent): Path<String>,
     Query(query): Query<ConfigsQuery>,
 ) -> Result<Response, RuntimeError> {
@@ -103,6 +108,7 @@ async fn agent_configs(
                 },
             }),
             Err(r) => {
+                let connect_url = connect_url(&state, &headers, &r);
                 let (code, detail) = refusal(r)
                     .map(|(code, _, detail)| (code, detail))
                     .unwrap_or(("not_found", "This server is not available."));
@@ -111,6 +117,7 @@ async fn agent_configs(
                     server: a.assignment.server_id.get(),
                     error: code.to_owned(),
                     detail: detail.to_owned(),
+                    connect_url,
                 });
             }
         }

@@ -9,11 +9,12 @@ use std::sync::Arc;
 
 use crate::domain::headers::{DEFAULT_SCHEME, Header, render_headers};
 use crate::domain::resolution::{Binding, Caller, Resolution, ResolvedBy, Rule, ServerFacts};
-use crate::domain::{AgentId, ServerId, TenantId, UserId};
+use crate::domain::{AgentId, AuthType, Scope, ServerId, TenantId, UserId};
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::mcp::McpTarget;
 use crate::server::ports::Ports;
 use crate::server::services::connections::read_sealed;
+use crate::server::services::oauth_grants::{self, Fresh};
 use crate::server::services::resolution_cache::{HeadersKey, SecretHeaders, Snapshot};
 use crate::server::store::{ConnectionRecord, ServerRecord};
 
@@ -77,8 +78,8 @@ fn binding(c: &ConnectionRecord) -> Binding {
         server_id: c.server_id,
         scope: c.scope,
         user: c.user_id,
-        // OAuth grants do not exist yet; a connection made from one will
-        // name the grant's user here.
+        // A user's OAuth grant is not a connection: `user_grant` decides
+        // it before these rules run.
         grant_user: None,
         agent: c.agent_id,
         active: c.active,
@@ -155,6 +156,9 @@ pub async fn resolve(
         global,
         rows,
     } = snapshot.as_ref();
+    if let Some(answer) = user_grant(ports, asker, server, global.is_some()).await? {
+        return Ok(answer);
+    }
     let bindings: Vec<Binding> = rows.iter().map(binding).collect();
     let caller = Caller {
         tenant_id: asker.tenant_id,
@@ -200,6 +204,60 @@ pub async fn resolve(
         server_id: server.id,
         server_name: server.name.clone(),
     }))
+}
+
+/// An OAuth server of the asker's own tenant, for a user: their connected
+/// account comes first, ahead of any connection (the user acting as
+/// themselves is what OAuth is for). Its token is renewed on the way when
+/// due, and never cached here (the grant's lease keeps refreshes to one).
+/// Without a usable grant a user-scoped server needs the user to connect;
+/// any other scope falls through to the connections. `None`: not decided
+/// here.
+async fn user_grant(
+    ports: &Ports,
+    asker: &Asker,
+    server: &ServerRecord,
+    global: bool,
+) -> ServiceResult<Option<Result<Resolved, Resolution>>> {
+    let (Some(user), AuthType::Oauth2, true, false) =
+        (asker.user, server.auth_type, server.enabled, global)
+    else {
+        return Ok(None);
+    };
+    let token = match oauth_grants::access_token(ports, asker.tenant_id, user, server.id).await? {
+        Fresh::Token(token) => token,
+        Fresh::NeedsConnection(_) if server.auth_scope == Scope::User => {
+            return Ok(Some(Err(Resolution::NeedsUserConnection {
+                server: server.id,
+                oauth: true,
+            })));
+        }
+        Fresh::NeedsConnection(_) => return Ok(None),
+    };
+    let headers: SecretHeaders = render_headers(
+        &server.extra_headers,
+        Some(token.expose_secret()),
+        Some(DEFAULT_SCHEME),
+    )
+    .into_iter()
+    .map(|(name, value)| (name, SecretString::from(value)))
+    .collect();
+    let url = super::server_url::full(ports, server).await?;
+    Ok(Some(Ok(Resolved {
+        target: McpTarget {
+            url: url.url,
+            transport: server.transport,
+            headers,
+            url_secrets: Vec::new(),
+        }
+        .with_url_secret(url.secret.as_ref()),
+        resolved_by: ResolvedBy {
+            rule: Rule::UserGrant,
+            connection_id: None,
+        },
+        server_id: server.id,
+        server_name: server.name.clone(),
+    })))
 }
 
 /// The headers a decision sends, secrets read from the vault.

@@ -8,7 +8,7 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
@@ -52,6 +52,7 @@ async fn authorize(
     State(state): State<AppState>,
     headers: HeaderMap,
     nonce: Option<Extension<leptos::nonce::Nonce>>,
+    uri: Uri,
     Query(query): Query<AuthorizeQuery>,
 ) -> Response {
     let json = query.response.as_deref() == Some("json");
@@ -60,6 +61,13 @@ async fn authorize(
     match (result, json) {
         (Ok(url), false) => Redirect::to(url.as_str()).into_response(),
         (Ok(url), true) => Json(json!({ "authorizeUrl": url.as_str() })).into_response(),
+        // A link (from a runtime's `connect_url`, say) followed while signed
+        // out: sign in, then come back here and carry on.
+        (Err(AppError::Unauthorized), false) => {
+            let back = uri.path_and_query().map_or(AUTHORIZE_PATH, |p| p.as_str());
+            let next: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
+            Redirect::to(&format!("/login?next={next}")).into_response()
+        }
         (Err(e), true) => {
             let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::BAD_GATEWAY);
             (status, Json(json!({ "error": e.to_string() }))).into_response()
@@ -135,7 +143,10 @@ fn admit(actor: &Actor, query: &AuthorizeQuery) -> Result<(), AppError> {
 /// The origin browsers and authorization servers reach us at: the
 /// configured public URL, else this request's `Host` (which the allowed
 /// hosts check has already vetted), over https when cookies are secure.
-fn site_origin(state: &AppState, headers: &HeaderMap) -> Result<String, AppError> {
+pub(in crate::server::rest) fn site_origin(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<String, AppError> {
     if let Ok(Some(origin)) = state.config.public_origin() {
         return Ok(origin);
     }
