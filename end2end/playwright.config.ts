@@ -12,6 +12,8 @@ import {
   BEARER_PORT,
   DEFAULT_BEARER_KEYS,
   EVERYTHING_PORT,
+  OAUTH_AUTH_PORT,
+  OAUTH_MCP_PORT,
   VAULT_KEY,
 } from './tests/fixtures';
 
@@ -135,7 +137,8 @@ export default defineConfig({
         ...backendEnv,
         SWITCHBOARD_ADMIN_EMAIL: ADMIN_EMAIL,
         SWITCHBOARD_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        SWITCHBOARD_OUTBOUND_ALLOW: '127.0.0.0/8',
+        // ::1 too: the OAuth peer's URLs name `localhost`.
+        SWITCHBOARD_OUTBOUND_ALLOW: '127.0.0.0/8,::1/128',
         SWITCHBOARD_MCP_TIMEOUT: '10s',
         // Unset: the app's own default filter applies.
         ...(process.env.RUST_LOG ? { RUST_LOG: process.env.RUST_LOG } : {}),
@@ -161,6 +164,21 @@ export default defineConfig({
       reuseExistingServer: false,
       timeout: 30_000,
       env: { PEER_KEYS: BEARER_GOOD_KEY, PEER_KEYS_FILE: path.join(TMP_DIR, 'bearer-keys.txt') },
+    },
+    {
+      // RFC 9728 + RFC 8414 metadata, dynamic registration and PKCE; its
+      // authorization server approves at once (no login page). --oauth-strict
+      // makes both ends check RFC 8707's `resource`.
+      name: 'sdk-oauth',
+      command:
+        'node --require ./peers/loopback-only.cjs ' +
+        'node_modules/@modelcontextprotocol/sdk/dist/esm/examples/server/simpleStreamableHttp.js --oauth --oauth-strict',
+      cwd: '.',
+      port: OAUTH_AUTH_PORT,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore' as const,
+      env: { MCP_PORT: String(OAUTH_MCP_PORT), MCP_AUTH_PORT: String(OAUTH_AUTH_PORT) },
     },
     ...(BACKEND === 'postgres-aws'
       ? [

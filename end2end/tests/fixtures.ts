@@ -25,7 +25,13 @@ export const EVERYTHING_PORT = portFromEnv('E2E_EVERYTHING_PORT', 3918);
 /** end2end/peers/bearer_peer.py, streamable HTTP, static bearer key. */
 export const BEARER_PORT = portFromEnv('E2E_BEARER_PORT', 3919);
 
+/** @modelcontextprotocol/sdk's example server with its demo OAuth authorization server. */
+export const OAUTH_MCP_PORT = portFromEnv('E2E_OAUTH_MCP_PORT', 3921);
+export const OAUTH_AUTH_PORT = portFromEnv('E2E_OAUTH_AUTH_PORT', 3922);
+
 export const APP_URL = `http://127.0.0.1:${APP_PORT}`;
+/** The SDK's example names `localhost` in its metadata, so it is reached by that name. */
+export const OAUTH_MCP_URL = `http://localhost:${OAUTH_MCP_PORT}/mcp`;
 export const EVERYTHING_MCP_URL = `http://127.0.0.1:${EVERYTHING_PORT}/mcp`;
 export const BEARER_MCP_URL = `http://127.0.0.1:${BEARER_PORT}/mcp`;
 
@@ -72,6 +78,15 @@ export function issuedTokensFile(): string {
 
 export function recordIssuedToken(token: string): void {
   fs.appendFileSync(issuedTokensFile(), `${token}\n`);
+}
+
+/** OAuth access and refresh tokens the suite saw issued: never in a log, the database or a page. */
+export function oauthTokensFile(): string {
+  return path.join(e2eTmp(), 'oauth-tokens.txt');
+}
+
+export function recordOAuthToken(token: string): void {
+  fs.appendFileSync(oauthTokensFile(), `${token}\n`);
 }
 
 /** Every response body the browser received, one JSON object per line, for the hygiene check. */

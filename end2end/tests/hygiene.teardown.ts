@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { ALL_TEST_KEYS, issuedTokensFile, responsesFile } from './fixtures';
+import { ALL_TEST_KEYS, issuedTokensFile, oauthTokensFile, responsesFile } from './fixtures';
 
 function dumpDatabase(url: string): string {
   if (url.startsWith('sqlite://')) {
@@ -75,9 +75,23 @@ export default async function hygiene(): Promise<void> {
       }
     }
   }
+  // OAuth tokens live in the vault: in no log, no column, no page.
+  const oauthTokens = fs.existsSync(oauthTokensFile())
+    ? fs.readFileSync(oauthTokensFile(), 'utf8').split('\n').filter((t) => t.length > 0)
+    : [];
+  if (oauthTokens.length === 0) problems.push('no OAuth token was issued, so none could be looked for');
+  for (const token of oauthTokens) {
+    for (const [name, text] of sources) {
+      for (const needle of needles(token)) {
+        if (text.includes(needle)) problems.push(`the ${name} contains an OAuth token (as ${needle.slice(0, 8)}…)`);
+      }
+    }
+  }
   const sizes = sources.map(([name, text]) => `${name} ${text.length} B`).join(', ');
   if (problems.length > 0) {
     throw new Error(`secret hygiene check failed (${sizes}):\n  ${problems.join('\n  ')}`);
   }
-  console.log(`[hygiene] ${ALL_TEST_KEYS.length} keys and ${tokens.length} API tokens, zero hits in: ${sizes}`);
+  console.log(
+    `[hygiene] ${ALL_TEST_KEYS.length} keys, ${tokens.length} API tokens and ${oauthTokens.length} OAuth tokens, zero hits in: ${sizes}`,
+  );
 }

@@ -19,10 +19,13 @@ import { APP_URL, e2eTmp, expect, gotoHydrated, openRegisterDialog, signIn, test
  * cannot grow unnoticed. It is today's figure plus a margin: 399.6 kB before
  * the Agent Templates pages, 411.5 kB after (a new lazy route adds ~5 kB to
  * the main module and splits code it shares with the servers page into 13
- * more small chunks). The target of 250 kB is not met yet, and this is where
- * it will be enforced.
+ * more small chunks), 422.6 kB after the OAuth account panel (shared by the
+ * server dialog and the Integrations page, so in the main module; making it
+ * a lazy chunk of its own measured 428.8 kB, as its wrapper and the extra
+ * chunks cost more than they moved). The target of 250 kB is not met yet,
+ * and this is where it will be enforced.
  */
-const SERVERS_CEILING_BYTES = 415_000;
+const SERVERS_CEILING_BYTES = 426_000;
 
 type Weight = { files: number; raw: number; gzip: number; transfer: number; names: string[] };
 
@@ -92,7 +95,7 @@ test('each page downloads only its own code, compressed, and /mcp-servers does n
 
   await signIn(page);
   const session = await page.context().storageState();
-  for (const route of ['/mcp-servers', '/agents', '/agent-templates', '/audit', '/settings/api-tokens']) {
+  for (const route of ['/mcp-servers', '/agents', '/agent-templates', '/integrations', '/audit', '/settings/api-tokens']) {
     rows[route] = await weigh(browser, session, route);
   }
 

@@ -5,6 +5,7 @@ pub mod agents;
 pub mod audit;
 pub mod auth;
 pub mod connections;
+pub mod oauth;
 pub mod servers;
 pub mod templates;
 pub mod tokens;

@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mcp-servers") view={Lazy::<routes::Servers>::new()} />
                     <Route path=path!("/agents") view={Lazy::<routes::Agents>::new()} />
                     <Route path=path!("/agent-templates") view={Lazy::<routes::Templates>::new()} />
+                    <Route path=path!("/integrations") view={Lazy::<routes::Integrations>::new()} />
                     <Route path=path!("/audit") view={Lazy::<routes::Audit>::new()} />
                     <Route path=path!("/settings/api-tokens") view={Lazy::<routes::Tokens>::new()} />
                 </ParentRoute>

@@ -14,6 +14,7 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use super::pages::agents::AgentsPage;
 use super::pages::audit::AuditPage;
+use super::pages::integrations::IntegrationsPage;
 use super::pages::login::LoginPage;
 use super::pages::servers::ServersPage;
 use super::pages::templates::TemplatesPage;
@@ -73,6 +74,20 @@ impl LazyRoute for Tokens {
 
     fn view(_this: Self) -> AnyView {
         view! { <TokensPage /> }.into_any()
+    }
+}
+
+/// `/integrations`: a member's own OAuth accounts.
+pub struct Integrations;
+
+#[lazy_route]
+impl LazyRoute for Integrations {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <IntegrationsPage /> }.into_any()
     }
 }
 

@@ -27,11 +27,12 @@ use crate::server::state::AppState;
 
 /// Pages that need a session; anything else is public. A test checks that
 /// every page the app routes but `/login` is here.
-pub(crate) const PROTECTED_PAGES: [&str; 6] = [
+pub(crate) const PROTECTED_PAGES: [&str; 7] = [
     "/",
     "/mcp-servers",
     "/agents",
     "/agent-templates",
+    "/integrations",
     "/audit",
     "/settings/api-tokens",
 ];

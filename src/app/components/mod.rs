@@ -1,5 +1,6 @@
 //! Reusable UI pieces.
 
+pub mod account_connection;
 pub mod data_table;
 pub mod dialog;
 pub mod form;

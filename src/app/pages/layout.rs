@@ -38,6 +38,7 @@ fn MainNav() -> impl IntoView {
                 <li><A href="/mcp-servers">"MCP Servers"</A></li>
                 <li><A href="/agents">"Agents"</A></li>
                 <li><A href="/agent-templates">"Agent Templates"</A></li>
+                <li><A href="/integrations">"Integrations"</A></li>
                 <AdminOnly>
                     <li><A href="/audit">"Audit"</A></li>
                 </AdminOnly>

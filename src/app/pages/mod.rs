@@ -1,5 +1,6 @@
 pub mod agents;
 pub mod audit;
+pub mod integrations;
 pub mod layout;
 pub mod login;
 pub mod not_found;

@@ -4,12 +4,13 @@
 use leptos::prelude::*;
 
 use crate::api::servers::{DeleteServer, TestServer, UpdateServer, get_server};
+use crate::app::components::account_connection::OwnAccount;
 use crate::app::components::dialog::{Dialog, focus_id};
 use crate::app::components::form::aria_bool;
 use crate::app::components::time::when;
 use crate::app::components::toasts::use_toasts;
 use crate::app::pages::layout::AdminOnly;
-use crate::domain::{ErrorClass, ServerId, ServerPatch, ServerView, TestOutcome};
+use crate::domain::{AuthType, ErrorClass, ServerId, ServerPatch, ServerView, TestOutcome};
 
 use super::connections::ConnectionsTab;
 use super::rotate_key::KeyRotationPanel;
@@ -174,6 +175,7 @@ pub fn ServerDetailDialog(
                 <dt>"Last tested"</dt>
                 <dd>{s.last_test.as_ref().map(|t| when(t.tested_at)).unwrap_or_else(|| "Never".to_owned())}</dd>
             </dl>
+            {(s.auth_type == AuthType::Oauth2).then(|| view! { <OwnAccount server=id name=s.name.clone() /> })}
             <div class="row-actions">
                 <AdminOnly>
                     <button

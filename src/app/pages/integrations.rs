@@ -1,0 +1,89 @@
+//! `/integrations`: the end user's page. Every OAuth server the tenant
+//! offers, with where the caller stands at each (Needs connection,
+//! Connected, Expired), and Connect / Reconnect / Disconnect in place.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::oauth::my_integrations;
+use crate::app::components::account_connection::AccountConnection;
+use crate::domain::{AuthStatus, Integration};
+
+#[component]
+pub fn IntegrationsPage() -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    let list = Resource::new(move || version.get(), |_| my_integrations());
+    let refresh = Callback::new(move |_| version.update(|v| *v += 1));
+
+    view! {
+        <Title text="Integrations" />
+        <div class="page-header">
+            <h1>"Integrations"</h1>
+        </div>
+        <p class="lede">
+            "Some MCP servers act for you at another service, and need your own account there. "
+            "Connect it once: your agents can then use the server as you, and Switchboard keeps "
+            "the sign-in renewed. Disconnecting revokes it."
+        </p>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading integrations…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => view! {
+                        <div class="alert error" role="alert">
+                            <p>"Could not load your integrations: " {e.to_string()}</p>
+                            <button class="button" type="button" on:click=move |_| refresh.run(())>"Retry"</button>
+                        </div>
+                    }
+                    .into_any(),
+                    Ok(list) if list.is_empty() => view! {
+                        <div class="empty">
+                            <p class="empty-title">"Nothing to connect"</p>
+                            <p>"When an admin adds an MCP server that signs users in with OAuth, "
+                                "it shows here for you to connect."</p>
+                        </div>
+                    }
+                    .into_any(),
+                    Ok(list) => {
+                        let (todo, done): (Vec<Integration>, Vec<Integration>) = list
+                            .into_iter()
+                            .partition(|i| i.grant.status != AuthStatus::Active);
+                        view! {
+                            {(!todo.is_empty()).then(|| view! {
+                                <Section title="Needs connection" items=todo on_changed=refresh />
+                            })}
+                            {(!done.is_empty()).then(|| view! {
+                                <Section title="Connected" items=done on_changed=refresh />
+                            })}
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Section(
+    title: &'static str,
+    items: Vec<Integration>,
+    on_changed: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <section class="integrations" aria-label=title>
+            <h2 class="section-title">{title}</h2>
+            <ul class="integration-list">
+                {items
+                    .into_iter()
+                    .map(|i| view! {
+                        <li class="integration" data-server-id=i.server_id.to_string()>
+                            <h3>{i.name.clone()}</h3>
+                            {(!i.description.is_empty()).then(|| view! { <p class="muted">{i.description.clone()}</p> })}
+                            <AccountConnection server=i.server_id name=i.name grant=i.grant on_changed />
+                        </li>
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}
