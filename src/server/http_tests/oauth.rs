@@ -566,3 +566,72 @@ async fn a_runtime_resolves_to_the_users_own_account() {
         (409, json!("needs_user_connection"))
     );
 }
+
+/// The SDK's authorization server issues no refresh token: once its access
+/// token runs out, the grant cannot be renewed, so it turns `expired` with
+/// the reason, the user is told to reconnect, and nothing is sent.
+#[tokio::test]
+async fn a_grant_that_cannot_be_renewed_turns_expired_with_its_reason() {
+    use crate::server::clock::FixedClock;
+    use crate::server::services::oauth_grants::{self, Fresh};
+
+    let s = setup(None).await;
+    let back = s.to_callback(&s.cookie).await;
+    assert_eq!(s.app.get(&back, Some(&s.cookie)).await.status, 200);
+    assert_eq!(s.auth_status().await, "active");
+
+    let store = &s.app.state.ports.store;
+    let tenant = store
+        .tenant_by_slug("acme")
+        .await
+        .expect("tenant")
+        .expect("acme")
+        .id;
+    let user = store
+        .user_by_username(&crate::server::testing::username_of(ADMIN))
+        .await
+        .expect("user")
+        .expect("admin")
+        .id;
+    let server = ServerId::new(s.server);
+    // Now, the token is fresh; two hours on (it lasts one), it is not.
+    let fresh = oauth_grants::access_token(&s.app.state.ports, tenant, user, server)
+        .await
+        .expect("a token");
+    assert!(matches!(fresh, Fresh::Token(_)), "{fresh:?}");
+    let mut later = s.app.state.ports.clone();
+    later.clock = std::sync::Arc::new(FixedClock::new(
+        chrono::Utc::now() + chrono::Duration::hours(2),
+    ));
+    let stale = oauth_grants::access_token(&later, tenant, user, server)
+        .await
+        .expect("an answer");
+    let Fresh::NeedsConnection(reason) = stale else {
+        panic!("an expired token with no refresh token was used: {stale:?}");
+    };
+    assert!(reason.contains("reconnect required"), "{reason}");
+
+    // Every reader now says so, and the token is no longer sent.
+    assert_eq!(s.auth_status().await, "expired");
+    let (_, list) = s
+        .app
+        .rest_json(
+            "GET",
+            "/api/skills/user-mcp-servers",
+            Some(&s.bearer),
+            &[("x-tenant-slug", "acme")],
+            None,
+        )
+        .await;
+    let row = list["servers"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["id"] == s.server))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(row["authReason"], reason.as_str(), "{row}");
+    let tested = s.test_connection().await;
+    assert_eq!(
+        tested["ok"], false,
+        "an expired grant sends nothing: {tested}"
+    );
+}
