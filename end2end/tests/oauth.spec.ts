@@ -89,6 +89,8 @@ test.describe('OAuth accounts', () => {
     await connectInPopup(page, account.getByRole('button', { name: 'Authenticate', exact: true }));
     await expect(account.getByText('Connected', { exact: true })).toBeVisible();
     await expect(page.getByText(`Your account at “${name}” is connected.`)).toBeVisible();
+    // Focus stays in the dialog, on the panel's new main button.
+    await expect(account.getByRole('button', { name: 'Re-authenticate', exact: true })).toBeFocused();
 
     // The token the grant holds, as a runtime gets it: remembered, so the
     // hygiene teardown can look for it everywhere it must not be.
@@ -107,6 +109,8 @@ test.describe('OAuth accounts', () => {
 
     const todo = integration(page, 'Needs connection', name);
     await expect(todo.getByText('Not connected', { exact: true })).toBeVisible();
+    // The item moved to the other section, and focus went with it.
+    await expect(todo.getByRole('button', { name: 'Authenticate', exact: true })).toBeFocused();
     await expect(connected).toHaveCount(0);
 
     await connectInPopup(page, todo.getByRole('button', { name: 'Authenticate', exact: true }));

@@ -36,14 +36,30 @@ enum Phase {
 }
 
 /// The status line and buttons for one server. `on_changed` runs after a
-/// connect or disconnect, so whoever holds `grant` can read it again.
+/// connect or disconnect, so whoever holds `grant` can read it again; the
+/// holder then renders this anew, with `focus` set so that focus lands on
+/// the new main button rather than on the page behind a dialog.
 #[component]
 pub fn AccountConnection(
     server: ServerId,
     #[prop(into)] name: String,
     grant: GrantView,
     #[prop(into)] on_changed: Callback<()>,
+    #[prop(optional)] focus: bool,
 ) -> impl IntoView {
+    let primary = NodeRef::<leptos::html::Button>::new();
+    if focus {
+        // A frame later: a `Transition` puts the new panel in the page only
+        // after building it, and the old one (with the same buttons) may
+        // still be there when this runs.
+        Effect::new(move |_| {
+            if let Some(button) = primary.get() {
+                request_animation_frame(move || {
+                    let _ = button.focus();
+                });
+            }
+        });
+    }
     let toasts = use_toasts();
     let phase = RwSignal::new(Phase::Idle);
     let popup = StoredValue::new_local(None::<web_sys::Window>);
@@ -192,7 +208,7 @@ pub fn AccountConnection(
                 {detail.map(|d| view! { <span class="help">" " {d}</span> })}
             </p>
             <div class="row-actions">
-                <button class="button primary" type="button"
+                <button class="button primary" type="button" node_ref=primary
                     disabled=busy
                     aria-busy=move || aria_bool(phase.get() == Phase::Waiting)
                     on:click=connect>
@@ -252,6 +268,8 @@ pub fn OwnAccount(server: ServerId, #[prop(into)] name: String) -> impl IntoView
     let version = RwSignal::new(0u32);
     let grant = Resource::new(move || version.get(), move |_| my_grant(server));
     let name = StoredValue::new(name);
+    // Whether the panel is being shown again after a change of its own.
+    let changed = RwSignal::new(false);
     view! {
         <section class="own-account" aria-labelledby="own-account-title">
             <h3 id="own-account-title">"Your account"</h3>
@@ -264,7 +282,11 @@ pub fn OwnAccount(server: ServerId, #[prop(into)] name: String) -> impl IntoView
                     match grant.await {
                         Ok(g) => view! {
                             <AccountConnection server name=name.get_value() grant=g
-                                on_changed=move |_| version.update(|v| *v += 1) />
+                                focus=changed.get_untracked()
+                                on_changed=move |_| {
+                                    changed.set(true);
+                                    version.update(|v| *v += 1);
+                                } />
                         }
                         .into_any(),
                         Err(e) => view! {

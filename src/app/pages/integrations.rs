@@ -7,13 +7,16 @@ use leptos_meta::Title;
 
 use crate::api::oauth::my_integrations;
 use crate::app::components::account_connection::AccountConnection;
-use crate::domain::{AuthStatus, Integration};
+use crate::domain::{AuthStatus, Integration, ServerId};
 
 #[component]
 pub fn IntegrationsPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let list = Resource::new(move || version.get(), |_| my_integrations());
     let refresh = Callback::new(move |_| version.update(|v| *v += 1));
+    // The server whose panel changed last: its new panel takes the focus
+    // (it may have moved to the other section).
+    let last = RwSignal::new(None::<ServerId>);
 
     view! {
         <Title text="Integrations" />
@@ -49,10 +52,10 @@ pub fn IntegrationsPage() -> impl IntoView {
                             .partition(|i| i.grant.status != AuthStatus::Active);
                         view! {
                             {(!todo.is_empty()).then(|| view! {
-                                <Section title="Needs connection" items=todo on_changed=refresh />
+                                <Section title="Needs connection" items=todo last on_changed=refresh />
                             })}
                             {(!done.is_empty()).then(|| view! {
-                                <Section title="Connected" items=done on_changed=refresh />
+                                <Section title="Connected" items=done last on_changed=refresh />
                             })}
                         }
                         .into_any()
@@ -67,6 +70,7 @@ pub fn IntegrationsPage() -> impl IntoView {
 fn Section(
     title: &'static str,
     items: Vec<Integration>,
+    last: RwSignal<Option<ServerId>>,
     on_changed: Callback<()>,
 ) -> impl IntoView {
     view! {
@@ -75,12 +79,20 @@ fn Section(
             <ul class="integration-list">
                 {items
                     .into_iter()
-                    .map(|i| view! {
-                        <li class="integration" data-server-id=i.server_id.to_string()>
-                            <h3>{i.name.clone()}</h3>
-                            {(!i.description.is_empty()).then(|| view! { <p class="muted">{i.description.clone()}</p> })}
-                            <AccountConnection server=i.server_id name=i.name grant=i.grant on_changed />
-                        </li>
+                    .map(|i| {
+                        let id = i.server_id;
+                        view! {
+                            <li class="integration" data-server-id=id.to_string()>
+                                <h3>{i.name.clone()}</h3>
+                                {(!i.description.is_empty()).then(|| view! { <p class="muted">{i.description.clone()}</p> })}
+                                <AccountConnection server=id name=i.name grant=i.grant
+                                    focus=last.get_untracked() == Some(id)
+                                    on_changed=move |_| {
+                                        last.set(Some(id));
+                                        on_changed.run(());
+                                    } />
+                            </li>
+                        }
                     })
                     .collect_view()}
             </ul>

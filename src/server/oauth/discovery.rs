@@ -12,6 +12,7 @@ use url::Url;
 
 use super::challenge::Challenge;
 use super::fetch::{self, FetchError};
+use super::well_known::{authorization_server_urls, resource_metadata_urls};
 use super::{OAuthError, OAuthResult};
 use crate::domain::Transport;
 use crate::server::outbound::Outbound;
@@ -298,54 +299,6 @@ pub fn canonical_resource(url: &Url) -> String {
     }
 }
 
-/// RFC 9728 §3.1: the well-known segment goes between host and path.
-fn resource_metadata_urls(server_url: &Url) -> Vec<Url> {
-    well_known(server_url, "oauth-protected-resource")
-}
-
-/// RFC 8414 §3.1 and OpenID Discovery, in the order MCP's spec sets: for an
-/// issuer with a path, `/.well-known/oauth-authorization-server/{path}`,
-/// `/.well-known/openid-configuration/{path}`, then
-/// `{path}/.well-known/openid-configuration`; for one without, the two
-/// root documents.
-fn authorization_server_urls(issuer: &Url) -> Vec<Url> {
-    let mut urls = well_known(issuer, "oauth-authorization-server");
-    urls.truncate(1);
-    urls.extend(
-        well_known(issuer, "openid-configuration")
-            .into_iter()
-            .take(1),
-    );
-    let path = issuer.path().trim_end_matches('/');
-    if !path.is_empty() {
-        let mut appended = issuer.clone();
-        appended.set_query(None);
-        appended.set_fragment(None);
-        appended.set_path(&format!("{path}/.well-known/openid-configuration"));
-        urls.push(appended);
-    }
-    urls
-}
-
-/// `/.well-known/{name}{path}` (when the URL has a path), then
-/// `/.well-known/{name}` at the root.
-fn well_known(url: &Url, name: &str) -> Vec<Url> {
-    let mut base = url.clone();
-    base.set_query(None);
-    base.set_fragment(None);
-    let path = url.path().trim_end_matches('/');
-    let mut urls = Vec::new();
-    if !path.is_empty() {
-        let mut inserted = base.clone();
-        inserted.set_path(&format!("/.well-known/{name}{path}"));
-        urls.push(inserted);
-    }
-    let mut root = base;
-    root.set_path(&format!("/.well-known/{name}"));
-    urls.push(root);
-    urls
-}
-
 enum Found<T> {
     Document(T),
     /// Not here (an error status, or no answer): try the next place.
@@ -369,136 +322,5 @@ async fn document<T: serde::de::DeserializeOwned>(outbound: &Outbound, url: &Url
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn urls(list: Vec<Url>) -> Vec<String> {
-        list.into_iter().map(|u| u.to_string()).collect()
-    }
-
-    #[test]
-    fn resource_metadata_is_looked_for_path_inserted_then_at_the_root() {
-        let server = Url::parse("https://mcp.example.com/tenant/mcp?x=1").expect("url");
-        assert_eq!(
-            urls(resource_metadata_urls(&server)),
-            [
-                "https://mcp.example.com/.well-known/oauth-protected-resource/tenant/mcp",
-                "https://mcp.example.com/.well-known/oauth-protected-resource",
-            ]
-        );
-        let root = Url::parse("https://mcp.example.com/").expect("url");
-        assert_eq!(
-            urls(resource_metadata_urls(&root)),
-            ["https://mcp.example.com/.well-known/oauth-protected-resource"]
-        );
-    }
-
-    #[test]
-    fn authorization_server_metadata_is_looked_for_in_the_specs_order() {
-        let with_path = Url::parse("https://auth.example.com/tenant1").expect("url");
-        assert_eq!(
-            urls(authorization_server_urls(&with_path)),
-            [
-                "https://auth.example.com/.well-known/oauth-authorization-server/tenant1",
-                "https://auth.example.com/.well-known/openid-configuration/tenant1",
-                "https://auth.example.com/tenant1/.well-known/openid-configuration",
-            ]
-        );
-        let root = Url::parse("https://auth.example.com/").expect("url");
-        assert_eq!(
-            urls(authorization_server_urls(&root)),
-            [
-                "https://auth.example.com/.well-known/oauth-authorization-server",
-                "https://auth.example.com/.well-known/openid-configuration",
-            ]
-        );
-    }
-
-    fn metadata(issuer: &str, methods: &[&str]) -> AuthServerMetadata {
-        AuthServerMetadata {
-            issuer: issuer.into(),
-            authorization_endpoint: format!("{issuer}/authorize"),
-            token_endpoint: format!("{issuer}/token"),
-            registration_endpoint: None,
-            revocation_endpoint: None,
-            code_challenge_methods_supported: methods.iter().map(|m| (*m).into()).collect(),
-            scopes_supported: vec![],
-            token_endpoint_auth_methods_supported: vec![],
-            client_id_metadata_document_supported: false,
-            authorization_response_iss_parameter_supported: false,
-        }
-    }
-
-    #[test]
-    fn another_issuer_or_no_s256_is_refused() {
-        let ok = metadata("https://auth.example.com", &["plain", "S256"]);
-        assert!(checked(ok.clone(), "https://auth.example.com").is_ok());
-        assert!(
-            matches!(
-                checked(ok.clone(), "https://auth.example.com/"),
-                Err(OAuthError::IssuerMismatch { .. })
-            ),
-            "exact comparison: a trailing slash is another issuer"
-        );
-        assert!(matches!(
-            checked(ok, "https://evil.example.com"),
-            Err(OAuthError::IssuerMismatch { .. })
-        ));
-        assert!(matches!(
-            checked(
-                metadata("https://a.example", &["plain"]),
-                "https://a.example"
-            ),
-            Err(OAuthError::NoPkce)
-        ));
-        assert!(matches!(
-            checked(metadata("https://a.example", &[]), "https://a.example"),
-            Err(OAuthError::NoPkce)
-        ));
-        let mut bad = metadata("https://a.example", &["S256"]);
-        bad.token_endpoint = "javascript:alert(1)".into();
-        assert!(matches!(
-            checked(bad, "https://a.example"),
-            Err(OAuthError::Discovery(_))
-        ));
-    }
-
-    #[test]
-    fn the_resource_must_cover_the_server() {
-        let server = Url::parse("https://mcp.example.com/api/mcp").expect("url");
-        let doc = |r: &str| ProtectedResource {
-            resource: Some(r.into()),
-            authorization_servers: vec![],
-            scopes_supported: vec![],
-        };
-        assert_eq!(
-            resource_of(&server, None).expect("canonical"),
-            "https://mcp.example.com/api/mcp"
-        );
-        for covering in [
-            "https://mcp.example.com/api/mcp",
-            "https://mcp.example.com/api",
-            "https://mcp.example.com",
-            "https://mcp.example.com/",
-        ] {
-            assert_eq!(
-                resource_of(&server, Some(&doc(covering))).expect(covering),
-                covering
-            );
-        }
-        for foreign in [
-            "https://other.example.com/api/mcp",
-            "http://mcp.example.com/api/mcp",
-            "https://mcp.example.com/ap",
-            "https://mcp.example.com/api/mcp/deeper",
-            "not a url",
-        ] {
-            assert!(
-                resource_of(&server, Some(&doc(foreign))).is_err(),
-                "{foreign}"
-            );
-        }
-        let root = Url::parse("https://mcp.example.com/").expect("url");
-        assert_eq!(canonical_resource(&root), "https://mcp.example.com");
-    }
-}
+#[path = "discovery_tests.rs"]
+mod tests;

@@ -43,6 +43,26 @@ impl Answer {
     }
 }
 
+/// The request built and its URL past the SSRF guard, with the URL as an
+/// error may show it.
+fn checked(
+    outbound: &Outbound,
+    request: reqwest::RequestBuilder,
+) -> Result<(reqwest::Request, String), FetchError> {
+    let request = request.build().map_err(|e| FetchError::Transport {
+        url: String::new(),
+        reason: e.to_string(),
+    })?;
+    let shown = shown(request.url());
+    outbound
+        .check_url(request.url())
+        .map_err(|e| FetchError::Refused {
+            url: shown.clone(),
+            reason: e.to_string(),
+        })?;
+    Ok((request, shown))
+}
+
 /// Sends `request`, checked and bounded, on the client that follows
 /// redirects or the one that does not.
 pub(super) async fn send(
@@ -50,16 +70,7 @@ pub(super) async fn send(
     request: reqwest::RequestBuilder,
     follow_redirects: bool,
 ) -> Result<Answer, FetchError> {
-    let request = request.build().map_err(|e| FetchError::Transport {
-        url: String::new(),
-        reason: e.to_string(),
-    })?;
-    let url = request.url().clone();
-    let shown = shown(&url);
-    outbound.check_url(&url).map_err(|e| FetchError::Refused {
-        url: shown.clone(),
-        reason: e.to_string(),
-    })?;
+    let (request, shown) = checked(outbound, request)?;
     let client = if follow_redirects {
         outbound.http_client()
     } else {
@@ -166,16 +177,7 @@ pub(super) async fn head_of(
     outbound: &Outbound,
     request: reqwest::RequestBuilder,
 ) -> Result<(u16, HeaderMap), FetchError> {
-    let request = request.build().map_err(|e| FetchError::Transport {
-        url: String::new(),
-        reason: e.to_string(),
-    })?;
-    let url = request.url().clone();
-    let shown = shown(&url);
-    outbound.check_url(&url).map_err(|e| FetchError::Refused {
-        url: shown.clone(),
-        reason: e.to_string(),
-    })?;
+    let (request, shown) = checked(outbound, request)?;
     let deadline = outbound.timeout();
     let response = tokio::time::timeout(deadline, outbound.http_client().execute(request))
         .await

@@ -15,6 +15,7 @@ mod fetch;
 pub mod flow_secret;
 pub mod registration;
 pub mod tokens;
+mod well_known;
 
 pub use challenge::Challenge;
 pub use discovery::{AuthServerMetadata, Discovered, ProtectedResource};

@@ -15,6 +15,7 @@ mod credentials;
 pub mod directory;
 pub mod images;
 pub mod key_status;
+pub mod oauth_callback;
 pub mod oauth_connect;
 pub mod oauth_grants;
 pub mod resolution;

@@ -123,9 +123,7 @@ pub async fn disconnect(ports: &Ports, actor: &Actor, server: ServerId) -> Servi
         return Ok(false);
     };
     let revoked = revoke(ports, &grant).await;
-    if let Err(e) = ports.vault.delete(&grant.secret_ref).await {
-        tracing::warn!(error = %e, "could not delete a cleared token set; the sweeper will");
-    }
+    super::secrets::discard(ports, grant.secret_ref.as_str()).await;
     let detail = match revoked {
         Ok(true) => "revoked at the authorization server".to_owned(),
         Ok(false) => "the authorization server offers no revocation".to_owned(),
@@ -347,14 +345,12 @@ async fn refresh(
         // The grant changed under us (reconnected, cleared): ours is unused.
         Ok(false) => &new_ref,
         Err(e) => {
-            let _ = ports.vault.delete(&new_ref).await;
+            super::secrets::discard(ports, new_ref.as_str()).await;
             release(GrantStatus::Active, None).await;
             return Err(e.into());
         }
     };
-    if let Err(e) = ports.vault.delete(stale).await {
-        tracing::warn!(error = %e, "could not delete a replaced token set; the sweeper will");
-    }
+    super::secrets::discard(ports, stale.as_str()).await;
     tracing::info!(grant = %grant.id, "oauth token refreshed");
     Ok(Fresh::Token(SecretString::from(new.access_token)))
 }

@@ -19,8 +19,9 @@ use crate::domain::{AppError, ConnectOutcome, ServerId};
 use crate::server::auth::Actor;
 use crate::server::auth::credentials::Credentials;
 use crate::server::oauth::registration::{METADATA_DOCUMENT_PATH, metadata_document};
+use crate::server::services::oauth_callback::{self, CallbackQuery};
 use crate::server::services::oauth_connect::{
-    self, Browser, CALLBACK_PATH, CallbackQuery, metadata_document_url, redirect_uri,
+    self, Browser, CALLBACK_PATH, metadata_document_url, redirect_uri,
 };
 use crate::server::state::AppState;
 
@@ -184,7 +185,7 @@ async fn callback(
         Credentials::Session(s) => Some(s),
         _ => None,
     };
-    let outcome = oauth_connect::complete(&state.ports, session.as_deref(), &query).await;
+    let outcome = oauth_callback::complete(&state.ports, session.as_deref(), &query).await;
     let status = if outcome.ok {
         StatusCode::OK
     } else {
