@@ -57,6 +57,7 @@ async fn seed(app: &TestApp) -> String {
                 auth_scope: switchboard::domain::Scope::Tenant,
                 agent_id: None,
                 extra_headers: Vec::new(),
+                oauth_service_id: None,
                 now: Utc::now(),
             })
             .await

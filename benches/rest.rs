@@ -65,6 +65,7 @@ async fn main() {
                 auth_scope: switchboard::domain::Scope::Tenant,
                 agent_id: None,
                 extra_headers: Vec::new(),
+                oauth_service_id: None,
                 now: Utc::now(),
             })
             .await

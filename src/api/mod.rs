@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod connections;
 pub mod oauth;
+pub mod oauth_services;
 pub mod servers;
 pub mod templates;
 pub mod tokens;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::agent::AgentUid;
 use super::error::{AppError, FieldError};
 use super::headers::{Header, check_extra_headers, looks_secret};
-use super::ids::{ConnectionId, ServerId, TenantId};
+use super::ids::{ConnectionId, GrantId, ServerId, TenantId};
 use super::scope::Scope;
 use super::server::{API_KEY_MAX, AuthType};
 
@@ -35,6 +35,9 @@ pub struct ConnectionView {
     /// Plain headers with their values, then secret ones masked.
     pub extra_headers: Vec<Header>,
     pub active: bool,
+    /// An `oauth2` connection's grant (seed 000's `connected_service`).
+    #[serde(default)]
+    pub connected_service: Option<GrantId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -53,6 +56,9 @@ pub struct NewConnection {
     pub authorization_scheme: String,
     pub extra_headers: Vec<Header>,
     pub active: bool,
+    /// For `oauth2`: whose connected account it sends.
+    #[serde(default)]
+    pub connected_service: Option<GrantId>,
 }
 
 /// A partial update; `None` leaves a field as it is.
@@ -67,6 +73,9 @@ pub struct ConnectionPatch {
     pub authorization_scheme: Option<String>,
     pub extra_headers: Option<Vec<Header>>,
     pub active: Option<bool>,
+    /// `Some(None)` drops it.
+    #[serde(default)]
+    pub connected_service: Option<Option<GrantId>>,
 }
 
 // Neither a credential nor a header value reaches a debug print.
@@ -85,6 +94,7 @@ impl std::fmt::Debug for NewConnection {
             .field("authorization_scheme", &self.authorization_scheme)
             .field("extra_headers", &header_names(&self.extra_headers))
             .field("active", &self.active)
+            .field("connected_service", &self.connected_service)
             .finish()
     }
 }
@@ -107,6 +117,7 @@ impl std::fmt::Debug for ConnectionPatch {
                 &self.extra_headers.as_deref().map(header_names),
             )
             .field("active", &self.active)
+            .field("connected_service", &self.connected_service)
             .finish()
     }
 }
@@ -145,6 +156,7 @@ pub struct Shape<'a> {
     pub credentials_stored: bool,
     pub authorization_scheme: &'a str,
     pub extra_headers: &'a [Header],
+    pub has_connected_service: bool,
 }
 
 impl Shape<'_> {
@@ -174,12 +186,24 @@ impl Shape<'_> {
                 ConnectionField::CREDENTIALS,
                 "Token based connections must include credentials.",
             ),
-            AuthType::Oauth2 => wrong(ConnectionField::CONNECTED_SERVICE, OAUTH_NEEDS_SERVICE),
+            AuthType::Oauth2 if !self.has_connected_service => {
+                wrong(ConnectionField::CONNECTED_SERVICE, OAUTH_NEEDS_SERVICE)
+            }
+            AuthType::Oauth2 if self.credentials.is_some() => wrong(
+                ConnectionField::CREDENTIALS,
+                "An OAuth2 connection sends its connected service's token, not credentials.",
+            ),
             AuthType::None if self.credentials.is_some() => wrong(
                 ConnectionField::CREDENTIALS,
                 "Only a token connection carries credentials.",
             ),
             _ => {}
+        }
+        if self.has_connected_service && self.auth_type != AuthType::Oauth2 {
+            wrong(
+                ConnectionField::CONNECTED_SERVICE,
+                "Only an OAuth2 connection uses a connected service.",
+            );
         }
         if let Some(c) = self.credentials {
             if c.is_empty() {
@@ -240,6 +264,7 @@ mod tests {
             credentials_stored: false,
             authorization_scheme: "Token",
             extra_headers: &[],
+            has_connected_service: false,
         }
     }
 
@@ -305,6 +330,30 @@ mod tests {
                 Shape {
                     auth_type: AuthType::Oauth2,
                     credentials: None,
+                    ..shape()
+                },
+                vec!["connected_service"],
+            ),
+            (
+                Shape {
+                    auth_type: AuthType::Oauth2,
+                    credentials: None,
+                    has_connected_service: true,
+                    ..shape()
+                },
+                vec![],
+            ),
+            (
+                Shape {
+                    auth_type: AuthType::Oauth2,
+                    has_connected_service: true,
+                    ..shape()
+                },
+                vec!["credentials"],
+            ),
+            (
+                Shape {
+                    has_connected_service: true,
                     ..shape()
                 },
                 vec!["connected_service"],

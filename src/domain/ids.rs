@@ -74,6 +74,8 @@ int_id! {
     GrantId;
     /// Switchboard's registration as a client of one authorization server.
     OAuthClientId;
+    /// An OAuth service: the client a tenant's OAuth servers connect with.
+    OAuthServiceId;
 }
 
 /// Where a secret lives in the vault: an opaque name (local: a UUID; aws: the

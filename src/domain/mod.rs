@@ -11,6 +11,7 @@ pub mod headers;
 pub mod ids;
 pub mod listing;
 pub mod oauth;
+pub mod oauth_service;
 pub mod origin;
 pub mod redirect;
 pub mod resolution;
@@ -28,11 +29,12 @@ pub use audit::{AuditAction, AuditEvent, AuditOutcome, AuditQuery};
 pub use connection::{ConnectionPatch, ConnectionView, NewConnection};
 pub use error::{AppError, FieldError};
 pub use ids::{
-    AgentId, AuditEventId, ConnectionId, GrantId, OAuthClientId, RowId, SecretRef, ServerId,
-    TemplateId, TenantId, TokenId, UserId,
+    AgentId, AuditEventId, ConnectionId, GrantId, OAuthClientId, OAuthServiceId, RowId, SecretRef,
+    ServerId, TemplateId, TenantId, TokenId, UserId,
 };
 pub use listing::{ListQuery, Page, SortDir};
 pub use oauth::{AuthStatus, ConnectOutcome, GrantStatus, GrantView, Integration};
+pub use oauth_service::{NewAdminClient, OAuthServiceView};
 pub use scope::Scope;
 pub use server::{
     AuthType, ErrorClass, KeyRotation, KeyRule, NewServer, ServerField, ServerPatch, ServerSort,

@@ -2,7 +2,7 @@
 
 use super::agent::AgentUid;
 use super::headers::Header;
-use super::ids::{ServerId, TenantId};
+use super::ids::{OAuthServiceId, ServerId, TenantId};
 use super::scope::Scope;
 use super::url_secret::UrlSecret;
 use chrono::{DateTime, Utc};
@@ -201,6 +201,10 @@ pub struct ServerView {
     /// under `/media/server-images/`).
     #[serde(default)]
     pub image: Option<String>,
+    /// The OAuth service its accounts connect through; `None`: discovered
+    /// from the server when a user connects.
+    #[serde(default)]
+    pub oauth_service: Option<OAuthServiceId>,
 }
 
 /// A new key to rotate to. It is tested before it becomes current.
@@ -271,6 +275,9 @@ pub struct NewServer {
     pub agent: Option<AgentUid>,
     #[serde(default)]
     pub extra_headers: Vec<Header>,
+    /// One of the tenant's OAuth services, for an `oauth2` server.
+    #[serde(default)]
+    pub oauth_service: Option<OAuthServiceId>,
 }
 
 /// Whether a Tenant API Key server must come with its key. The admin page and
@@ -337,6 +344,9 @@ pub struct ServerPatch {
     pub agent: Option<Option<AgentUid>>,
     #[serde(default)]
     pub extra_headers: Option<Vec<Header>>,
+    /// `Some(None)` unlinks it (accounts are then connected by discovery).
+    #[serde(default)]
+    pub oauth_service: Option<Option<OAuthServiceId>>,
 }
 
 impl std::fmt::Debug for ServerPatch {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use crate::domain::Role;
 use crate::server::testing::{repo_root, spawn_app, username_of};
 
-fn iblai_python() -> PathBuf {
+pub(super) fn iblai_python() -> PathBuf {
     std::env::var_os("SWITCHBOARD_IBLAI_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|| {

@@ -369,6 +369,27 @@ async fn the_openapi_document_describes_both_contracts() {
         ("/api/runtime/agents/{agent}/mcp-configs", &["get"]),
         ("/api/skills/user-mcp-servers", &["get"]),
         ("/api/skills/user-mcp-tokens/{id}", &["delete"]),
+        ("/api/ai-account/orgs/{org}/oauth-services/", &["get"]),
+        (
+            "/api/ai-account/orgs/{org}/oauth-services/{service_name}/scopes/",
+            &["get"],
+        ),
+        (
+            "/api/ai-account/connected-services/orgs/{org}/users/{user_id}/",
+            &["get"],
+        ),
+        (
+            "/api/ai-account/connected-services/orgs/{org}/users/{user_id}/{id}/",
+            &["get", "delete"],
+        ),
+        (
+            "/api/ai-account/connected-services/orgs/{org}/users/{user_id}/{provider}/{service}/",
+            &["get"],
+        ),
+        (
+            "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-servers/oauth-find/",
+            &["post"],
+        ),
     ] {
         for m in methods {
             let op = &paths[path][*m];
@@ -379,7 +400,7 @@ async fn the_openapi_document_describes_both_contracts() {
             );
         }
     }
-    assert_eq!(paths.len(), 21, "{:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(paths.len(), 27, "{:?}", paths.keys().collect::<Vec<_>>());
     let schemes = &doc["components"]["securitySchemes"]["token"];
     assert_eq!(schemes["in"], "header");
     assert_eq!(schemes["name"], "Authorization");

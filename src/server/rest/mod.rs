@@ -4,6 +4,7 @@
 //! OpenAPI description, and the router is built from the same list, so a
 //! route cannot exist without being documented (and isolation-tested).
 
+pub mod ai_account;
 pub mod ai_mentor;
 mod body;
 pub mod caller;
@@ -12,6 +13,8 @@ mod item_id;
 pub mod runtime;
 mod runtime_configs;
 pub mod skills;
+
+pub(crate) use skills::site_origin;
 
 use axum::Router;
 use axum::http::header;
@@ -46,6 +49,7 @@ pub const OPENAPI_PATH: &str = "/api/openapi.json";
     tags(
         (name = "skills", description = "Tenant MCP servers (seed 002)"),
         (name = "ai-mentor", description = "MCP servers under an org and user (seed 000)"),
+        (name = "ai-account", description = "OAuth services and users' connected services (seed 000)"),
         (name = "runtime", description = "Credential resolution for agent runtimes (runtime tokens only)")
     )
 )]
@@ -72,21 +76,25 @@ pub fn routes() -> (Router<AppState>, OpenApiDoc) {
     let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(skills::routes())
         .merge(ai_mentor::routes())
+        .merge(ai_account::routes())
         .merge(runtime::routes())
         .split_for_parts();
     let json: Arc<str> = api.to_pretty_json().unwrap_or_default().into();
-    let router = router.merge(skills::browser_routes()).route(
-        OPENAPI_PATH,
-        get(move || {
-            let json = json.clone();
-            async move {
-                (
-                    [(header::CONTENT_TYPE, "application/json")],
-                    json.to_string(),
-                )
-            }
-        }),
-    );
+    let router = router
+        .merge(skills::browser_routes())
+        .merge(ai_account::browser_routes())
+        .route(
+            OPENAPI_PATH,
+            get(move || {
+                let json = json.clone();
+                async move {
+                    (
+                        [(header::CONTENT_TYPE, "application/json")],
+                        json.to_string(),
+                    )
+                }
+            }),
+        );
     (router, api)
 }
 

@@ -2,7 +2,7 @@
 //! agent it may be for, and which connections an actor may see and change.
 
 use crate::domain::connection::{ConnectionField, NOT_AVAILABLE};
-use crate::domain::{AgentId, AgentUid, Role, Scope, ServerId, UserId};
+use crate::domain::{AgentId, AgentUid, GrantId, Role, Scope, ServerId, UserId};
 use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::ports::Ports;
@@ -95,4 +95,38 @@ pub(super) fn may_create(actor: &Actor, scope: Scope, user: UserId) -> ServiceRe
     } else {
         Err(ServiceError::Forbidden)
     }
+}
+
+/// The grant an `oauth2` connection may send (seed 000's
+/// `connected_service`): one of this tenant's, made for this very server
+/// (a token goes only to the server it was issued for), and the account of
+/// the connection's own user, or, at the agent and tenant scopes, the
+/// actor's: an admin shares their own account, never someone else's.
+pub(super) async fn connected_service(
+    ports: &Ports,
+    actor: &Actor,
+    id: GrantId,
+    server: ServerId,
+    user: UserId,
+) -> ServiceResult<GrantId> {
+    let field = ConnectionField::CONNECTED_SERVICE;
+    let grant = ports
+        .store
+        .grant_by_id(actor.tenant_id, id)
+        .await?
+        .filter(|g| g.user_id == user)
+        .ok_or_else(|| {
+            ServiceError::invalid(
+                field,
+                format!("Invalid pk \"{id}\" - object does not exist."),
+            )
+        })?;
+    if grant.server_id != server {
+        return Err(ServiceError::invalid(
+            field,
+            "This connected service was issued for another MCP server; its token is sent only \
+             to that one.",
+        ));
+    }
+    Ok(grant.id)
 }

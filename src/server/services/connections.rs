@@ -16,7 +16,7 @@ use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::ports::Ports;
 use crate::server::services::audit;
 use crate::server::services::connection_rules::{
-    agent_of, available_server, may_create, may_manage, user_of,
+    agent_of, available_server, connected_service, may_create, may_manage, user_of,
 };
 use crate::server::services::connection_secret::keep_masked;
 pub(crate) use crate::server::services::connection_secret::{Sealed, read_sealed};
@@ -49,6 +49,7 @@ pub fn view(r: ConnectionRecord, tenant_slug: &str) -> ConnectionView {
         authorization_scheme: r.authorization_scheme,
         extra_headers,
         active: r.active,
+        connected_service: r.grant_id,
         created_at: r.created_at,
         updated_at: r.updated_at,
     }
@@ -92,6 +93,7 @@ pub async fn create(
         credentials_stored: false,
         authorization_scheme: &scheme,
         extra_headers: &headers,
+        has_connected_service: new.connected_service.is_some(),
     }
     .check()?;
     let server = available_server(ports, actor, new.server).await?;
@@ -102,6 +104,19 @@ pub async fn create(
     may_create(actor, new.scope, user_id.unwrap_or(actor.user_id))?;
     let agent_id = match &new.agent {
         Some(uid) => Some(agent_of(ports, actor, uid).await?),
+        None => None,
+    };
+    let grant_id = match new.connected_service {
+        Some(id) => Some(
+            connected_service(
+                ports,
+                actor,
+                id,
+                server.id,
+                user_id.unwrap_or(actor.user_id),
+            )
+            .await?,
+        ),
         None => None,
     };
     let (plain, secret) = split_secret_headers(headers);
@@ -131,6 +146,7 @@ pub async fn create(
         secret_header_names,
         secret_ref: change.ref_change(None).and_then(|c| c.to),
         active: new.active,
+        grant_id,
         now: ports.clock.now(),
     };
     let row = match ports.store.insert_connection(&record).await {
@@ -240,6 +256,13 @@ pub async fn update(
         None => current.agent_id.is_some(),
     };
     let current_plain: Vec<Header> = current.extra_headers.clone();
+    // A connection that stops being `oauth2` lets its grant go unless the
+    // patch names one (which the shape check then refuses).
+    let grant = match patch.connected_service {
+        Some(grant) => grant,
+        None if auth_type == AuthType::Oauth2 => current.grant_id,
+        None => None,
+    };
     Shape {
         scope,
         auth_type,
@@ -251,6 +274,7 @@ pub async fn update(
         credentials_stored: current.secret_ref.is_some() && current.auth_type == AuthType::Token,
         authorization_scheme: scheme.as_deref().unwrap_or(&current.authorization_scheme),
         extra_headers: headers.as_deref().unwrap_or(&current_plain),
+        has_connected_service: grant.is_some(),
     }
     .check()?;
     let server_id = match patch.server {
@@ -276,6 +300,20 @@ pub async fn update(
         (Some(None), _) => Some(None),
         (None, Scope::Agent) => None,
         (None, _) => current.agent_id.map(|_| None),
+    };
+    // Checked again whenever one stays: the server or the user may have
+    // changed under it.
+    let grant_id = match grant {
+        Some(id) => {
+            let server = server_id.unwrap_or(current.server_id);
+            let user = match scope {
+                Scope::User => user_id.flatten().or(current.user_id),
+                _ => None,
+            }
+            .unwrap_or(actor.user_id);
+            Some(connected_service(ports, actor, id, server, user).await?)
+        }
+        None => None,
     };
 
     // The vault side: a new credential or new secret headers replace the
@@ -326,6 +364,7 @@ pub async fn update(
             .or_else(|| (value_changes && sealed.is_empty()).then(Vec::new)),
         secret_ref: change.ref_change(current.secret_ref.as_ref()),
         active: patch.active,
+        grant_id: (grant_id != current.grant_id).then_some(grant_id),
         now: ports.clock.now(),
     };
     let written = ports

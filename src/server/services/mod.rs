@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod agents;
 pub mod audit;
+pub mod connected_services;
 mod connection_rules;
 mod connection_secret;
 pub mod connections;
@@ -18,6 +19,7 @@ pub mod key_status;
 pub mod oauth_callback;
 pub mod oauth_connect;
 pub mod oauth_grants;
+pub mod oauth_services;
 pub mod resolution;
 pub mod resolution_cache;
 pub mod resolve_audit;

@@ -17,7 +17,10 @@ use crate::server::oauth::registration::{self, ClientIdentity, METADATA_DOCUMENT
 use crate::server::oauth::tokens::{self, ClientConfig};
 use crate::server::ports::Ports;
 use crate::server::services::{audit, secrets};
-use crate::server::store::{NewOAuthClient, OAuthClientRecord, OAuthStateRecord};
+use crate::server::store::{
+    NewOAuthClient, OAuthClientRecord, OAuthServiceRecord, OAuthStateRecord, Registration,
+    ServerRecord,
+};
 use crate::server::vault::{SecretKind, SecretOwner};
 
 /// How long a flow may take from the redirect to the callback.
@@ -64,14 +67,54 @@ pub async fn begin(
     let full = super::server_url::full(ports, &row).await?;
     let server_url = Url::parse(&full.url)
         .map_err(|e| ServiceError::invalid("url", format!("The server's URL is invalid: {e}")))?;
-    let found = discovery::discover(&ports.outbound, &server_url, row.transport)
-        .await
-        .map_err(|e| scrubbed(e, full.secret.as_ref()))?;
-    let redirect = redirect_uri(browser.origin);
-    let client = client_for(ports, actor, &found.metadata, &redirect, browser, force).await?;
+    let plan = match admin_service(ports, actor, &row).await? {
+        // An admin's own client comes first: no discovery, no registration
+        // (and nothing for `force` to renew).
+        Some((service, client)) => Plan {
+            metadata: serde_json::from_str(&client.metadata).map_err(|e| {
+                ServiceError::Store(crate::server::store::StoreError::Corrupt(format!(
+                    "oauth client {}: {e}",
+                    client.id
+                )))
+            })?,
+            resource: discovery::canonical_resource(&server_url),
+            scopes: service.scopes,
+            // The one the admin registered with their app.
+            redirect: client.redirect_uri.clone(),
+            client,
+        },
+        None => {
+            let found = discovery::discover(&ports.outbound, &server_url, row.transport)
+                .await
+                .map_err(|e| scrubbed(e, full.secret.as_ref()))?;
+            let redirect = redirect_uri(browser.origin);
+            let client = client_for(
+                ports,
+                actor,
+                &found.metadata,
+                &redirect,
+                browser.origin,
+                force,
+            )
+            .await?;
+            Plan {
+                redirect,
+                resource: found.resource,
+                scopes: found.scopes.unwrap_or_default(),
+                metadata: found.metadata,
+                client,
+            }
+        }
+    };
+    let Plan {
+        metadata,
+        resource,
+        scopes,
+        redirect,
+        client,
+    } = plan;
     let now = ports.clock.now();
     let flow = FlowSecrets::generate();
-    let scopes = found.scopes.clone().unwrap_or_default();
     ports
         .store
         .insert_oauth_state(
@@ -83,7 +126,7 @@ pub async fn begin(
                 client_row_id: client.id,
                 session_hash: flow_secret::session_hash(browser.session),
                 sealed_verifier: flow_secret::seal(&flow.state, &flow.verifier),
-                resource: found.resource.clone(),
+                resource: resource.clone(),
                 scopes: scopes.clone(),
                 created_at: now,
                 expires_at: now + FLOW_LIFETIME,
@@ -93,30 +136,60 @@ pub async fn begin(
         .await?;
     let url = tokens::authorize_url(
         &ClientConfig {
-            metadata: &found.metadata,
+            metadata: &metadata,
             client_id: &client.client_id,
             client_secret: None,
             redirect_uri: &redirect,
         },
         &flow.state,
         &flow.verifier,
-        &found.resource,
+        &resource,
         (!scopes.is_empty()).then_some(scopes.as_str()),
     )?;
-    tracing::info!(tenant = %actor.tenant_slug, server = %row.id, issuer = %found.metadata.issuer,
+    tracing::info!(tenant = %actor.tenant_slug, server = %row.id, issuer = %metadata.issuer,
         "oauth connect begun");
     Ok(url)
 }
 
+/// Whom a flow asks, for what, and as which client.
+struct Plan {
+    metadata: AuthServerMetadata,
+    resource: String,
+    scopes: String,
+    redirect: String,
+    client: OAuthClientRecord,
+}
+
+/// The server's OAuth service, when it is one an admin entered.
+async fn admin_service(
+    ports: &Ports,
+    actor: &Actor,
+    row: &ServerRecord,
+) -> ServiceResult<Option<(OAuthServiceRecord, OAuthClientRecord)>> {
+    let Some(id) = row.oauth_service_id else {
+        return Ok(None);
+    };
+    let Some(service) = ports.store.oauth_service(actor.tenant_id, id).await? else {
+        return Ok(None);
+    };
+    let client = ports
+        .store
+        .oauth_client(actor.tenant_id, service.client_row_id)
+        .await?
+        .filter(|c| c.registered_via == Registration::Admin);
+    Ok(client.map(|c| (service, c)))
+}
+
 /// The tenant's registration at the issuer for this redirect URI, made
 /// now if there is none (or `force` asks for a fresh one). The metadata
-/// kept with it is what this discovery found.
-async fn client_for(
+/// kept with it is what this discovery found. `origin` is ours, as the
+/// authorization server reaches it (for the Client ID Metadata Document).
+pub(crate) async fn client_for(
     ports: &Ports,
     actor: &Actor,
     metadata: &AuthServerMetadata,
     redirect: &str,
-    browser: &Browser<'_>,
+    origin: &str,
     force: bool,
 ) -> ServiceResult<OAuthClientRecord> {
     if !force
@@ -127,7 +200,7 @@ async fn client_for(
     {
         return Ok(existing);
     }
-    let document = metadata_document_url(browser.origin);
+    let document = metadata_document_url(origin);
     let target = format!("authorization server {}", metadata.issuer);
     let registered = registration::register(
         &ports.outbound,
@@ -181,6 +254,7 @@ async fn client_for(
             client_secret_ref: secret_ref.clone(),
             registered_via: registered.via,
             metadata: serde_json::to_string(metadata).unwrap_or_default(),
+            name: None,
             created_at: ports.clock.now(),
         })
         .await;

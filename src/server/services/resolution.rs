@@ -176,9 +176,18 @@ pub async fn resolve(
         server: server.id,
         by: resolved_by,
     };
-    let headers = match cache.headers(&key) {
-        Some(headers) => headers,
-        None => {
+    let oauth_connection = resolved_by
+        .connection_id
+        .and_then(|id| rows.iter().find(|c| c.id == id))
+        .filter(|c| c.auth_type == AuthType::Oauth2);
+    let headers = match (oauth_connection, cache.headers(&key)) {
+        // Never cached: the token is renewed under the grant's lease.
+        (Some(connection), _) => match grant_headers(ports, server, connection).await? {
+            Ok(headers) => Arc::new(headers),
+            Err(unresolved) => return Ok(Err(unresolved)),
+        },
+        (None, Some(headers)) => headers,
+        (None, None) => {
             let rendered = render(ports, server, rows, resolved_by).await?;
             let headers: Arc<SecretHeaders> = Arc::new(
                 rendered
@@ -258,6 +267,65 @@ async fn user_grant(
         server_id: server.id,
         server_name: server.name.clone(),
     })))
+}
+
+/// An `oauth2` connection's headers: the server's and the connection's
+/// plain ones, then the access token of the grant it names (seed 000's
+/// `connected_service`), fresh. A grant that is gone or no longer usable
+/// leaves nothing to send: the user of a user connection is asked to
+/// connect again, anyone else hears that no credential applies.
+async fn grant_headers(
+    ports: &Ports,
+    server: &ServerRecord,
+    c: &ConnectionRecord,
+) -> ServiceResult<Result<SecretHeaders, Resolution>> {
+    let grant = match c.grant_id {
+        Some(id) => ports.store.grant_by_id(c.tenant_id, id).await?,
+        None => None,
+    };
+    let fresh = match grant {
+        Some(g) if g.server_id == server.id => {
+            oauth_grants::access_token(ports, c.tenant_id, g.user_id, g.server_id).await?
+        }
+        _ => Fresh::NeedsConnection("the connected service is gone".into()),
+    };
+    let token = match fresh {
+        Fresh::Token(token) => token,
+        Fresh::NeedsConnection(why) => {
+            tracing::warn!(connection = %c.id, server = %server.id, reason = %why,
+                "an oauth2 connection has no usable connected service");
+            return Ok(Err(if c.scope == Scope::User {
+                Resolution::NeedsUserConnection {
+                    server: server.id,
+                    oauth: true,
+                }
+            } else {
+                Resolution::NoCredential { server: server.id }
+            }));
+        }
+    };
+    let mut extra: Vec<Header> = server
+        .extra_headers
+        .iter()
+        .filter(|(name, _)| {
+            !c.extra_headers
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case(name))
+        })
+        .cloned()
+        .collect();
+    extra.extend(c.extra_headers.iter().cloned());
+    let scheme = Some(c.authorization_scheme.as_str())
+        .filter(|s| !s.is_empty())
+        .unwrap_or(DEFAULT_SCHEME);
+    Ok(Ok(render_headers(
+        &extra,
+        Some(token.expose_secret()),
+        Some(scheme),
+    )
+    .into_iter()
+    .map(|(name, value)| (name, SecretString::from(value)))
+    .collect()))
 }
 
 /// The headers a decision sends, secrets read from the vault.

@@ -15,7 +15,7 @@ use crate::server::services::audit::{self, server_target};
 use crate::server::services::servers::{
     KEY_MUST_FOLLOW, KEY_RACE, agent_of, duplicate_or, get, may_feature, row, vault_failure, view,
 };
-use crate::server::services::{credentials, server_url};
+use crate::server::services::{credentials, oauth_services, server_url};
 use crate::server::store::ServerUpdate;
 
 /// Applies a partial update from the admin page or seed 002: a server that
@@ -46,6 +46,10 @@ pub async fn update_with(
         Some(Some(uid)) => Some(Some(agent_of(ports, actor, uid).await?)),
         Some(None) => Some(None),
         None => None,
+    };
+    let oauth_service_id = match patch.oauth_service {
+        Some(Some(id)) => Some(Some(oauth_services::linkable(ports, actor, id).await?)),
+        other => other,
     };
     let transport = patch.transport.unwrap_or(current.transport);
     let target = server_target(current.id, &current.name);
@@ -126,6 +130,7 @@ pub async fn update_with(
         auth_scope: patch.auth_scope,
         agent_id,
         extra_headers: patch.extra_headers,
+        oauth_service_id,
         now: ports.clock.now(),
     };
     let written = ports

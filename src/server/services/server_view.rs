@@ -85,5 +85,6 @@ pub fn view(row: &ServerRecord) -> ServerView {
         agent: row.agent_uid.clone(),
         extra_headers: row.extra_headers.clone(),
         image: row.image.clone(),
+        oauth_service: row.oauth_service_id,
     }
 }

@@ -185,6 +185,10 @@ pub async fn register_with(
         Some(uid) => Some(agent_of(ports, actor, uid).await?),
         None => None,
     };
+    let oauth_service_id = match new.oauth_service {
+        Some(id) => Some(super::oauth_services::linkable(ports, actor, id).await?),
+        None => None,
+    };
     let slug = slugify(&new.name);
     let target = format!("{} (new server)", new.name);
     let (public_url, url_secret_ref) =
@@ -238,6 +242,7 @@ pub async fn register_with(
             auth_scope: new.auth_scope,
             agent_id,
             extra_headers: new.extra_headers,
+            oauth_service_id,
             now: ports.clock.now(),
         })
         .await;

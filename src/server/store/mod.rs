@@ -1,5 +1,5 @@
 //! Persistence port. The [`Store`] trait is the sum of one trait per
-//! aggregate (tenants, accounts, agents, templates and assignments, connections, sessions, sign-in limits, OAuth, servers, tokens,
+//! aggregate (tenants, accounts, agents, templates and assignments, connections, sessions, sign-in limits, OAuth and its services, servers, tokens,
 //! audit, secrets), each in its own file with its records and its SQL; a new
 //! aggregate is a new file. [`Db`] implements them all over either engine,
 //! picked once from `DATABASE_URL`, running the same SQL text on both.
@@ -15,6 +15,7 @@ mod images;
 mod leases;
 mod limits;
 mod oauth;
+mod oauth_services;
 mod secrets;
 mod servers;
 mod sessions;
@@ -43,6 +44,7 @@ pub use oauth::{
     GrantRecord, NewGrant, NewOAuthClient, OAuthClientRecord, OAuthStateRecord, OAuthStore,
     Registration,
 };
+pub use oauth_services::{NewOAuthService, OAuthServiceRecord, OAuthServiceStore};
 pub use secrets::{Rewrite, Sealed, SecretRecord, SecretStore};
 pub use servers::{
     NewServerRecord, SecretRefChange, ServerFilter, ServerRecord, ServerStore, ServerUpdate,
@@ -117,6 +119,7 @@ pub trait Store:
     + SessionStore
     + LimitStore
     + OAuthStore
+    + OAuthServiceStore
     + ServerStore
     + TokenStore
     + AuditStore

@@ -2,11 +2,28 @@
 
 use leptos::prelude::*;
 
+use super::oauth_client::{ClientChoice, ClientDraft, ERROR_PREFIX, OAuthClientChoice};
+use crate::api::oauth_services::CreateOauthClient;
 use crate::api::servers::RegisterServer;
 use crate::app::components::dialog::Dialog;
 use crate::app::components::form::{FieldErrorText, aria_bool};
 use crate::app::components::toasts::use_toasts;
-use crate::domain::{AppError, AuthType, NewServer, ServerField, ServerId, Transport, UrlSecret};
+use crate::domain::{
+    AppError, AuthType, FieldError, NewServer, ServerField, ServerId, Transport, UrlSecret,
+};
+
+/// A client's field errors, moved under the dialog's `oauth_` fields.
+fn client_error(e: AppError) -> AppError {
+    match e {
+        AppError::Invalid(fields) => AppError::Invalid(
+            fields
+                .into_iter()
+                .map(|f| FieldError::new(format!("{ERROR_PREFIX}{}", f.field), f.message))
+                .collect(),
+        ),
+        other => other,
+    }
+}
 
 #[component]
 pub fn AddServerDialog(
@@ -23,6 +40,46 @@ pub fn AddServerDialog(
     // Client-side and server-side problems land in the same place.
     let error = RwSignal::new(None::<AppError>);
     let register = ServerAction::<RegisterServer>::new();
+    let create_client = ServerAction::<CreateOauthClient>::new();
+    let oauth_choice = RwSignal::new(ClientChoice::Discover);
+    let draft = ClientDraft::new();
+    let reload = RwSignal::new(0u32);
+
+    // The server as the form says; checked as the server checks it.
+    let server_from_form = move || {
+        let mut server = NewServer {
+            name: name.get_untracked(),
+            url: url.get_untracked(),
+            url_secret: url_secret.get_untracked(),
+            transport: transport.get_untracked(),
+            auth_type: auth_type.get_untracked(),
+            api_key: Some(api_key.get_untracked()).filter(|k| !k.is_empty()),
+            ..Default::default()
+        };
+        if let (AuthType::Oauth2, ClientChoice::Existing(id)) =
+            (server.auth_type, oauth_choice.get_untracked())
+        {
+            server.oauth_service = Some(id);
+        }
+        server.validate().map(|()| server)
+    };
+
+    // A client just entered is chosen (a failed registration that follows
+    // then reuses it), and the server goes on to be registered with it.
+    Effect::new(move |_| match create_client.value().get() {
+        Some(Ok(service)) => {
+            oauth_choice.set(ClientChoice::Existing(service.id));
+            reload.update(|n| *n += 1);
+            match server_from_form() {
+                Ok(server) => {
+                    register.dispatch(RegisterServer { server });
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+        Some(Err(e)) => error.set(Some(client_error(e))),
+        None => {}
+    });
 
     Effect::new(move |_| match register.value().get() {
         Some(Ok(server)) => {
@@ -39,26 +96,30 @@ pub fn AddServerDialog(
     let general_error = move || error.get().and_then(|e| e.general_message());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if register.pending().get_untracked() {
+        if register.pending().get_untracked() || create_client.pending().get_untracked() {
             return;
         }
-        let mut server = NewServer {
-            name: name.get_untracked(),
-            url: url.get_untracked(),
-            url_secret: url_secret.get_untracked(),
-            transport: transport.get_untracked(),
-            auth_type: auth_type.get_untracked(),
-            api_key: Some(api_key.get_untracked()).filter(|k| !k.is_empty()),
-            ..Default::default()
-        };
-        // The same validation the server runs; it runs again there.
-        match server.validate() {
-            Ok(()) => {
-                error.set(None);
-                register.dispatch(RegisterServer { server });
+        let server = match server_from_form() {
+            Ok(server) => server,
+            Err(e) => {
+                error.set(Some(e));
+                return;
             }
-            Err(e) => error.set(Some(e)),
+        };
+        if server.auth_type == AuthType::Oauth2
+            && oauth_choice.get_untracked() == ClientChoice::Enter
+        {
+            match draft.to_client() {
+                Ok(client) => {
+                    error.set(None);
+                    create_client.dispatch(CreateOauthClient { client });
+                }
+                Err(e) => error.set(Some(client_error(e))),
+            }
+            return;
         }
+        error.set(None);
+        register.dispatch(RegisterServer { server });
     };
 
     view! {
@@ -182,6 +243,7 @@ pub fn AddServerDialog(
                 </Show>
                 <Show when=move || auth_type.get() == AuthType::Oauth2>
                     <p class="note">"Each user will need to connect their own account."</p>
+                    <OAuthClientChoice choice=oauth_choice draft=draft error=error reload=reload />
                 </Show>
                 <Show when=move || general_error().is_some()>
                     <p class="alert error" role="alert">{general_error}</p>
@@ -193,10 +255,18 @@ pub fn AddServerDialog(
                     <button
                         class="button primary"
                         type="submit"
-                        disabled=move || register.pending().get()
-                        aria-busy=move || aria_bool(register.pending().get())
+                        disabled=move || register.pending().get() || create_client.pending().get()
+                        aria-busy=move || aria_bool(register.pending().get() || create_client.pending().get())
                     >
-                        {move || if register.pending().get() { "Registering…" } else { "Register" }}
+                        {move || {
+                            if create_client.pending().get() {
+                                "Saving the client…"
+                            } else if register.pending().get() {
+                                "Registering…"
+                            } else {
+                                "Register"
+                            }
+                        }}
                     </button>
                 </div>
             </form>

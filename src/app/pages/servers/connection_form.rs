@@ -172,6 +172,7 @@ pub(super) fn ConnectionForm(
                         authorization_scheme: scheme,
                         extra_headers: header_list,
                         active: active.get_untracked(),
+                        connected_service: None,
                     },
                 });
             }

@@ -21,7 +21,8 @@ const CONNECTIONS_TAB: &str = "server-tab-connections";
 #[derive(Clone, Debug, PartialEq)]
 enum Editing {
     New,
-    Existing(ConnectionView),
+    // Boxed: a view is large and the other variant holds nothing.
+    Existing(Box<ConnectionView>),
 }
 
 /// Whose the connection is, as the list reads.
@@ -89,7 +90,7 @@ pub(super) fn ConnectionsTab(server: ServerId) -> impl IntoView {
                                 .into_iter()
                                 .map(|c| {
                                     let label = whose(&c, &agents);
-                                    view! { <ConnectionRow connection=c label on_changed=refresh on_edit=move |c| editing.set(Some(Editing::Existing(c))) /> }
+                                    view! { <ConnectionRow connection=c label on_changed=refresh on_edit=move |c| editing.set(Some(Editing::Existing(Box::new(c)))) /> }
                                         .into_any()
                                 })
                                 .collect_view();
@@ -111,7 +112,7 @@ pub(super) fn ConnectionsTab(server: ServerId) -> impl IntoView {
                                 {move || editing.get().map(|e| {
                                     let existing = match e {
                                         Editing::New => None,
-                                        Editing::Existing(c) => Some(c),
+                                        Editing::Existing(c) => Some(*c),
                                     };
                                     view! {
                                         <ConnectionForm server existing agents=form_agents.get_value()

@@ -168,6 +168,10 @@ pub fn ServerDetailDialog(
                 <dd>{s.auth_type.label()}</dd>
                 <dt>"Credential"</dt>
                 <dd>{if s.has_credential { "Stored in the vault" } else { "None" }}</dd>
+                {(s.auth_type == AuthType::Oauth2).then(|| view! {
+                    <dt>"OAuth client"</dt>
+                    <dd><OAuthClientName service=s.oauth_service /></dd>
+                })}
                 <dt>"Slug"</dt>
                 <dd class="mono">{s.slug.clone()}</dd>
                 <dt>"Created"</dt>
@@ -304,4 +308,27 @@ fn TestResult(outcome: Option<TestOutcome>) -> impl IntoView {
             .into_any()
         }
     }
+}
+
+/// The OAuth service a server's accounts connect through, by name.
+#[component]
+fn OAuthClientName(service: Option<crate::domain::OAuthServiceId>) -> impl IntoView {
+    let Some(id) = service else {
+        return view! { "Discovered from the server" }.into_any();
+    };
+    let services = Resource::new(|| (), |_| crate::api::oauth_services::list_oauth_services());
+    view! {
+        <Suspense fallback=|| "…">
+            {move || {
+                services.get().map(|r| {
+                    r.ok()
+                        .and_then(|all| all.into_iter().find(|s| s.id == id))
+                        .map(|s| format!("{} ({}, {})", s.display_name, s.provider,
+                            s.registered_via.label().to_lowercase()))
+                        .unwrap_or_else(|| "An OAuth service".to_owned())
+                })
+            }}
+        </Suspense>
+    }
+    .into_any()
 }

@@ -4,6 +4,7 @@ mod add_dialog;
 mod connection_form;
 mod connections;
 mod detail_dialog;
+mod oauth_client;
 mod rotate_key;
 mod test_as;
 

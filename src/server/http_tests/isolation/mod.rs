@@ -16,7 +16,7 @@ mod routes;
 mod world;
 
 use routes::{Access, Spec, Target, routes, spec};
-use world::{A_AGENT, A_SERVER, World, leaks, seed};
+use world::{A_AGENT, A_OAUTH_PROVIDER, A_OAUTH_SERVICE, A_SERVER, World, leaks, seed};
 
 use crate::server::testing::{TestApp, postgres_url, spawn_app, spawn_app_with, username_of};
 
@@ -43,7 +43,10 @@ fn concrete(
         .replace("{id}", &id.to_string())
         .replace("{sid}", &world.a_server.to_string())
         .replace("{agent_id}", &world.a_agent)
-        .replace("{agent}", &world.a_agent);
+        .replace("{agent}", &world.a_agent)
+        .replace("{service_name}", A_OAUTH_SERVICE)
+        .replace("{provider}", A_OAUTH_PROVIDER)
+        .replace("{service}", A_OAUTH_SERVICE);
     let rest_body = (method != "GET" && method != "DELETE")
         .then(|| json!({ "name": "Intruder", "url": "https://intruder.example" }));
     Call {
@@ -136,6 +139,7 @@ async fn run_matrix(app: &TestApp) {
             Target::Token => world.a_token_id,
             Target::Connection => world.a_connection,
             Target::Template => world.a_template,
+            Target::Grant => world.a_grant,
             _ => world.a_server,
         };
         let expect = |call: Call, auth: Option<String>, want: u16, who: &str| {

@@ -25,6 +25,8 @@ pub(super) enum Target {
     Agent,
     Connection,
     Template,
+    /// A user's OAuth grant (seed 000's connected service).
+    Grant,
 }
 
 pub(super) struct Spec {
@@ -120,6 +122,33 @@ pub(super) fn spec(
                 .then(|| json!({ "server": server, "is_active": false }));
             return s(Member, Connection, body);
         }
+        // OAuth services are every member's to read; finding one is an admin's.
+        ("GET", "/api/ai-account/orgs/{org}/oauth-services/") => {
+            return s(Member, Collection, None);
+        }
+        // A list by name: tenant B's own, with A's name, is empty.
+        ("GET", "/api/ai-account/orgs/{org}/oauth-services/{service_name}/scopes/") => {
+            return s(Member, Collection, None);
+        }
+        ("POST", "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-servers/oauth-find/") => {
+            return s(
+                Admin,
+                Collection,
+                Some(json!({ "url": "https://intruder.example/mcp" })),
+            );
+        }
+        // A member's own connected services.
+        ("GET", "/api/ai-account/connected-services/orgs/{org}/users/{user_id}/") => {
+            return s(Member, Collection, None);
+        }
+        (
+            "GET" | "DELETE",
+            "/api/ai-account/connected-services/orgs/{org}/users/{user_id}/{id}/",
+        ) => return s(Member, Grant, None),
+        (
+            "GET",
+            "/api/ai-account/connected-services/orgs/{org}/users/{user_id}/{provider}/{service}/",
+        ) => return s(Member, Server, None),
         ("POST", "/api/runtime/resolve") => {
             return s(Runtime, Server, Some(json!({ "server": server })));
         }
@@ -140,6 +169,18 @@ pub(super) fn spec(
             return s(Member, Server, Some(json!({ "server": server })));
         }
         ("POST", "/api/oauth/integrations") => return s(Member, Collection, Some(json!({}))),
+        ("POST", "/api/oauth-services/list" | "/api/oauth-services/redirect-uri") => {
+            return s(Member, Collection, Some(json!({})));
+        }
+        ("POST", "/api/oauth-services/create") => {
+            return s(
+                Admin,
+                Collection,
+                Some(json!({ "client": { "name": "intruder", "client_id": "x",
+                    "authorization_endpoint": "https://intruder.example/a",
+                    "token_endpoint": "https://intruder.example/t" } })),
+            );
+        }
         ("POST", "/api/servers/register") => Spec {
             access: Admin,
             target: Collection,

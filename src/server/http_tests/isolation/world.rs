@@ -14,6 +14,11 @@ pub(super) const A_AGENT: &str = "Alpha Orion Agent";
 const A_TEMPLATE: &str = "Alpha Orion Template";
 const A_CONNECTION_KEY: &str = "alpha-connection-secret-5521";
 const A_CONNECTION_HEADER: &str = "alpha-header-secret-9034";
+pub(super) const A_OAUTH_PROVIDER: &str = "alpha-orion-idp";
+pub(super) const A_OAUTH_SERVICE: &str = "alpha-orion-drive";
+const A_OAUTH_CLIENT: &str = "alpha-client-id-4410";
+const A_OAUTH_SECRET: &str = "alpha-client-secret-6620";
+const A_OAUTH_TOKEN: &str = "alpha-access-token-3371";
 
 pub(super) struct World {
     pub(super) a_server: i64,
@@ -31,6 +36,8 @@ pub(super) struct World {
     pub(super) a_runtime: String,
     pub(super) b_runtime: String,
     pub(super) revoked: String,
+    /// Ann's OAuth grant (seed 000's connected service) for A's server.
+    pub(super) a_grant: i64,
     /// Server functions take sessions, not tokens.
     pub(super) a_member_cookie: String,
     pub(super) b_admin_cookie: String,
@@ -130,7 +137,9 @@ pub(super) async fn seed(app: &TestApp) -> World {
             .await;
         assert_eq!(assigned.status, 200, "{path}: {}", assigned.body);
     }
+    let a_grant = oauth_world(app, tenant.id, ann.id, a_server).await;
     World {
+        a_grant,
         a_template,
         a_server,
         a_connection: connection.json()["id"].as_i64().expect("id"),
@@ -147,6 +156,82 @@ pub(super) async fn seed(app: &TestApp) -> World {
     }
 }
 
+/// Tenant A's OAuth service (an admin's client, with a secret) and Ann's
+/// grant for A's server through it: what the OAuth routes must keep in A.
+async fn oauth_world(
+    app: &TestApp,
+    tenant: crate::domain::TenantId,
+    ann: crate::domain::UserId,
+    server: i64,
+) -> i64 {
+    use crate::domain::{NewAdminClient, ServerId};
+    use crate::server::oauth::TokenSet;
+    use crate::server::store::NewGrant;
+    use crate::server::vault::{SecretKind, SecretOwner};
+
+    let ports = &app.state.ports;
+    let actor = ports
+        .store
+        .actor(tenant, ann)
+        .await
+        .expect("q")
+        .expect("ann");
+    let service = crate::server::services::oauth_services::create_admin(
+        ports,
+        &actor,
+        &app.base,
+        NewAdminClient {
+            name: A_OAUTH_SERVICE.into(),
+            provider: A_OAUTH_PROVIDER.into(),
+            authorization_endpoint: "https://id.alpha.example/authorize".into(),
+            token_endpoint: "https://id.alpha.example/token".into(),
+            client_id: A_OAUTH_CLIENT.into(),
+            client_secret: Some(A_OAUTH_SECRET.into()),
+            ..NewAdminClient::default()
+        },
+    )
+    .await
+    .expect("an oauth service");
+    let now = chrono::Utc::now();
+    let tokens = TokenSet {
+        access_token: A_OAUTH_TOKEN.into(),
+        refresh_token: None,
+        token_type: "Bearer".into(),
+        expires_at: None,
+        scope: None,
+        obtained_at: now,
+    };
+    let secret_ref = ports
+        .vault
+        .put(
+            &SecretOwner {
+                tenant_id: tenant,
+                tenant_slug: "acme",
+                kind: SecretKind::OAuthTokens,
+                owner: "user/ann/mcp-server/a",
+            },
+            &tokens.to_secret(),
+        )
+        .await
+        .expect("vault");
+    let (grant, _) = ports
+        .store
+        .upsert_grant(&NewGrant {
+            tenant_id: tenant,
+            user_id: ann,
+            server_id: ServerId::new(server),
+            client_row_id: service.client.id,
+            secret_ref,
+            resource: "http://127.0.0.1:9/mcp".into(),
+            scopes: String::new(),
+            expires_at: None,
+            at: now,
+        })
+        .await
+        .expect("grant");
+    grant.id.get()
+}
+
 /// `servers` says whether the body lists servers, where an id is a server id
 /// (other tables number their rows independently).
 pub(super) fn leaks(body: &str, world: &World, servers: bool) -> Option<&'static str> {
@@ -159,6 +244,11 @@ pub(super) fn leaks(body: &str, world: &World, servers: bool) -> Option<&'static
         (A_TEMPLATE, "tenant A's template name"),
         (A_CONNECTION_KEY, "tenant A's connection credential"),
         (A_CONNECTION_HEADER, "tenant A's secret header"),
+        (A_OAUTH_PROVIDER, "tenant A's OAuth provider"),
+        (A_OAUTH_SERVICE, "tenant A's OAuth service"),
+        (A_OAUTH_CLIENT, "tenant A's OAuth client id"),
+        (A_OAUTH_SECRET, "tenant A's OAuth client secret"),
+        (A_OAUTH_TOKEN, "tenant A's OAuth token"),
         (world.a_agent.as_str(), "tenant A's agent id"),
     ]
     .into_iter()

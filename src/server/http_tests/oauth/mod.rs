@@ -11,6 +11,7 @@ use serde_json::json;
 
 mod grants;
 mod refusals;
+mod services;
 
 use crate::domain::{Role, ServerId};
 use crate::server::oauth::flow_secret::{self, FlowSecrets};

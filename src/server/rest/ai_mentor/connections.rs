@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::SecondsFormat;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -16,11 +16,12 @@ use super::model::{AUTH_TYPES, MentorAuthType, MentorFailures, MentorScope, SCOP
 use super::page::{Envelope, PageRequest};
 use super::{CREDENTIALS_MASK, MentorBody, MentorCaller, MentorError};
 use crate::domain::{
-    AgentUid, AuthType, ConnectionId, ConnectionPatch, ConnectionView, NewConnection, ServerId,
+    AgentUid, AppError, AuthType, ConnectionId, ConnectionPatch, ConnectionView, GrantId,
+    NewConnection, ServerId,
 };
 use crate::server::rest::item_id::ItemId;
 use crate::server::rest::timestamp;
-use crate::server::services::connections;
+use crate::server::services::{connected_services, connections};
 use crate::server::state::AppState;
 use crate::server::store::ConnectionFilter;
 
@@ -47,8 +48,10 @@ pub struct MentorConnection {
     pub user: Option<String>,
     /// A mentor connection's agent (its `unique_id`).
     pub mentor: Option<String>,
-    /// OAuth connectors do not exist yet: always null.
+    /// For `oauth2`: the connected service (a user's OAuth grant, see
+    /// `/api/ai-account/connected-services/…`) whose token it sends.
     pub connected_service: Option<i64>,
+    /// `{id, provider, service, user, platform_key}` of that service.
     #[schema(value_type = Option<Object>)]
     pub connected_service_summary: Option<Value>,
     /// Write-only: a mask when one is stored, else "".
@@ -81,7 +84,8 @@ impl From<ConnectionView> for MentorConnection {
             platform_key: c.tenant_slug,
             user: c.user,
             mentor: c.agent.map(String::from),
-            connected_service: None,
+            connected_service: c.connected_service.map(|g| g.get()),
+            // Filled by the handler, which reads the grant.
             connected_service_summary: None,
             credentials: if c.has_credential {
                 CREDENTIALS_MASK.to_owned()
@@ -114,7 +118,9 @@ pub struct MentorConnectionWrite {
     user: Option<String>,
     /// An agent's `unique_id`; required for `mentor`, refused otherwise.
     mentor: Option<String>,
-    /// For `oauth2`; OAuth connectors do not exist yet.
+    /// For `oauth2` (then required): a connected service of this tenant
+    /// made for this server: the connection's user's own, or at the
+    /// mentor and platform scopes the caller's.
     connected_service: Option<i64>,
     /// The raw secret (write-only); sent with `authorization_scheme` in
     /// front unless it already names a scheme.
@@ -167,6 +173,61 @@ struct ConnectionScope {
     id: i64,
 }
 
+/// `connected_service`: a grant's id, or null/"" for none.
+fn connected_service_field(body: &mut MentorBody) -> Option<Option<GrantId>> {
+    match body.nullable_pk("connected_service")? {
+        None => Some(None),
+        Some(raw) => match GrantId::parse(&raw.to_string()) {
+            Some(id) => Some(Some(id)),
+            None => {
+                body.refuse(
+                    "connected_service",
+                    format!("Invalid pk \"{raw}\" - object does not exist."),
+                );
+                None
+            }
+        },
+    }
+}
+
+/// Connections as read, each with its connected service's summary.
+async fn present(
+    state: &AppState,
+    caller: &MentorCaller,
+    views: Vec<ConnectionView>,
+) -> Result<Vec<MentorConnection>, MentorError> {
+    let mut out = Vec::with_capacity(views.len());
+    for view in views {
+        let grant = view.connected_service;
+        let mut wire = MentorConnection::from(view);
+        if let Some(id) = grant
+            && let Some((connected, user)) =
+                connected_services::summary(&state.ports, caller, id).await?
+        {
+            wire.connected_service_summary = Some(json!({
+                "id": id.get(),
+                "provider": connected.provider,
+                "service": connected.service,
+                "user": user,
+                "platform_key": caller.tenant_slug,
+            }));
+        }
+        out.push(wire);
+    }
+    Ok(out)
+}
+
+async fn present_one(
+    state: &AppState,
+    caller: &MentorCaller,
+    view: ConnectionView,
+) -> Result<MentorConnection, MentorError> {
+    present(state, caller, vec![view])
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::Internal.into())
+}
+
 /// The fields every write reads the same way.
 fn read_common(body: &mut MentorBody, tenant_id: i64) -> Option<Option<AgentUid>> {
     if let Some(platform) = body.integer("platform")
@@ -175,13 +236,6 @@ fn read_common(body: &mut MentorBody, tenant_id: i64) -> Option<Option<AgentUid>
         body.refuse(
             "platform",
             "Connections must be created for the current platform context.",
-        );
-    }
-    // OAuth connectors do not exist yet, so no id names one.
-    if let Some(id) = body.integer("connected_service") {
-        body.refuse(
-            "connected_service",
-            format!("Invalid pk \"{id}\" - object does not exist."),
         );
     }
     super::agent_field(body, "mentor")
@@ -212,7 +266,7 @@ async fn list(
     };
     q.finish()?;
     let (views, count) = connections::list(&state.ports, &caller, filter, page, page_size).await?;
-    let results = views.into_iter().map(Into::into).collect();
+    let results = present(&state, &caller, views).await?;
     Ok(Json(request.envelope(
         state.config.secure_cookies,
         results,
@@ -250,10 +304,14 @@ async fn create(
         authorization_scheme: body.string("authorization_scheme").unwrap_or_default(),
         extra_headers: body.string_map("extra_headers").unwrap_or_default(),
         active: body.boolean("is_active").unwrap_or(true),
+        connected_service: connected_service_field(&mut body).flatten(),
     };
     body.finish()?;
     let view = connections::create(&state.ports, &caller, new).await?;
-    Ok((StatusCode::CREATED, Json(view.into())))
+    Ok((
+        StatusCode::CREATED,
+        Json(present_one(&state, &caller, view).await?),
+    ))
 }
 
 fn read_patch(
@@ -276,6 +334,7 @@ fn read_patch(
         authorization_scheme: body.string("authorization_scheme"),
         extra_headers: body.string_map("extra_headers"),
         active: body.boolean("is_active"),
+        connected_service: connected_service_field(&mut body),
     };
     body.finish()?;
     Ok(patch)
@@ -290,9 +349,8 @@ async fn retrieve(
     id: ConnectionItem,
     State(state): State<AppState>,
 ) -> Result<Json<MentorConnection>, MentorError> {
-    Ok(Json(
-        connections::get(&state.ports, &caller, *id).await?.into(),
-    ))
+    let view = connections::get(&state.ports, &caller, *id).await?;
+    Ok(Json(present_one(&state, &caller, view).await?))
 }
 
 /// Replace a connection (`server` required; other fields as given).
@@ -307,7 +365,7 @@ async fn replace(
 ) -> Result<Json<MentorConnection>, MentorError> {
     let patch = read_patch(body, caller.tenant_id.get(), true)?;
     let view = connections::update(&state.ports, &caller, *id, patch).await?;
-    Ok(Json(view.into()))
+    Ok(Json(present_one(&state, &caller, view).await?))
 }
 
 /// Change some fields, e.g. `{"is_active": false}`.
@@ -322,7 +380,7 @@ async fn patch(
 ) -> Result<Json<MentorConnection>, MentorError> {
     let patch = read_patch(body, caller.tenant_id.get(), false)?;
     let view = connections::update(&state.ports, &caller, *id, patch).await?;
-    Ok(Json(view.into()))
+    Ok(Json(present_one(&state, &caller, view).await?))
 }
 
 /// Delete a connection and its stored credential.

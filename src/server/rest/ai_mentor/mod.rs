@@ -15,9 +15,8 @@ use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use model::{
-    AUTH_TYPES, ItemScope, MentorFailures, MentorServerPatch, MentorServerWrite, SCOPES, Scope,
-};
+pub(super) use model::MentorFailures;
+use model::{AUTH_TYPES, ItemScope, MentorServerPatch, MentorServerWrite, SCOPES, Scope};
 pub use model::{
     CREDENTIALS_MASK, Detail, FieldErrors, MentorApi, MentorCaller, MentorError, MentorServer,
 };
@@ -26,10 +25,13 @@ use page::{Envelope, PageRequest, ServerListParams};
 use site::Site;
 
 use super::TRANSPORTS;
+use super::ai_account::OAuthServiceWire;
 use super::body::JsonObject;
 use super::item_id::ItemId;
-use crate::domain::{AgentUid, KeyRule, NewServer, ServerPatch, UrlSecret};
-use crate::server::services::{images, servers};
+use crate::domain::{
+    AgentUid, AppError, KeyRule, NewServer, OAuthServiceId, ServerPatch, ServerView, UrlSecret,
+};
+use crate::server::services::{images, oauth_services, servers};
 use crate::server::state::AppState;
 
 type MentorId = ItemId<MentorApi>;
@@ -73,9 +75,9 @@ fn read_patch(
         auth_scope: body.choice("auth_scope", &SCOPES),
         agent: agent_field(&mut body, "mentor"),
         extra_headers: body.string_map("extra_headers"),
+        oauth_service: oauth_service_field(&mut body),
     };
     let image = image_field(&mut body, now);
-    not_yet_supported(&mut body);
     body.finish()?;
     Ok((patch, image))
 }
@@ -151,16 +153,64 @@ async fn apply_image(
     Ok(())
 }
 
-/// No OAuth services exist yet, so `oauth_service` may only be empty.
-fn not_yet_supported(body: &mut MentorBody) {
-    if let Some(Some(raw)) = body.nullable_string("oauth_service")
-        && raw != "0"
-    {
-        body.refuse(
-            "oauth_service",
-            format!("Invalid pk \"{raw}\" - object does not exist."),
-        );
+/// `oauth_service`: a service's id links it; null or "" unlinks it.
+fn oauth_service_field(body: &mut MentorBody) -> Option<Option<OAuthServiceId>> {
+    match body.nullable_pk("oauth_service")? {
+        None => Some(None),
+        Some(raw) => match OAuthServiceId::parse(&raw.to_string()) {
+            Some(id) => Some(Some(id)),
+            None => {
+                body.refuse(
+                    "oauth_service",
+                    format!("Invalid pk \"{raw}\" - object does not exist."),
+                );
+                None
+            }
+        },
     }
+}
+
+/// Servers as seed 000 reads them, each with its OAuth service in
+/// `oauth_service_data` (read once for the whole page). A featured server
+/// of the global platform shows none: its service is not this tenant's.
+async fn present(
+    state: &AppState,
+    caller: &MentorCaller,
+    site: &Site,
+    views: Vec<ServerView>,
+) -> Result<Vec<MentorServer>, MentorError> {
+    let services = if views.iter().any(|v| v.oauth_service.is_some()) {
+        oauth_services::list(&state.ports, caller).await?
+    } else {
+        Vec::new()
+    };
+    Ok(views
+        .into_iter()
+        .map(|v| {
+            let service = v
+                .oauth_service
+                .and_then(|id| services.iter().find(|s| s.record.id == id));
+            let mut server = MentorServer::read(v, &caller.tenant_slug, site);
+            if let Some(service) = service {
+                server.oauth_service = Some(service.record.id.get());
+                server.oauth_service_data =
+                    serde_json::to_value(OAuthServiceWire::from(service)).ok();
+            }
+            server
+        })
+        .collect())
+}
+
+async fn present_one(
+    state: &AppState,
+    caller: &MentorCaller,
+    site: &Site,
+    view: ServerView,
+) -> Result<MentorServer, MentorError> {
+    present(state, caller, site, vec![view])
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::Internal.into())
 }
 
 /// List the org's MCP servers, a page at a time, oldest first.
@@ -183,10 +233,7 @@ async fn list(
         query.page_size,
     )
     .await?;
-    let results = servers
-        .into_iter()
-        .map(|v| MentorServer::read(v, &caller.tenant_slug, &site))
-        .collect();
+    let results = present(&state, &caller, &site, servers).await?;
     Ok(Json(request.envelope(
         state.config.secure_cookies,
         results,
@@ -227,15 +274,15 @@ async fn create(
         auth_scope: body.choice("auth_scope", &SCOPES).unwrap_or_default(),
         agent,
         extra_headers: body.string_map("extra_headers").unwrap_or_default(),
+        oauth_service: oauth_service_field(&mut body).flatten(),
     };
     let image = image_field(&mut body, state.ports.clock.now());
-    not_yet_supported(&mut body);
     body.finish()?;
     let mut view = servers::register_with(&state.ports, &caller, new, KeyRule::MayFollow).await?;
     apply_image(&state, &caller, &mut view, image).await?;
     Ok((
         StatusCode::CREATED,
-        Json(MentorServer::read(view, &caller.tenant_slug, &site)),
+        Json(present_one(&state, &caller, &site, view).await?),
     ))
 }
 
@@ -250,7 +297,7 @@ async fn retrieve(
     State(state): State<AppState>,
 ) -> Result<Json<MentorServer>, MentorError> {
     let view = servers::get(&state.ports, &caller, *id).await?;
-    Ok(Json(MentorServer::read(view, &caller.tenant_slug, &site)))
+    Ok(Json(present_one(&state, &caller, &site, view).await?))
 }
 
 /// Update a server record: `name` and `url` required, the rest as given.
@@ -267,7 +314,7 @@ async fn replace(
     let (patch, image) = read_patch(body, true, state.ports.clock.now())?;
     let mut view = servers::update(&state.ports, &caller, *id, patch).await?;
     apply_image(&state, &caller, &mut view, image).await?;
-    Ok(Json(MentorServer::read(view, &caller.tenant_slug, &site)))
+    Ok(Json(present_one(&state, &caller, &site, view).await?))
 }
 
 /// Update some fields of a server record, e.g. set `credentials` later.
@@ -284,7 +331,7 @@ async fn patch(
     let (patch, image) = read_patch(body, false, state.ports.clock.now())?;
     let mut view = servers::update(&state.ports, &caller, *id, patch).await?;
     apply_image(&state, &caller, &mut view, image).await?;
-    Ok(Json(MentorServer::read(view, &caller.tenant_slug, &site)))
+    Ok(Json(present_one(&state, &caller, &site, view).await?))
 }
 
 /// Delete a server record and its stored credentials (tenant admins).

@@ -102,10 +102,12 @@ pub struct MentorServer {
     pub is_featured: bool,
     pub auth_type: MentorAuthType,
     pub auth_scope: MentorScope,
-    /// No OAuth services exist yet: always null.
+    /// The OAuth service its users' accounts connect through (see
+    /// `oauth-find` and `/api/ai-account/orgs/{org}/oauth-services/`);
+    /// null: discovered from the server when a user connects.
     pub oauth_service: Option<i64>,
-    /// The linked OAuth service; null while there is none (ibl.ai's own
-    /// Python client rejects null here; see the README).
+    /// The linked OAuth service (`OAuthService`); null while there is none
+    /// (ibl.ai's own Python client rejects null here; see the README).
     #[schema(value_type = Option<Object>)]
     pub oauth_service_data: Option<Value>,
     /// Declared a string by ibl.ai's schema, content unpublished: "".
@@ -150,6 +152,7 @@ impl MentorServer {
             is_featured: v.featured,
             auth_type: v.auth_type.into(),
             auth_scope: v.auth_scope.into(),
+            // Filled by the handler, which reads the services.
             oauth_service: None,
             oauth_service_data: None,
             mcp_server_connections: String::new(),
@@ -239,7 +242,7 @@ pub struct FieldErrors(std::collections::HashMap<String, Vec<String>>);
 
 #[derive(IntoResponses)]
 #[allow(dead_code)]
-pub(super) enum MentorFailures {
+pub(in crate::server::rest) enum MentorFailures {
     /// Field errors (`{"name": ["…"]}`) or a malformed body (`{"detail": …}`).
     #[response(status = 400)]
     BadRequest(FieldErrors),
@@ -286,15 +289,16 @@ pub type MentorError = RestError<MentorApi>;
 pub type MentorCaller = Caller<MentorApi>;
 
 impl TenantRule for MentorApi {
-    /// `{org}` must be the caller's tenant and `{user_id}` the caller's
-    /// username; anyone else gets 404, as for a missing org.
+    /// `{org}` must be the caller's tenant and `{user_id}`, on the routes
+    /// that have one, the caller's username; anyone else gets 404, as for a
+    /// missing org.
     fn admit(
         actor: &Actor,
         _headers: &HeaderMap,
         path: &[(String, String)],
     ) -> Result<(), AppError> {
         if path_param(path, "org") != Some(actor.tenant_slug.as_str())
-            || path_param(path, "user_id") != Some(actor.username.as_str())
+            || path_param(path, "user_id").is_some_and(|u| u != actor.username)
         {
             return Err(AppError::NotFound);
         }

@@ -140,6 +140,32 @@ impl Body {
         }
     }
 
+    /// A related row's id (Django REST framework's primary key field): a
+    /// number, or its text; `Some(None)` for null or "" (no row), `None`
+    /// when absent or not an id (recorded as the field's error).
+    pub fn nullable_pk(&mut self, name: &str) -> Option<Option<i64>> {
+        match self.fields.get(name)? {
+            Value::Null => Some(None),
+            Value::String(s) if s.trim().is_empty() => Some(None),
+            Value::Number(n) if n.as_i64().is_some() => Some(n.as_i64()),
+            Value::String(s) if s.trim().parse::<i64>().is_ok() => Some(s.trim().parse().ok()),
+            other => {
+                let kind = match other {
+                    Value::String(_) => "str",
+                    Value::Bool(_) => "bool",
+                    Value::Array(_) => "list",
+                    Value::Object(_) => "dict",
+                    _ => "float",
+                };
+                self.wrong(
+                    name,
+                    format!("Incorrect type. Expected pk value, received {kind}."),
+                );
+                None
+            }
+        }
+    }
+
     /// Whether a field error was already recorded for `name`.
     pub fn has_error(&self, name: &str) -> bool {
         self.errors.iter().any(|e| e.field == name)
@@ -202,6 +228,13 @@ impl<C: ErrorShape> JsonObject<C> {
         self.body
             .finish()
             .map_err(|fields| AppError::Invalid(C::type_errors(fields)).into())
+    }
+}
+
+impl<C> JsonObject<C> {
+    /// The type errors found so far, for a route that words them itself.
+    pub fn field_errors(self) -> Result<(), Vec<FieldError>> {
+        self.body.finish()
     }
 }
 

@@ -31,9 +31,11 @@ pub use servers::{SkillsServer, SkillsTestResult, SkillsTool};
 pub const TENANT_HEADER: &str = "x-tenant-slug";
 
 pub use oauth_browser::AUTHORIZE_PATH;
-pub(in crate::server::rest) use oauth_browser::site_origin;
+pub(crate) use oauth_browser::site_origin;
 
 /// The OAuth popup's pages, which are not API (not in the OpenAPI document).
+pub(super) use oauth_browser::callback as oauth_callback;
+
 pub(super) fn browser_routes() -> axum::Router<AppState> {
     oauth_browser::routes()
 }

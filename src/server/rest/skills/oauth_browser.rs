@@ -144,10 +144,7 @@ fn admit(actor: &Actor, query: &AuthorizeQuery) -> Result<(), AppError> {
 /// The origin browsers and authorization servers reach us at: the
 /// configured public URL, else this request's `Host` (which the allowed
 /// hosts check has already vetted), over https when cookies are secure.
-pub(in crate::server::rest) fn site_origin(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<String, AppError> {
+pub(crate) fn site_origin(state: &AppState, headers: &HeaderMap) -> Result<String, AppError> {
     if let Ok(Some(origin)) = state.config.public_origin() {
         return Ok(origin);
     }
@@ -175,7 +172,7 @@ fn reason_of(e: &AppError) -> &'static str {
     }
 }
 
-async fn callback(
+pub(in crate::server::rest) async fn callback(
     State(state): State<AppState>,
     headers: HeaderMap,
     nonce: Option<Extension<leptos::nonce::Nonce>>,

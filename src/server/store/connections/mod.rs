@@ -56,7 +56,7 @@ pub trait ConnectionStore: Send + Sync {
 macro_rules! connection_columns {
     () => {
         "id, tenant_id, server_id, scope, auth_type, user_id, agent_id, authorization_scheme, \
-         extra_headers, secret_header_names, secret_ref, is_active, created_at, updated_at, \
+         extra_headers, secret_header_names, secret_ref, is_active, created_at, updated_at, grant_id, \
          (SELECT s.name FROM mcp_servers s WHERE s.id = connections.server_id) AS server_name, \
          (SELECT u.username FROM users u WHERE u.id = connections.user_id) AS username, \
          (SELECT a.unique_id FROM agents a WHERE a.id = connections.agent_id) AS agent_uid"
@@ -111,8 +111,8 @@ impl ConnectionStore for Db {
         let row: ConnectionRow = on_pool!(self, pool => sqlx::query_as(concat!(
             "INSERT INTO connections (tenant_id, server_id, scope, auth_type, user_id, agent_id, \
              authorization_scheme, extra_headers, secret_header_names, secret_ref, is_active, \
-             created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING ",
+             created_at, updated_at, grant_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING ",
             connection_columns!()
         ))
         .bind(n.tenant_id)
@@ -127,6 +127,7 @@ impl ConnectionStore for Db {
         .bind(&n.secret_ref)
         .bind(n.active)
         .bind(n.now)
+        .bind(n.grant_id)
         .fetch_one(pool)
         .await)?;
         row.try_into()
@@ -192,7 +193,8 @@ impl ConnectionStore for Db {
                extra_headers = CASE WHEN $11 THEN $12 ELSE extra_headers END, \
                secret_header_names = CASE WHEN $13 THEN $14 ELSE secret_header_names END, \
                secret_ref = CASE WHEN $15 THEN $16 ELSE secret_ref END, \
-               is_active = COALESCE($18, is_active), updated_at = $19 \
+               is_active = COALESCE($18, is_active), updated_at = $19, \
+               grant_id = CASE WHEN $20 THEN $21 ELSE grant_id END \
              WHERE tenant_id = $1 AND id = $2 \
                AND (NOT $15 OR secret_ref IS NOT DISTINCT FROM $17) RETURNING ",
             connection_columns!()
@@ -216,6 +218,8 @@ impl ConnectionStore for Db {
         .bind(&ref_from)
         .bind(u.active)
         .bind(u.now)
+        .bind(u.grant_id.is_some())
+        .bind(u.grant_id.flatten())
         .fetch_optional(pool)
         .await)?;
         row.map(TryInto::try_into).transpose()

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::headers::Header;
 use crate::domain::{
-    AgentId, AgentUid, AuthType, ConnectionId, Scope, SecretRef, ServerId, TenantId, UserId,
+    AgentId, AgentUid, AuthType, ConnectionId, GrantId, Scope, SecretRef, ServerId, TenantId,
+    UserId,
 };
 use crate::server::store::SecretRefChange;
 
@@ -23,6 +24,8 @@ pub struct NewConnectionRecord {
     pub secret_header_names: Vec<String>,
     pub secret_ref: Option<SecretRef>,
     pub active: bool,
+    /// An `oauth2` connection's grant (seed 000's `connected_service`).
+    pub grant_id: Option<GrantId>,
     pub now: DateTime<Utc>,
 }
 
@@ -40,6 +43,8 @@ pub struct ConnectionUpdate {
     /// Only while the reference is still `from` (see `ServerUpdate`).
     pub secret_ref: Option<SecretRefChange>,
     pub active: Option<bool>,
+    /// `Some(None)` drops the grant.
+    pub grant_id: Option<Option<GrantId>>,
     pub now: DateTime<Utc>,
 }
 
@@ -60,6 +65,7 @@ pub struct ConnectionRecord {
     pub secret_header_names: Vec<String>,
     pub secret_ref: Option<SecretRef>,
     pub active: bool,
+    pub grant_id: Option<GrantId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -96,6 +102,7 @@ pub(super) struct ConnectionRow {
     pub is_active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub grant_id: Option<GrantId>,
     pub server_name: Option<String>,
     pub username: Option<String>,
     pub agent_uid: Option<AgentUid>,
@@ -136,6 +143,7 @@ impl TryFrom<ConnectionRow> for ConnectionRecord {
             secret_header_names,
             secret_ref: row.secret_ref,
             active: row.is_active,
+            grant_id: row.grant_id,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })

@@ -104,6 +104,7 @@ pub(super) fn new_server(tenant_id: TenantId, name: &str) -> NewServerRecord {
         auth_scope: crate::domain::Scope::Tenant,
         agent_id: None,
         extra_headers: Vec::new(),
+        oauth_service_id: None,
         now: Utc::now(),
     }
 }

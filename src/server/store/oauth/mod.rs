@@ -22,7 +22,7 @@ pub use records::{
 macro_rules! client_columns {
     () => {
         "id, tenant_id, issuer, redirect_uri, client_id, client_secret_ref, registered_via, \
-         metadata, created_at"
+         metadata, name, created_at"
     };
 }
 macro_rules! state_columns {
@@ -53,6 +53,9 @@ pub trait OAuthStore: Send + Sync {
         tenant: TenantId,
         id: OAuthClientId,
     ) -> StoreResult<Option<OAuthClientRecord>>;
+    /// Removes a registration nothing uses yet (a write that failed after
+    /// it); `false` if it was not there.
+    async fn delete_oauth_client(&self, tenant: TenantId, id: OAuthClientId) -> StoreResult<bool>;
 
     /// Stores a flow, dropping every flow that expired before `now`.
     async fn insert_oauth_state(
@@ -75,6 +78,8 @@ pub trait OAuthStore: Send + Sync {
     ) -> StoreResult<Option<GrantRecord>>;
     async fn grants_of_user(&self, tenant: TenantId, user: UserId)
     -> StoreResult<Vec<GrantRecord>>;
+    /// A grant by its id (seed 000's connected service).
+    async fn grant_by_id(&self, tenant: TenantId, id: GrantId) -> StoreResult<Option<GrantRecord>>;
     /// Removes the grant and answers it (its vault secret is the caller's
     /// to delete).
     async fn delete_grant(
@@ -118,8 +123,8 @@ impl OAuthStore for Db {
     async fn insert_oauth_client(&self, new: &NewOAuthClient) -> StoreResult<OAuthClientRecord> {
         let sql = concat!(
             "INSERT INTO oauth_clients (tenant_id, issuer, redirect_uri, client_id, \
-             client_secret_ref, registered_via, metadata, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ",
+             client_secret_ref, registered_via, metadata, name, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ",
             client_columns!()
         );
         let row: ClientRow = on_pool!(self, pool => sqlx::query_as(sql)
@@ -130,6 +135,7 @@ impl OAuthStore for Db {
             .bind(&new.client_secret_ref)
             .bind(new.registered_via.as_str())
             .bind(&new.metadata)
+            .bind(&new.name)
             .bind(new.created_at)
             .fetch_one(pool)
             .await)?;
@@ -173,6 +179,17 @@ impl OAuthStore for Db {
             .fetch_optional(pool)
             .await)?;
         row.map(TryInto::try_into).transpose()
+    }
+
+    async fn delete_oauth_client(&self, tenant: TenantId, id: OAuthClientId) -> StoreResult<bool> {
+        let done = on_pool!(self, pool => sqlx::query(
+            "DELETE FROM oauth_clients WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|d| d.rows_affected()))?;
+        Ok(done > 0)
     }
 
     async fn insert_oauth_state(
@@ -292,6 +309,20 @@ impl OAuthStore for Db {
             .fetch_all(pool)
             .await)?;
         rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn grant_by_id(&self, tenant: TenantId, id: GrantId) -> StoreResult<Option<GrantRecord>> {
+        let sql = concat!(
+            "SELECT ",
+            grant_columns!(),
+            " FROM user_mcp_tokens WHERE tenant_id = $1 AND id = $2"
+        );
+        let row: Option<GrantRow> = on_pool!(self, pool => sqlx::query_as(sql)
+            .bind(tenant)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?;
+        row.map(TryInto::try_into).transpose()
     }
 
     async fn delete_grant(

@@ -6,35 +6,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::{GrantId, GrantStatus, OAuthClientId, SecretRef, ServerId, TenantId, UserId};
 use crate::server::store::StoreError;
 
-/// How Switchboard became a client of an authorization server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Registration {
-    /// RFC 7591 dynamic client registration.
-    Dynamic,
-    /// A Client ID Metadata Document: the client id is our document's URL.
-    MetadataDocument,
-    /// Entered by an admin.
-    Admin,
-}
-
-impl Registration {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Registration::Dynamic => "dcr",
-            Registration::MetadataDocument => "metadata_document",
-            Registration::Admin => "admin",
-        }
-    }
-
-    fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "dcr" => Some(Registration::Dynamic),
-            "metadata_document" => Some(Registration::MetadataDocument),
-            "admin" => Some(Registration::Admin),
-            _ => None,
-        }
-    }
-}
+pub use crate::domain::oauth_service::Registration;
 
 #[derive(Debug, Clone)]
 pub struct NewOAuthClient {
@@ -46,6 +18,8 @@ pub struct NewOAuthClient {
     pub registered_via: Registration,
     /// The authorization server's metadata (public), as JSON.
     pub metadata: String,
+    /// The provider's name an admin gave it; `None`: named after its host.
+    pub name: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -59,6 +33,7 @@ pub struct OAuthClientRecord {
     pub client_secret_ref: Option<SecretRef>,
     pub registered_via: Registration,
     pub metadata: String,
+    pub name: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -72,6 +47,7 @@ pub(super) struct ClientRow {
     client_secret_ref: Option<SecretRef>,
     registered_via: String,
     metadata: String,
+    name: Option<String>,
     created_at: DateTime<Utc>,
 }
 
@@ -94,6 +70,7 @@ impl TryFrom<ClientRow> for OAuthClientRecord {
             client_secret_ref: r.client_secret_ref,
             registered_via,
             metadata: r.metadata,
+            name: r.name,
             created_at: r.created_at,
         })
     }

@@ -78,9 +78,9 @@ impl ServerStore for Db {
         let row: ServerRow = on_pool!(self, pool => sqlx::query_as(concat!(
             "INSERT INTO mcp_servers (tenant_id, name, slug, description, url, transport, \
              auth_type, enabled, is_featured, secret_ref, created_at, updated_at, owner, \
-             auth_scope, agent_id, extra_headers, url_secret, url_secret_ref) \
+             auth_scope, agent_id, extra_headers, url_secret, url_secret_ref, oauth_service_id) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, \
-             $16, $17) \
+             $16, $17, $18) \
              RETURNING ",
             server_columns!()
         ))
@@ -101,6 +101,7 @@ impl ServerStore for Db {
         .bind(headers_json(&new.extra_headers))
         .bind(new.url_secret.as_str())
         .bind(&new.url_secret_ref)
+        .bind(new.oauth_service_id)
         .fetch_one(pool)
         .await)?;
         row.try_into()
@@ -213,7 +214,8 @@ impl ServerStore for Db {
                agent_id = CASE WHEN $16 THEN $17 ELSE agent_id END, \
                extra_headers = CASE WHEN $18 THEN $19 ELSE extra_headers END, \
                url_secret = COALESCE($20, url_secret), \
-               url_secret_ref = CASE WHEN $21 THEN $22 ELSE url_secret_ref END \
+               url_secret_ref = CASE WHEN $21 THEN $22 ELSE url_secret_ref END, \
+               oauth_service_id = CASE WHEN $23 THEN $24 ELSE oauth_service_id END \
              WHERE tenant_id = $1 AND id = $2 \
                AND (NOT $12 OR secret_ref IS NOT DISTINCT FROM $14) RETURNING ",
             server_columns!()
@@ -240,6 +242,8 @@ impl ServerStore for Db {
         .bind(u.url_secret.map(|w| w.as_str()))
         .bind(u.url_secret_ref.is_some())
         .bind(u.url_secret_ref.clone().flatten())
+        .bind(u.oauth_service_id.is_some())
+        .bind(u.oauth_service_id.flatten())
         .fetch_optional(pool)
         .await)?;
         row.map(TryInto::try_into).transpose()

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::headers::Header;
 use crate::domain::{
-    AgentId, AgentUid, AuthType, ErrorClass, Scope, SecretRef, ServerId, TenantId, Transport,
-    UrlSecret,
+    AgentId, AgentUid, AuthType, ErrorClass, OAuthServiceId, Scope, SecretRef, ServerId, TenantId,
+    Transport, UrlSecret,
 };
 
 #[derive(Debug, Clone)]
@@ -30,6 +30,8 @@ pub struct NewServerRecord {
     /// Set for a server of one agent's own.
     pub agent_id: Option<AgentId>,
     pub extra_headers: Vec<Header>,
+    /// The OAuth service its flows use; `None`: discovered when connecting.
+    pub oauth_service_id: Option<OAuthServiceId>,
     pub now: DateTime<Utc>,
 }
 
@@ -55,6 +57,8 @@ pub struct ServerUpdate {
     /// `Some(None)` makes the server the whole tenant's again.
     pub agent_id: Option<Option<AgentId>>,
     pub extra_headers: Option<Vec<Header>>,
+    /// `Some(None)` unlinks the OAuth service.
+    pub oauth_service_id: Option<Option<OAuthServiceId>>,
     pub now: DateTime<Utc>,
 }
 
@@ -102,6 +106,7 @@ pub struct ServerRecord {
     /// The agent's public id, read with the row.
     pub agent_uid: Option<AgentUid>,
     pub extra_headers: Vec<Header>,
+    pub oauth_service_id: Option<OAuthServiceId>,
     /// The image's public name, read with the row.
     pub image: Option<String>,
 }
@@ -162,6 +167,7 @@ pub(super) struct ServerRow {
     pub agent_id: Option<AgentId>,
     pub agent_uid: Option<AgentUid>,
     pub extra_headers: Option<String>,
+    pub oauth_service_id: Option<OAuthServiceId>,
     pub image: Option<String>,
 }
 
@@ -225,6 +231,7 @@ impl TryFrom<ServerRow> for ServerRecord {
             agent_id: row.agent_id,
             agent_uid: row.agent_uid,
             extra_headers,
+            oauth_service_id: row.oauth_service_id,
             image: row.image,
         })
     }

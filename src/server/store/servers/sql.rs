@@ -10,7 +10,7 @@ macro_rules! server_columns {
         "id, tenant_id, name, slug, description, url, url_secret, url_secret_ref, transport, auth_type, enabled, \
          is_featured, secret_ref, created_at, updated_at, test_ok, test_tools, test_tool_count, \
          test_error_class, test_error_message, tested_at, credential_rotated_at, owner, \
-         auth_scope, agent_id, extra_headers, \
+         auth_scope, agent_id, extra_headers, oauth_service_id, \
          (SELECT a.unique_id FROM agents a WHERE a.id = mcp_servers.agent_id) AS agent_uid, \
          (SELECT i.name FROM server_images i WHERE i.server_id = mcp_servers.id) AS image"
     };
