@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 
 from pydantic import ValidationError
+
+import iblai_checks
+from iblai_checks import body, fail, ok
 
 from iblai.api.ai_account_api import AiAccountApi
 from iblai.api.ai_mentor_api import AiMentorApi
@@ -40,25 +42,9 @@ USER = os.environ["SB_USER"]
 client = get_platform_api_client(HOST, os.environ["SB_TOKEN"])
 mentor = AiMentorApi(client)
 account = AiAccountApi(client)
-checks = 0
 
 
-def fail(what: str, detail: object) -> None:
-    print(f"FAIL {what}: {detail}", flush=True)
-    sys.exit(1)
 
-
-def ok(what: str) -> None:
-    global checks
-    checks += 1
-    print(f"ok   {what}", flush=True)
-
-
-def body(response, status: int, what: str):
-    text = response.data.decode() if response.data else ""
-    if response.status != status:
-        fail(what, f"expected HTTP {status}, got {response.status}: {text}")
-    return json.loads(text) if text else None
 
 
 def valid(model, data, what: str):
@@ -176,4 +162,4 @@ if os.environ["SB_PHASE"] == "find":
     find_phase()
 else:
     connected_phase()
-print(f"iblai oauth {checks} checks passed", flush=True)
+print(f"iblai oauth {iblai_checks.passed} checks passed", flush=True)

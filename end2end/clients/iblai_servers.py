@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from datetime import datetime, timezone
 from uuid import UUID
 
 from pydantic import ValidationError
+
+import iblai_checks
+from iblai_checks import body, fail, ok
 
 from iblai.api.ai_mentor_api import AiMentorApi
 from iblai.clients import get_platform_api_client
@@ -39,26 +41,9 @@ AGENT = UUID(os.environ["SB_AGENT"])
 NOW = datetime.now(timezone.utc)
 
 api = AiMentorApi(get_platform_api_client(HOST, os.environ["SB_TOKEN"]))
-checks = 0
 
 
-def fail(what: str, detail: object) -> None:
-    print(f"FAIL {what}: {detail}", flush=True)
-    sys.exit(1)
 
-
-def ok(what: str) -> None:
-    global checks
-    checks += 1
-    print(f"ok   {what}", flush=True)
-
-
-def body(response, status: int, what: str):
-    """The response's JSON, after checking its status."""
-    text = response.data.decode() if response.data else ""
-    if response.status != status:
-        fail(what, f"expected HTTP {status}, got {response.status}: {text}")
-    return json.loads(text) if text else None
 
 
 def model_errors(model, data) -> list[str]:
@@ -355,4 +340,4 @@ body(api.ai_mentor_orgs_users_mcp_servers_destroy(item, ORG, USER), 204, "destro
 body(api.ai_mentor_orgs_users_mcp_servers_retrieve(item, ORG, USER), 404, "retrieve after destroy")
 ok("retrieve, partial update, update and destroy")
 
-print(f"iblai {checks} checks passed", flush=True)
+print(f"iblai {iblai_checks.passed} checks passed", flush=True)

@@ -9,10 +9,12 @@ import type { Locator, Page } from '@playwright/test';
 
 import {
   APP_URL,
+  OAUTH_AUTH_PORT,
   OAUTH_MCP_URL,
   TEST_CONNECTION_TIMEOUT,
   expect,
   gotoHydrated,
+  openRegisterDialog,
   openServer,
   recordIssuedToken,
   recordOAuthToken,
@@ -115,6 +117,62 @@ test.describe('OAuth accounts', () => {
 
     await connectInPopup(page, todo.getByRole('button', { name: 'Authenticate', exact: true }));
     await expect(integration(page, 'Connected', name)).toBeVisible();
+  });
+
+  test('an admin enters their own app’s client, and connecting goes through it', async ({ page }) => {
+    const name = uniqueName('oauth-own');
+    const service = uniqueName('own-app').toLowerCase();
+    const issuer = `http://localhost:${OAUTH_AUTH_PORT}/`;
+    await gotoHydrated(page, '/mcp-servers');
+    await waitForServerList(page);
+    const dialog = await openRegisterDialog(page);
+    await dialog.getByLabel('Name', { exact: true }).fill(name);
+    await dialog.getByLabel('URL', { exact: true }).fill(OAUTH_MCP_URL);
+    await dialog.getByLabel('Authentication', { exact: true }).selectOption({ label: 'OAuth' });
+    await dialog.getByLabel('OAuth client', { exact: true }).selectOption({ label: 'Enter your own app’s client…' });
+    const redirect = dialog.getByTestId('oauth-redirect-uri');
+    await expect(redirect).toHaveText(/^http:\/\/\S+\/api\/skills\/mcp-oauth\/callback$/);
+
+    // The admin's app, registered at the authorization server by hand with
+    // the redirect URI the form shows.
+    const registered = await page.request.post(`${issuer}register`, {
+      data: {
+        client_name: 'Acme’s own app',
+        redirect_uris: [await redirect.textContent()],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_post',
+      },
+    });
+    expect(registered.status()).toBe(201);
+    const app = (await registered.json()) as { client_id: string; client_secret: string };
+    recordOAuthToken(app.client_secret);
+
+    await dialog.getByLabel('Service name', { exact: true }).fill(service);
+    await dialog.getByLabel('Client ID', { exact: true }).fill(app.client_id);
+    await dialog.getByLabel('Client secret (optional)', { exact: true }).fill(app.client_secret);
+    await dialog.getByLabel('Authorization endpoint', { exact: true }).fill(`${issuer}authorize`);
+    // Missing the token endpoint: said under it, nothing saved.
+    await dialog.getByRole('button', { name: 'Register', exact: true }).click();
+    await expect(dialog.getByText('Token endpoint is required.', { exact: true })).toBeVisible();
+    await expect(dialog.getByLabel('Token endpoint', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+    await dialog.getByLabel('Token endpoint', { exact: true }).fill(`${issuer}token`);
+    await dialog.getByLabel('Send the secret in the form body (client_secret_post)', { exact: true }).check();
+    await dialog.getByRole('button', { name: 'Register', exact: true }).click();
+    await expect(dialog).toBeHidden();
+
+    const server = await openServer(page, name);
+    await expect(server.getByText(`${service} (${service}, entered by an admin)`, { exact: true })).toBeVisible();
+    const account = server.getByRole('region', { name: 'Your account', exact: true });
+    await connectInPopup(page, account.getByRole('button', { name: 'Authenticate', exact: true }));
+    await expect(account.getByText('Connected', { exact: true })).toBeVisible();
+    await recordGrantToken(page, name);
+    await testConnection(server);
+    await expect(server.getByText(/^Connected\. The server exposes \d+ tools?\.$/)).toBeVisible({
+      timeout: TEST_CONNECTION_TIMEOUT,
+    });
+    // Nothing of the secret ever reaches the page.
+    expect(await page.content()).not.toContain(app.client_secret);
   });
 
   test('a popup closed before it finishes changes nothing and says so', async ({ page }) => {

@@ -22,10 +22,12 @@ import { APP_URL, e2eTmp, expect, gotoHydrated, openRegisterDialog, signIn, test
  * more small chunks), 422.6 kB after the OAuth account panel (shared by the
  * server dialog and the Integrations page, so in the main module; making it
  * a lazy chunk of its own measured 428.8 kB, as its wrapper and the extra
- * chunks cost more than they moved). The target of 250 kB is not met yet,
- * and this is where it will be enforced.
+ * chunks cost more than they moved), 427.0 kB after OAuth services (the
+ * client form itself is in the Register dialog's lazy chunk; the main module
+ * gains the service types' decoding and the detail dialog's client line).
+ * The target of 250 kB is not met yet, and this is where it will be enforced.
  */
-const SERVERS_CEILING_BYTES = 426_000;
+const SERVERS_CEILING_BYTES = 429_000;
 
 type Weight = { files: number; raw: number; gzip: number; transfer: number; names: string[] };
 

@@ -9,7 +9,8 @@ use std::time::Duration;
 mod commands;
 
 pub use commands::{
-    AgentsCommand, Command, RoleArg, TenantsCommand, TokensCommand, UsersCommand, VaultCommand,
+    AgentsCommand, Command, OauthCommand, RoleArg, TenantsCommand, TokensCommand, TransportArg,
+    UsersCommand, VaultCommand,
 };
 
 #[derive(Debug, Parser)]

@@ -24,6 +24,7 @@ pub async fn main() -> anyhow::Result<()> {
         Command::Users { command } => crate::server::cli::users(cli.config, command).await,
         Command::Tokens { command } => crate::server::cli::tokens(cli.config, command).await,
         Command::Agents { command } => crate::server::cli::agents(cli.config, command).await,
+        Command::Oauth { command } => crate::server::cli::oauth(cli.config, command).await,
     };
     // The spans of the last requests are still batched.
     telemetry.shutdown().await;

@@ -4,10 +4,12 @@
 
 mod accounts;
 mod agents;
+mod oauth;
 mod vault;
 
 pub use accounts::{tenants, tokens, users};
 pub use agents::agents;
+pub use oauth::oauth;
 pub use vault::vault;
 
 use crate::server::error::ServiceError;

@@ -34,6 +34,48 @@ pub enum Command {
         #[command(subcommand)]
         command: AgentsCommand,
     },
+    /// OAuth diagnostics.
+    Oauth {
+        #[command(subcommand)]
+        command: OauthCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OauthCommand {
+    /// Runs Switchboard's OAuth client end to end against an MCP server
+    /// whose authorization server approves without a login page: discovery,
+    /// registration, PKCE, the code, the token, and a tool list with it.
+    /// Prints each step; exits non-zero at the first that fails. A
+    /// pre-registered client comes from `--client-id` and the
+    /// `SWITCHBOARD_PROBE_CLIENT_SECRET` variable, or from the conformance
+    /// suite's `MCP_CONFORMANCE_CONTEXT`. Outbound calls follow
+    /// `SWITCHBOARD_OUTBOUND_ALLOW` like the server's.
+    Probe {
+        /// The MCP server's URL.
+        url: String,
+        #[arg(long, value_enum, default_value = "streamable-http")]
+        transport: TransportArg,
+        /// Where the authorization server is told to send the code (read
+        /// from its redirect, never served).
+        #[arg(long, default_value = "http://127.0.0.1:8976/callback")]
+        redirect_uri: String,
+        #[arg(long)]
+        client_id: Option<String>,
+        /// The HTTPS URL of a Client ID Metadata Document naming
+        /// `--redirect-uri` (a deployment's own
+        /// `/oauth/client-metadata.json`): used as the client id when the
+        /// authorization server supports such documents.
+        #[arg(long)]
+        client_metadata_url: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TransportArg {
+    StreamableHttp,
+    Sse,
+    Websocket,
 }
 
 #[derive(Debug, Subcommand)]

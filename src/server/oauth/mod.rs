@@ -13,6 +13,7 @@ pub mod challenge;
 pub mod discovery;
 mod fetch;
 pub mod flow_secret;
+pub mod probe;
 pub mod registration;
 pub mod tokens;
 mod well_known;

@@ -7,7 +7,7 @@ use chrono::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use crate::domain::{AuditAction, AuthType, ServerId};
+use crate::domain::{AuditAction, AuthType, SecretRef, ServerId};
 use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::oauth::OAuthError;
@@ -227,23 +227,13 @@ pub(crate) async fn client_for(
             return Err(e.into());
         }
     };
-    let secret_ref = match &registered.client_secret {
-        Some(secret) => Some(
-            ports
-                .vault
-                .put(
-                    &SecretOwner {
-                        tenant_id: actor.tenant_id,
-                        tenant_slug: &actor.tenant_slug,
-                        kind: SecretKind::OAuthClient,
-                        owner: &format!("oauth-client/{}", host_of(&metadata.issuer)),
-                    },
-                    secret,
-                )
-                .await?,
-        ),
-        None => None,
-    };
+    let secret_ref = keep_client_secret(
+        ports,
+        actor,
+        &host_of(&metadata.issuer),
+        registered.client_secret.as_ref(),
+    )
+    .await?;
     let stored = ports
         .store
         .insert_oauth_client(&NewOAuthClient {
@@ -278,6 +268,25 @@ pub(crate) async fn client_for(
             Err(e.into())
         }
     }
+}
+
+/// A client's secret, when it has one, into the vault: its reference.
+pub(crate) async fn keep_client_secret(
+    ports: &Ports,
+    actor: &Actor,
+    provider: &str,
+    secret: Option<&SecretString>,
+) -> ServiceResult<Option<SecretRef>> {
+    let Some(secret) = secret else {
+        return Ok(None);
+    };
+    let owner = SecretOwner {
+        tenant_id: actor.tenant_id,
+        tenant_slug: &actor.tenant_slug,
+        kind: SecretKind::OAuthClient,
+        owner: &format!("oauth-client/{provider}"),
+    };
+    Ok(Some(ports.vault.put(&owner, secret).await?))
 }
 
 /// A URL's secret part (see `domain::url_secret`) must not reach an error.

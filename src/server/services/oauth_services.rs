@@ -17,12 +17,11 @@ use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::oauth::discovery::{self, AuthServerMetadata};
 use crate::server::ports::Ports;
-use crate::server::services::oauth_connect::{client_for, redirect_uri};
+use crate::server::services::oauth_connect::{client_for, keep_client_secret, redirect_uri};
 use crate::server::services::{audit, secrets};
 use crate::server::store::{
     NewOAuthClient, NewOAuthService, OAuthClientRecord, OAuthServiceRecord, StoreError,
 };
-use crate::server::vault::{SecretKind, SecretOwner};
 
 /// The provider a service is shown under: what the admin called it, else
 /// its authorization server's host.
@@ -213,23 +212,8 @@ pub async fn create_admin(
         client_id_metadata_document_supported: false,
         authorization_response_iss_parameter_supported: false,
     };
-    let secret_ref = match new.client_secret.take() {
-        Some(secret) => Some(
-            ports
-                .vault
-                .put(
-                    &SecretOwner {
-                        tenant_id: actor.tenant_id,
-                        tenant_slug: &actor.tenant_slug,
-                        kind: SecretKind::OAuthClient,
-                        owner: &format!("oauth-client/{}", new.provider),
-                    },
-                    &SecretString::from(secret),
-                )
-                .await?,
-        ),
-        None => None,
-    };
+    let secret = new.client_secret.take().map(SecretString::from);
+    let secret_ref = keep_client_secret(ports, actor, &new.provider, secret.as_ref()).await?;
     let now = ports.clock.now();
     let client = ports
         .store

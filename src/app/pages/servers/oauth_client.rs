@@ -180,7 +180,7 @@ pub fn OAuthClientChoice(
                         </Suspense>
                     </code>
                 </p>
-                {input("oauth-name", "Name", F::NAME, draft.name, "text", "acme-drive")}
+                {input("oauth-name", "Service name", F::NAME, draft.name, "text", "acme-drive")}
                 {input("oauth-client-id", "Client ID", F::CLIENT_ID, draft.client_id, "text", "")}
                 {input("oauth-client-secret", "Client secret (optional)", F::CLIENT_SECRET, draft.client_secret, "password", "")}
                 {input("oauth-authorize", "Authorization endpoint", F::AUTHORIZATION_ENDPOINT, draft.authorization_endpoint, "url", "https://id.example.com/authorize")}

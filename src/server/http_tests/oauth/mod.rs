@@ -9,6 +9,7 @@
 
 use serde_json::json;
 
+mod clients;
 mod grants;
 mod refusals;
 mod services;

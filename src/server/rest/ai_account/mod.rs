@@ -81,7 +81,6 @@ async fn providers(
 ) -> Result<Json<Vec<OAuthProviderWire>>, MentorError> {
     let services = oauth_services::list(&state.ports, &caller).await?;
     let mut clients: Vec<_> = services.iter().map(|s| s.client.id).collect();
-    clients.dedup();
     clients.sort();
     clients.dedup();
     let wanted = query.name.as_deref().map(str::to_lowercase);

@@ -173,23 +173,6 @@ struct ConnectionScope {
     id: i64,
 }
 
-/// `connected_service`: a grant's id, or null/"" for none.
-fn connected_service_field(body: &mut MentorBody) -> Option<Option<GrantId>> {
-    match body.nullable_pk("connected_service")? {
-        None => Some(None),
-        Some(raw) => match GrantId::parse(&raw.to_string()) {
-            Some(id) => Some(Some(id)),
-            None => {
-                body.refuse(
-                    "connected_service",
-                    format!("Invalid pk \"{raw}\" - object does not exist."),
-                );
-                None
-            }
-        },
-    }
-}
-
 /// Connections as read, each with its connected service's summary.
 async fn present(
     state: &AppState,
@@ -304,7 +287,7 @@ async fn create(
         authorization_scheme: body.string("authorization_scheme").unwrap_or_default(),
         extra_headers: body.string_map("extra_headers").unwrap_or_default(),
         active: body.boolean("is_active").unwrap_or(true),
-        connected_service: connected_service_field(&mut body).flatten(),
+        connected_service: super::pk_field::<GrantId>(&mut body, "connected_service").flatten(),
     };
     body.finish()?;
     let view = connections::create(&state.ports, &caller, new).await?;
@@ -334,7 +317,7 @@ fn read_patch(
         authorization_scheme: body.string("authorization_scheme"),
         extra_headers: body.string_map("extra_headers"),
         active: body.boolean("is_active"),
-        connected_service: connected_service_field(&mut body),
+        connected_service: super::pk_field::<GrantId>(&mut body, "connected_service"),
     };
     body.finish()?;
     Ok(patch)

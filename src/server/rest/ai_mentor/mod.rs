@@ -29,7 +29,8 @@ use super::ai_account::OAuthServiceWire;
 use super::body::JsonObject;
 use super::item_id::ItemId;
 use crate::domain::{
-    AgentUid, AppError, KeyRule, NewServer, OAuthServiceId, ServerPatch, ServerView, UrlSecret,
+    AgentUid, AppError, KeyRule, NewServer, OAuthServiceId, RowId, ServerPatch, ServerView,
+    UrlSecret,
 };
 use crate::server::services::{images, oauth_services, servers};
 use crate::server::state::AppState;
@@ -75,7 +76,7 @@ fn read_patch(
         auth_scope: body.choice("auth_scope", &SCOPES),
         agent: agent_field(&mut body, "mentor"),
         extra_headers: body.string_map("extra_headers"),
-        oauth_service: oauth_service_field(&mut body),
+        oauth_service: pk_field::<OAuthServiceId>(&mut body, "oauth_service"),
     };
     let image = image_field(&mut body, now);
     body.finish()?;
@@ -153,15 +154,17 @@ async fn apply_image(
     Ok(())
 }
 
-/// `oauth_service`: a service's id links it; null or "" unlinks it.
-fn oauth_service_field(body: &mut MentorBody) -> Option<Option<OAuthServiceId>> {
-    match body.nullable_pk("oauth_service")? {
+/// A related row's id field (DRF's primary key field): `Some(None)` for
+/// null or "" (no row), `None` when absent or refused (recorded as the
+/// field's error, in DRF's words).
+fn pk_field<I: RowId>(body: &mut MentorBody, name: &str) -> Option<Option<I>> {
+    match body.nullable_pk(name)? {
         None => Some(None),
-        Some(raw) => match OAuthServiceId::parse(&raw.to_string()) {
+        Some(raw) => match I::parse(&raw.to_string()) {
             Some(id) => Some(Some(id)),
             None => {
                 body.refuse(
-                    "oauth_service",
+                    name,
                     format!("Invalid pk \"{raw}\" - object does not exist."),
                 );
                 None
@@ -274,7 +277,7 @@ async fn create(
         auth_scope: body.choice("auth_scope", &SCOPES).unwrap_or_default(),
         agent,
         extra_headers: body.string_map("extra_headers").unwrap_or_default(),
-        oauth_service: oauth_service_field(&mut body).flatten(),
+        oauth_service: pk_field::<OAuthServiceId>(&mut body, "oauth_service").flatten(),
     };
     let image = image_field(&mut body, state.ports.clock.now());
     body.finish()?;
