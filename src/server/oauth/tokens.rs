@@ -51,11 +51,6 @@ impl TokenSet {
     pub fn from_secret(secret: &SecretString) -> Option<Self> {
         serde_json::from_str(secret.expose_secret()).ok()
     }
-
-    /// Due for a refresh: expiring within `margin` of `now`.
-    pub fn expires_within(&self, now: DateTime<Utc>, margin: Duration) -> bool {
-        self.expires_at.is_some_and(|at| at - margin <= now)
-    }
 }
 
 /// Switchboard as a client of one authorization server.

@@ -10,8 +10,8 @@ use secrecy::SecretString;
 use std::collections::HashMap;
 
 use crate::domain::{
-    AuditAction, AuthStatus, AuthType, GrantStatus, GrantView, Integration, ServerId, ServerView,
-    TenantId, UserId,
+    AuditAction, AuthStatus, AuthType, GrantStatus, GrantView, Integration, SecretRef, ServerId,
+    ServerView, TenantId, UserId,
 };
 use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
@@ -21,7 +21,7 @@ use crate::server::oauth::{OAuthError, TokenSet};
 use crate::server::ports::Ports;
 use crate::server::services::audit;
 use crate::server::store::{GrantRecord, OAuthClientRecord};
-use crate::server::vault::{SecretKind, SecretOwner};
+use crate::server::vault::{SecretKind, SecretOwner, VaultError};
 
 /// A token this close to expiry is refreshed before it is used.
 pub const REFRESH_MARGIN: Duration = Duration::minutes(5);
@@ -182,6 +182,20 @@ async fn client_of(
     Ok((client, metadata, secret))
 }
 
+/// Whether a token set should be renewed before use: within
+/// [`REFRESH_MARGIN`] of expiry, or, for a token that lives less than
+/// twice that, within half its life (else every use of a short-lived
+/// token would renew it, and every caller racing a renewal would renew
+/// again).
+pub fn due(tokens: &TokenSet, now: chrono::DateTime<chrono::Utc>) -> bool {
+    let Some(expires_at) = tokens.expires_at else {
+        return false;
+    };
+    let life = expires_at - tokens.obtained_at;
+    let margin = REFRESH_MARGIN.min(life / 2);
+    expires_at - margin <= now
+}
+
 /// What a call to an OAuth server may carry for a user.
 #[derive(Debug)]
 pub enum Fresh {
@@ -198,6 +212,11 @@ pub async fn access_token(
     server: ServerId,
 ) -> ServiceResult<Fresh> {
     let deadline = tokio::time::Instant::now() + WAIT_FOR_REFRESH;
+    // The token set this caller saw while another refreshed: once the grant
+    // names a newer one, that is the one to use (even if it, too, is due:
+    // a token that lives less than the margin would otherwise be renewed
+    // once per waiting caller).
+    let mut waited_on: Option<SecretRef> = None;
     loop {
         let Some(grant) = ports.store.grant(tenant, user, server).await? else {
             return Ok(Fresh::NeedsConnection(
@@ -212,17 +231,29 @@ pub async fn access_token(
                     .unwrap_or_else(|| format!("the connection is {}", grant.status.as_str())),
             ));
         }
-        let secret = ports.vault.get(&grant.secret_ref).await?;
+        let secret = match ports.vault.get(&grant.secret_ref).await {
+            Ok(secret) => secret,
+            // Renewed between our read of the grant and of its secret (the
+            // old set is deleted once the grant names the new one): read
+            // the grant again.
+            Err(VaultError::NotFound(_)) if tokio::time::Instant::now() < deadline => {
+                waited_on.get_or_insert_with(|| grant.secret_ref.clone());
+                tokio::time::sleep(POLL).await;
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
         let tokens = TokenSet::from_secret(&secret).ok_or_else(|| {
             ServiceError::OAuth(OAuthError::RefreshFailed(
                 "the stored token set could not be read".into(),
             ))
         })?;
         let now = ports.clock.now();
-        if !tokens.expires_within(now, REFRESH_MARGIN) {
+        let expired = tokens.expires_at.is_some_and(|at| at <= now);
+        let renewed_meanwhile = waited_on.as_ref().is_some_and(|r| *r != grant.secret_ref);
+        if !due(&tokens, now) || (renewed_meanwhile && !expired) {
             return Ok(Fresh::Token(SecretString::from(tokens.access_token)));
         }
-        let expired = tokens.expires_at.is_some_and(|at| at <= now);
         if tokens.refresh_token.is_none() {
             if !expired {
                 return Ok(Fresh::Token(SecretString::from(tokens.access_token)));
@@ -249,6 +280,7 @@ pub async fn access_token(
                 "another refresh of this grant is taking too long".into(),
             )));
         }
+        waited_on.get_or_insert_with(|| grant.secret_ref.clone());
         tokio::time::sleep(POLL).await;
     }
 }

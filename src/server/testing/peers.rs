@@ -147,6 +147,161 @@ impl SdkOAuthPeer {
     }
 }
 
+/// `end2end/peers/oidc_mcp.mjs`: npm `oidc-provider` (login and consent
+/// pages, dynamic registration, rotating refresh tokens, 90-second JWT
+/// access tokens for the MCP server only) and an MCP server that checks
+/// them.
+pub struct OidcPeer {
+    _child: Child,
+    pub as_port: u16,
+    pub mcp_port: u16,
+}
+
+/// What the provider counted: codes redeemed, refreshes, revocations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+pub struct OidcStats {
+    pub codes: u32,
+    pub refreshes: u32,
+    pub revocations: u32,
+}
+
+impl OidcPeer {
+    pub async fn start() -> OidcPeer {
+        let end2end = repo_root().join("end2end");
+        require(&end2end.join("node_modules/oidc-provider"), "oidc-provider");
+        let (as_port, mcp_port) = (free_port(), free_port());
+        let child = Command::new("node")
+            .current_dir(&end2end)
+            .arg("--require")
+            .arg("./peers/loopback-only.cjs")
+            .arg("peers/oidc_mcp.mjs")
+            .env("OIDC_PORT", as_port.to_string())
+            .env("OIDC_MCP_PORT", mcp_port.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start the oidc-provider peer");
+        wait_for_port(as_port).await;
+        wait_for_port(mcp_port).await;
+        OidcPeer {
+            _child: child,
+            as_port,
+            mcp_port,
+        }
+    }
+
+    pub fn mcp_url(&self) -> String {
+        format!("http://127.0.0.1:{}/mcp", self.mcp_port)
+    }
+
+    pub async fn stats(&self) -> OidcStats {
+        reqwest::get(format!("http://127.0.0.1:{}/stats", self.mcp_port))
+            .await
+            .expect("stats")
+            .json()
+            .await
+            .expect("stats json")
+    }
+
+    /// Signs in and consents on the provider's own pages, as a person
+    /// would, from the authorization URL to the redirect back: answers
+    /// that redirect's URL. Cookies are the provider's (kept here).
+    pub async fn sign_in_and_consent(&self, authorize: &str) -> String {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let origin = format!("http://127.0.0.1:{}", self.as_port);
+        let mut cookies: Vec<(String, String)> = Vec::new();
+        let mut next = authorize.to_owned();
+        for _ in 0..12 {
+            if !next.starts_with(&origin) {
+                return next;
+            }
+            let jar = cookie_header(&cookies);
+            let page = http
+                .get(&next)
+                .header("cookie", jar)
+                .send()
+                .await
+                .expect("the provider");
+            keep_cookies(&mut cookies, &page);
+            if let Some(location) = location_of(&page, &origin) {
+                next = location;
+                continue;
+            }
+            // A form: the login (any login and password), then the consent.
+            let html = page.text().await.expect("page");
+            let action = html
+                .split("action=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .expect("a form on the provider's page")
+                .to_owned();
+            let fields: Vec<(&str, &str)> = if html.contains("name=\"login\"") {
+                vec![
+                    ("prompt", "login"),
+                    ("login", "alice"),
+                    ("password", "correct horse battery staple"),
+                ]
+            } else {
+                vec![("prompt", "consent")]
+            };
+            let target = if action.starts_with("http") {
+                action
+            } else {
+                format!("{origin}{action}")
+            };
+            let posted = http
+                .post(target)
+                .header("cookie", cookie_header(&cookies))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(
+                    url::form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(&fields)
+                        .finish(),
+                )
+                .send()
+                .await
+                .expect("post the form");
+            keep_cookies(&mut cookies, &posted);
+            next = location_of(&posted, &origin).expect("a redirect after the form");
+        }
+        panic!("the provider never sent the browser back");
+    }
+}
+
+fn cookie_header(cookies: &[(String, String)]) -> String {
+    cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn keep_cookies(cookies: &mut Vec<(String, String)>, answer: &reqwest::Response) {
+    for set in answer.headers().get_all("set-cookie") {
+        let raw = set.to_str().unwrap_or_default();
+        let pair = raw.split(';').next().unwrap_or_default();
+        if let Some((name, value)) = pair.split_once('=') {
+            cookies.retain(|(k, _)| k != name);
+            if !value.is_empty() {
+                cookies.push((name.to_owned(), value.to_owned()));
+            }
+        }
+    }
+}
+
+fn location_of(answer: &reqwest::Response, origin: &str) -> Option<String> {
+    let location = answer.headers().get("location")?.to_str().ok()?;
+    Some(if location.starts_with('/') {
+        format!("{origin}{location}")
+    } else {
+        location.to_owned()
+    })
+}
+
 /// Starts a peer that prints `READY <port>` on stdout once it listens.
 pub(super) async fn spawn_with_ready_line(mut cmd: Command) -> Peer {
     let mut child = cmd

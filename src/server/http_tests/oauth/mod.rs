@@ -12,6 +12,7 @@ use serde_json::json;
 mod clients;
 mod grants;
 mod refusals;
+mod replicas;
 mod services;
 
 use crate::domain::{Role, ServerId};

@@ -285,14 +285,27 @@ async fn start(
 #[utoipa::path(post, path = "/api/ai-mentor/orgs/{org}/users/{user_id}/mcp-servers/oauth-find/",
     tag = "ai-mentor", params(UserScope), request_body = FindBody,
     responses((status = 200, description = "The OAuth service", body = OAuthServiceWire),
-        (status = 400, description = "Not found and not discoverable", body = FindError),
-        super::ai_mentor::MentorFailures))]
+        model::FindFailures))]
 async fn oauth_find(
     caller: MentorCaller,
     State(state): State<AppState>,
     headers: HeaderMap,
-    mut body: Body,
+    body: Result<Body, MentorError>,
 ) -> Result<Response, MentorError> {
+    // Every 400 of this route is `{"error": …}`, a body that is not an
+    // object's too.
+    let mut body = match body {
+        Ok(body) => body,
+        Err(e) => {
+            let words = e.to_string();
+            let answer = e.into_response();
+            return Ok(if answer.status() == StatusCode::BAD_REQUEST {
+                find_error(words)
+            } else {
+                answer
+            });
+        }
+    };
     let url = body.required_string("url");
     let name = body.string("name");
     let _callback = body.string("callback_url");

@@ -204,6 +204,27 @@ pub struct OAuthStart {
     pub auth_url: String,
 }
 
+/// `oauth-find`'s failures: its own 400, and DRF's for the rest.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub(super) enum FindFailures {
+    /// Not found and not discoverable, or a body without a `url`.
+    #[response(status = 400)]
+    BadRequest(FindError),
+    #[response(status = 401)]
+    Unauthorized(super::super::ai_mentor::Detail),
+    /// Not a tenant admin.
+    #[response(status = 403)]
+    Forbidden(super::super::ai_mentor::Detail),
+    /// An org or user that is not the caller's.
+    #[response(status = 404)]
+    NotFound(super::super::ai_mentor::Detail),
+    #[response(status = 429)]
+    TooManyRequests(super::super::ai_mentor::Detail),
+    #[response(status = 503)]
+    Unavailable(super::super::ai_mentor::Detail),
+}
+
 /// `oauth-find`'s failure (`Error`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FindError {
