@@ -14,6 +14,8 @@ import {
   EVERYTHING_PORT,
   OAUTH_AUTH_PORT,
   OAUTH_MCP_PORT,
+  OIDC_MCP_PORT,
+  OIDC_PORT,
   VAULT_KEY,
 } from './tests/fixtures';
 
@@ -179,6 +181,26 @@ export default defineConfig({
       timeout: 30_000,
       stdout: 'ignore' as const,
       env: { MCP_PORT: String(OAUTH_MCP_PORT), MCP_AUTH_PORT: String(OAUTH_AUTH_PORT) },
+    },
+    {
+      // npm `oidc-provider` with real login and consent pages, rotating
+      // refresh tokens and 12-second JWT access tokens, and an MCP server
+      // that checks them. Every token it issues goes to the hygiene list.
+      name: 'oidc-mcp',
+      command: 'node --require ./peers/loopback-only.cjs peers/oidc_mcp.mjs',
+      cwd: '.',
+      port: OIDC_MCP_PORT,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore' as const,
+      stderr: 'ignore' as const,
+      env: {
+        OIDC_PORT: String(OIDC_PORT),
+        OIDC_MCP_PORT: String(OIDC_MCP_PORT),
+        // Due for renewal (past half its life) 6 seconds after it is issued.
+        OIDC_ACCESS_TTL: '12',
+        OIDC_TOKENS_FILE: path.join(TMP_DIR, 'oauth-tokens.txt'),
+      },
     },
     ...(BACKEND === 'postgres-aws'
       ? [

@@ -27,11 +27,13 @@ fn the_conformance_suites_auth_scenarios_pass_or_are_baselined() {
     let out = Command::new("node")
         .arg(&suite)
         .args(["client", "--suite", "auth", "--command"])
-        // The scenario that tests Client ID Metadata Documents expects this
+        // Every scenario's server has `test-tool`, and the step-up one wants
+        // more scopes to call it than to list it. The scenario that tests
+        // Client ID Metadata Documents expects this
         // URL as the client id (a deployment's own is
         // `https://<its origin>/oauth/client-metadata.json`).
         .arg(format!(
-            "{} oauth probe --client-metadata-url \
+            "{} oauth probe --call test-tool --client-metadata-url \
              https://conformance-test.local/client-metadata.json",
             env!("CARGO_BIN_EXE_switchboard")
         ))

@@ -13,6 +13,9 @@
 //   OIDC_PORT (authorization server), OIDC_MCP_PORT (the MCP server)
 //   OIDC_TOKENS_FILE: every access and refresh token issued is appended
 //     here, so the e2e teardown can search for them where they must not be
+//   OIDC_LIST_SCOPE: a scope tools/list needs on top of mcp:tools (which
+//     is all the metadata and the 401 ask for): a token without it is
+//     answered 403 insufficient_scope naming both, for step-up authorization
 //   GET http://127.0.0.1:$OIDC_MCP_PORT/stats -> {codes, refreshes, revocations}
 
 import fs from 'node:fs';
@@ -32,11 +35,13 @@ const SCOPE = 'mcp:tools';
 // How long an access token lives (s): 90 by default; the e2e run shortens it.
 const ACCESS_TTL = Number(process.env.OIDC_ACCESS_TTL ?? 90);
 const TOKENS_FILE = process.env.OIDC_TOKENS_FILE;
+const LIST_SCOPE = process.env.OIDC_LIST_SCOPE;
+const RESOURCE_SCOPES = LIST_SCOPE ? `${SCOPE} ${LIST_SCOPE}` : SCOPE;
 const stats = { codes: 0, refreshes: 0, revocations: 0 };
 
 const provider = new Provider(ISSUER, {
   clients: [],
-  scopes: ['openid', 'offline_access', SCOPE],
+  scopes: ['openid', 'offline_access', ...RESOURCE_SCOPES.split(' ')],
   features: {
     devInteractions: { enabled: true },
     registration: { enabled: true },
@@ -48,7 +53,7 @@ const provider = new Provider(ISSUER, {
       getResourceServerInfo: (_ctx, resource) => {
         if (resource !== MCP_URL) throw new errors.InvalidTarget();
         return {
-          scope: SCOPE,
+          scope: RESOURCE_SCOPES,
           audience: MCP_URL,
           accessTokenTTL: ACCESS_TTL,
           accessTokenFormat: 'jwt',
@@ -78,8 +83,12 @@ provider.on('grant.success', (ctx) => {
     }
   }
 });
-provider.on('revocation.success', () => {
-  stats.revocations += 1;
+// oidc-provider emits no event for a revocation, so its answers are counted.
+provider.use(async (ctx, next) => {
+  await next();
+  if (ctx.oidc?.route === 'revocation' && ctx.method === 'POST' && ctx.status === 200) {
+    stats.revocations += 1;
+  }
 });
 
 const jwks = createRemoteJWKSet(new URL(`${ISSUER}/jwks`));
@@ -132,8 +141,12 @@ const mcp = http.createServer(async (req, res) => {
   }
   const header = req.headers.authorization ?? '';
   if (!header.startsWith('Bearer ')) return challenge(res, 'invalid_request');
+  let claims;
   try {
-    await jwtVerify(header.slice('Bearer '.length), jwks, { issuer: ISSUER, audience: MCP_URL });
+    ({ payload: claims } = await jwtVerify(header.slice('Bearer '.length), jwks, {
+      issuer: ISSUER,
+      audience: MCP_URL,
+    }));
   } catch {
     return challenge(res, 'invalid_token');
   }
@@ -143,6 +156,15 @@ const mcp = http.createServer(async (req, res) => {
   }
   try {
     const body = await readBody(req);
+    const granted = String(claims.scope ?? '').split(' ');
+    if (LIST_SCOPE && body?.method === 'tools/list' && !granted.includes(LIST_SCOPE)) {
+      res.writeHead(403, {
+        'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${RESOURCE_SCOPES}", resource_metadata="${PRM_URL}"`,
+        'Content-Type': 'application/json',
+      });
+      res.end(JSON.stringify({ error: 'insufficient_scope' }));
+      return;
+    }
     const server = mcpServer();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     res.on('close', () => {

@@ -5,6 +5,7 @@ import {
   BEARER_WRONG_KEY,
   DEFAULT_BEARER_KEYS,
   TEST_CONNECTION_TIMEOUT,
+  createAgent,
   expect,
   gotoHydrated,
   openServer,
@@ -12,17 +13,11 @@ import {
   setBearerKeys,
   signIn,
   test,
+  testAs,
   uniqueName,
   waitForServerList,
 } from './fixtures';
-import type { Locator, Page } from '@playwright/test';
-
-async function createAgent(page: Page, name: string): Promise<void> {
-  await gotoHydrated(page, '/agents');
-  await page.getByLabel('Agent name', { exact: true }).fill(name);
-  await page.getByRole('button', { name: 'Create agent', exact: true }).click();
-  await expect(page.getByRole('row').filter({ hasText: name })).toBeVisible();
-}
+import type { Locator } from '@playwright/test';
 
 async function addConnection(
   dialog: Locator,
@@ -38,18 +33,6 @@ async function addConnection(
   await f.getByLabel('Credential', { exact: true }).fill(form.credential);
   await f.getByRole('button', { name: 'Add connection', exact: true }).click();
   await expect(f).toBeHidden();
-}
-
-/** Runs Test as… and returns the result box once it is there. */
-async function testAs(dialog: Locator, who: string): Promise<Locator> {
-  const panel = dialog.getByRole('form', { name: 'Test as…' });
-  await panel.getByLabel('As', { exact: true }).selectOption({ label: who });
-  await panel.getByRole('button', { name: 'Test', exact: true }).click();
-  const result = panel.getByRole('status').filter({ hasText: 'Resolved by' });
-  await expect(panel.getByRole('button', { name: 'Test', exact: true })).toBeEnabled({
-    timeout: TEST_CONNECTION_TIMEOUT,
-  });
-  return result;
 }
 
 test.describe('connections and Test as…', () => {

@@ -28,12 +28,16 @@ export const BEARER_PORT = portFromEnv('E2E_BEARER_PORT', 3919);
 /** @modelcontextprotocol/sdk's example server with its demo OAuth authorization server. */
 export const OAUTH_MCP_PORT = portFromEnv('E2E_OAUTH_MCP_PORT', 3921);
 export const OAUTH_AUTH_PORT = portFromEnv('E2E_OAUTH_AUTH_PORT', 3922);
+/** end2end/peers/oidc_mcp.mjs: npm `oidc-provider` (login and consent pages, rotating refresh tokens) and its MCP server. */
+export const OIDC_PORT = portFromEnv('E2E_OIDC_PORT', 3923);
+export const OIDC_MCP_PORT = portFromEnv('E2E_OIDC_MCP_PORT', 3924);
 
 export const APP_URL = `http://127.0.0.1:${APP_PORT}`;
 /** The SDK's example names `localhost` in its metadata, so it is reached by that name. */
 export const OAUTH_MCP_URL = `http://localhost:${OAUTH_MCP_PORT}/mcp`;
 export const EVERYTHING_MCP_URL = `http://127.0.0.1:${EVERYTHING_PORT}/mcp`;
 export const BEARER_MCP_URL = `http://127.0.0.1:${BEARER_PORT}/mcp`;
+export const OIDC_MCP_URL = `http://127.0.0.1:${OIDC_MCP_PORT}/mcp`;
 
 export const ADMIN_EMAIL = 'admin@acme.test';
 export const ADMIN_PASSWORD = 'e2e-admin-password';
@@ -290,4 +294,24 @@ export async function testConnection(dialog: Locator): Promise<void> {
   const button = dialog.getByRole('button', { name: 'Test Connection', exact: true });
   await expect(button).toBeEnabled();
   await button.click();
+}
+
+/** Creates an agent on the Agents page. */
+export async function createAgent(page: Page, name: string): Promise<void> {
+  await gotoHydrated(page, '/agents');
+  await page.getByLabel('Agent name', { exact: true }).fill(name);
+  await page.getByRole('button', { name: 'Create agent', exact: true }).click();
+  await expect(page.getByRole('row').filter({ hasText: name })).toBeVisible();
+}
+
+/** Runs Test as… and returns the result box once it is there. */
+export async function testAs(dialog: Locator, who: string): Promise<Locator> {
+  const panel = dialog.getByRole('form', { name: 'Test as…' });
+  await panel.getByLabel('As', { exact: true }).selectOption({ label: who });
+  await panel.getByRole('button', { name: 'Test', exact: true }).click();
+  const result = panel.getByRole('status').filter({ hasText: 'Resolved by' });
+  await expect(panel.getByRole('button', { name: 'Test', exact: true })).toBeEnabled({
+    timeout: TEST_CONNECTION_TIMEOUT,
+  });
+  return result;
 }

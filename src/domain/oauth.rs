@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::ServerId;
+use super::{GrantId, ServerId};
 
 /// Where a browser begins connecting an account (seed 002's route): the
 /// popup opens it with `?mcpServerId=…`, and it redirects on to the
@@ -74,12 +74,18 @@ impl AuthStatus {
 /// The caller's own grant for one server, as a page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrantView {
+    /// The grant itself (seed 000's connected service), when there is one.
+    pub id: Option<GrantId>,
     pub server_id: ServerId,
     pub status: AuthStatus,
     pub expires_at: Option<DateTime<Utc>>,
     pub scopes: Vec<String>,
     /// Why the grant is no longer usable (a refused refresh), if it is not.
     pub reason: Option<String>,
+    /// Scopes the server asked for that the grant lacks (step-up): the
+    /// next authorization asks for them.
+    #[serde(default)]
+    pub wanted_scopes: Vec<String>,
     pub connected_at: Option<DateTime<Utc>>,
 }
 
@@ -87,11 +93,13 @@ impl GrantView {
     /// Where a user stands with a server they have not connected.
     pub fn not_connected(server_id: ServerId) -> Self {
         Self {
+            id: None,
             server_id,
             status: AuthStatus::NotConnected,
             expires_at: None,
             scopes: Vec::new(),
             reason: None,
+            wanted_scopes: Vec::new(),
             connected_at: None,
         }
     }

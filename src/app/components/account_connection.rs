@@ -195,6 +195,14 @@ pub fn AccountConnection(
         AuthStatus::NotConnected => None,
     };
     let connected = status != AuthStatus::NotConnected;
+    // Step-up: the server refused this token for lacking these scopes.
+    let wants_more = (connected && !grant.wanted_scopes.is_empty()).then(|| {
+        format!(
+            "This server asks for more access than your account granted ({}). \
+             Re-authenticate to grant it; what you granted before is kept.",
+            grant.wanted_scopes.join(", ")
+        )
+    });
     let busy = move || phase.get() == Phase::Waiting || disconnect.pending().get();
 
     view! {
@@ -207,6 +215,7 @@ pub fn AccountConnection(
                 <span class=badge_class>{badge}</span>
                 {detail.map(|d| view! { <span class="help">" " {d}</span> })}
             </p>
+            {wants_more.map(|w| view! { <p class="alert warn" role="status">{w}</p> })}
             <div class="row-actions">
                 <button class="button primary" type="button" node_ref=primary
                     disabled=busy

@@ -22,6 +22,7 @@ pub async fn oauth(config: Config, command: OauthCommand) -> anyhow::Result<()> 
         redirect_uri,
         client_id,
         client_metadata_url,
+        call,
     } = command;
     let outbound = Outbound::new(
         OutboundPolicy::new(config.outbound_allow()?),
@@ -51,6 +52,7 @@ pub async fn oauth(config: Config, command: OauthCommand) -> anyhow::Result<()> 
             redirect_uri: &redirect_uri,
             client,
             metadata_document_url: client_metadata_url.as_deref(),
+            call: call.as_deref(),
         },
     )
     .await;

@@ -68,6 +68,11 @@ pub enum OauthCommand {
         /// authorization server supports such documents.
         #[arg(long)]
         client_metadata_url: Option<String>,
+        /// A tool to call, with no arguments, after listing the tools (a
+        /// server may want more scopes for calls; the probe then authorizes
+        /// again for them). The tool runs: name one without side effects.
+        #[arg(long)]
+        call: Option<String>,
     },
 }
 

@@ -11,6 +11,7 @@ use super::McpError;
 use super::sse::LegacySseError;
 use super::websocket::WsError;
 use crate::domain::ErrorClass;
+use crate::server::oauth::Challenge;
 use crate::server::outbound::SsrfError;
 
 type HttpError = StreamableHttpError<reqwest::Error>;
@@ -18,10 +19,7 @@ type HttpError = StreamableHttpError<reqwest::Error>;
 /// Unshortened: the message is cut to length only after credentials are
 /// scrubbed out of it (`McpError::scrubbed`).
 fn err(class: ErrorClass, message: impl Into<String>) -> McpError {
-    McpError {
-        class,
-        message: message.into(),
-    }
+    McpError::new(class, message)
 }
 
 pub(super) fn timeout(after: std::time::Duration) -> McpError {
@@ -97,14 +95,31 @@ fn from_dyn(e: &DynamicTransportError) -> McpError {
 
 fn from_http(e: &HttpError) -> McpError {
     match e {
-        StreamableHttpError::AuthRequired(_) => err(
-            ErrorClass::Auth,
-            "The server refused the credentials (HTTP 401 Unauthorized).",
-        ),
-        StreamableHttpError::InsufficientScope(_) => err(
-            ErrorClass::Auth,
-            "The server refused the credentials (HTTP 403 Forbidden: insufficient scope).",
-        ),
+        StreamableHttpError::AuthRequired(e) => McpError {
+            challenge: Challenge::parse(&e.www_authenticate_header),
+            ..err(
+                ErrorClass::Auth,
+                "The server refused the credentials (HTTP 401 Unauthorized).",
+            )
+        },
+        StreamableHttpError::InsufficientScope(e) => {
+            let challenge = Challenge::parse(&e.www_authenticate_header);
+            let wants = challenge
+                .as_ref()
+                .and_then(|c| c.scope.as_deref())
+                .map(|s| format!(" It asks for the scopes: {s}."))
+                .unwrap_or_default();
+            McpError {
+                challenge,
+                ..err(
+                    ErrorClass::Auth,
+                    format!(
+                        "The server refused the credentials (HTTP 403 Forbidden: insufficient \
+                         scope): the token does not carry enough access.{wants}"
+                    ),
+                )
+            }
+        }
         StreamableHttpError::HttpStatus(status) => status_error(status.status, None),
         StreamableHttpError::UnexpectedServerResponse(text) => match parse_status(text) {
             Some((code, body)) => status_error(code, Some(body)),

@@ -3,7 +3,7 @@
 
 use reqwest::header::HeaderMap;
 use rmcp::ServiceExt;
-use rmcp::model::{ClientCapabilities, ClientConfig, Implementation, ProtocolVersion};
+use rmcp::model::{ClientCapabilities, ClientConfig, Implementation, ProtocolVersion, Tool};
 use rmcp::service::{RoleClient, RunningService};
 use rmcp::transport::common::client_side_sse::ExponentialBackoff;
 use rmcp::transport::sink_stream::SinkStreamTransport;
@@ -20,7 +20,7 @@ use super::slots::{NoSlot, TestSlot, TestSlots};
 use super::{McpError, McpSession, classify, sse, websocket};
 use crate::domain::TenantId;
 use crate::domain::headers::{DEFAULT_SCHEME, Header, render_headers};
-use crate::domain::{ErrorClass, TestError, ToolInfo, Transport};
+use crate::domain::{ErrorClass, ToolInfo, Transport};
 use crate::server::outbound::Outbound;
 
 /// What to connect to, with the headers already rendered (credential included).
@@ -137,43 +137,51 @@ impl McpClient {
     }
 
     /// Test connection: the whole exchange runs under one deadline.
-    pub async fn test(&self, target: &McpTarget) -> Result<Vec<ToolInfo>, TestError> {
+    pub async fn test(&self, target: &McpTarget) -> Result<Vec<ToolInfo>, McpError> {
+        Ok(self
+            .catalog(target)
+            .await?
+            .iter()
+            .map(super::session::info_of)
+            .collect())
+    }
+
+    /// The server's tools as it defines them (a test connection that keeps
+    /// them: what the agent gateway lists), under one deadline.
+    pub async fn catalog(&self, target: &McpTarget) -> Result<Vec<Tool>, McpError> {
         let timeout = self.timeout();
         let run = async {
             let session = self.connect(target).await?;
-            let tools = session.list_tools().await;
+            let tools = session.list_tool_definitions().await;
             // Closing ends the session (a DELETE for streamable HTTP); it need
             // not hold up the answer, so it finishes in the background, bounded.
             tokio::spawn(session.close());
             tools
         };
-        let outcome = match tokio::time::timeout(timeout, run).await {
+        match tokio::time::timeout(timeout, run).await {
             Ok(result) => result,
             Err(_) => Err(classify::timeout(timeout)),
-        };
-        outcome.map_err(TestError::from)
+        }
     }
 
     async fn open(
         &self,
         target: &McpTarget,
     ) -> Result<RunningService<RoleClient, ClientConfig>, McpError> {
-        let url = Url::parse(&target.url).map_err(|e| McpError {
-            class: ErrorClass::Transport,
-            message: format!("The URL cannot be parsed: {e}"),
+        let url = Url::parse(&target.url).map_err(|e| {
+            McpError::new(
+                ErrorClass::Transport,
+                format!("The URL cannot be parsed: {e}"),
+            )
         })?;
-        self.outbound.check_url(&url).map_err(|e| McpError {
-            class: ErrorClass::Transport,
-            message: e.to_string(),
-        })?;
+        self.outbound
+            .check_url(&url)
+            .map_err(|e| McpError::new(ErrorClass::Transport, e.to_string()))?;
         if !target.headers.is_empty() {
             self.outbound
                 .check_plain_text_credential(&url)
                 .await
-                .map_err(|message| McpError {
-                    class: ErrorClass::Transport,
-                    message,
-                })?;
+                .map_err(|message| McpError::new(ErrorClass::Transport, message))?;
         }
         let headers = header_map(&target.headers)?;
         let info = ClientConfig::new(

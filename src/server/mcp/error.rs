@@ -4,21 +4,54 @@
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::domain::{ErrorClass, TestError};
+use crate::server::oauth::Challenge;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct McpError {
     pub class: ErrorClass,
     pub message: String,
+    /// The `Bearer` challenge of a 401 or a 403 (RFC 6750 §3): what an
+    /// OAuth client acts on (authorize, or ask again for more scopes).
+    pub challenge: Option<Challenge>,
 }
 
 impl McpError {
+    pub fn new(class: ErrorClass, message: impl Into<String>) -> Self {
+        Self {
+            class,
+            message: message.into(),
+            challenge: None,
+        }
+    }
+
+    /// The scopes a 403 `insufficient_scope` names: what a token must
+    /// carry for the request that was refused (step-up authorization).
+    pub fn needed_scopes(&self) -> Option<&str> {
+        self.challenge
+            .as_ref()
+            .filter(|c| c.error.as_deref() == Some("insufficient_scope"))
+            .and_then(|c| c.scope.as_deref())
+    }
+
     /// Removes every sent header value, in every form a server might echo
     /// it in, from the message, and only then shortens it: a cut made first
     /// could split a key so that no form of it matches any more.
     pub(super) fn scrubbed(mut self, secrets: &[SecretString]) -> Self {
         for secret in secrets {
             self.message = scrub(&self.message, secret.expose_secret());
+        }
+        // A challenge is acted on and shown, so a part that echoes a sent
+        // value is dropped rather than masked.
+        if let Some(c) = self.challenge.as_mut() {
+            for part in [&mut c.scope, &mut c.resource_metadata, &mut c.error] {
+                let echoes = part
+                    .as_deref()
+                    .is_some_and(|v| secrets.iter().any(|s| scrub(v, s.expose_secret()) != v));
+                if echoes {
+                    *part = None;
+                }
+            }
         }
         self.message = shorten(self.message);
         self
@@ -135,11 +168,7 @@ mod scrub_tests {
         // The key straddles the cut: cutting first would leave its head.
         let key = "k3y-ABCDEFGHIJKLMNOPQRSTUVWXYZ";
         let message = format!("{}{key} and more", "x".repeat(490));
-        let e = McpError {
-            class: ErrorClass::Auth,
-            message,
-        }
-        .scrubbed(&[SecretString::from(key)]);
+        let e = McpError::new(ErrorClass::Auth, message).scrubbed(&[SecretString::from(key)]);
         assert!(!e.message.contains("k3y-"), "{}", e.message);
         assert!(e.message.len() <= 500 + '…'.len_utf8());
     }

@@ -23,15 +23,15 @@ pub(super) fn header_map(headers: &[(String, SecretString)]) -> Result<HeaderMap
 
 fn invalid_header(name: &str) -> McpError {
     if name.eq_ignore_ascii_case(AUTHORIZATION) {
-        McpError {
-            class: ErrorClass::Auth,
-            message: "The stored credential is not a valid HTTP header value.".into(),
-        }
+        McpError::new(
+            ErrorClass::Auth,
+            "The stored credential is not a valid HTTP header value.",
+        )
     } else {
-        McpError {
-            class: ErrorClass::Transport,
-            message: format!("The stored header {name:?} is not a valid HTTP header."),
-        }
+        McpError::new(
+            ErrorClass::Transport,
+            format!("The stored header {name:?} is not a valid HTTP header."),
+        )
     }
 }
 

@@ -12,7 +12,7 @@ mod websocket;
 
 pub use client::{McpClient, McpTarget};
 pub use error::McpError;
-pub use session::McpSession;
+pub use session::{McpSession, info_of};
 pub use slots::{NoSlot, TestSlot, TestSlots};
 
 #[cfg(test)]

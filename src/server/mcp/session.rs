@@ -2,7 +2,7 @@
 
 use rmcp::ServiceError;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResult, ClientConfig, JsonObject, PaginatedRequestParams,
+    CallToolRequestParams, CallToolResult, ClientConfig, JsonObject, PaginatedRequestParams, Tool,
 };
 use rmcp::service::{RoleClient, RunningService};
 use secrecy::SecretString;
@@ -13,10 +13,10 @@ use super::{McpError, classify};
 use crate::domain::{ErrorClass, ToolInfo};
 
 fn too_many(what: String) -> McpError {
-    McpError {
-        class: ErrorClass::Downstream,
-        message: format!("The server's tool list goes on past {what}; Switchboard stops there."),
-    }
+    McpError::new(
+        ErrorClass::Downstream,
+        format!("The server's tool list goes on past {what}; Switchboard stops there."),
+    )
 }
 
 fn cut(description: &str) -> String {
@@ -35,6 +35,16 @@ pub const MAX_TOOL_PAGES: usize = 20;
 pub const MAX_TOOLS: usize = 1_000;
 /// Descriptions are stored and shown: longer ones are cut here.
 pub const MAX_DESCRIPTION_CHARS: usize = 2_000;
+/// One tool's whole definition (its schemas above all), as JSON.
+pub const MAX_DEFINITION_BYTES: usize = 64 * 1024;
+
+/// A tool as a page lists it.
+pub fn info_of(tool: &Tool) -> ToolInfo {
+    ToolInfo {
+        name: tool.name.to_string(),
+        description: tool.description.as_deref().map(cut),
+    }
+}
 
 /// A negotiated session. Each call has its own deadline; drop it or, better,
 /// [`close`](Self::close) it (a streamable HTTP server is told with a DELETE).
@@ -59,8 +69,20 @@ impl McpSession {
     }
 
     /// `tools/list`, following the cursor for at most [`MAX_TOOL_PAGES`]
-    /// pages and [`MAX_TOOLS`] tools.
+    /// pages and [`MAX_TOOLS`] tools: names and (cut) descriptions.
     pub async fn list_tools(&self) -> Result<Vec<ToolInfo>, McpError> {
+        Ok(self
+            .list_tool_definitions()
+            .await?
+            .iter()
+            .map(info_of)
+            .collect())
+    }
+
+    /// The tools as the server defines them (schemas and annotations
+    /// included), under the same limits, and at most
+    /// [`MAX_DEFINITION_BYTES`] each as JSON.
+    pub async fn list_tool_definitions(&self) -> Result<Vec<Tool>, McpError> {
         let mut tools = Vec::new();
         let mut cursor = None;
         for _ in 0..MAX_TOOL_PAGES {
@@ -71,10 +93,21 @@ impl McpSession {
             if tools.len() + page.tools.len() > MAX_TOOLS {
                 return Err(too_many(format!("more than {MAX_TOOLS} tools")));
             }
-            tools.extend(page.tools.into_iter().map(|t| ToolInfo {
-                name: t.name.into_owned(),
-                description: t.description.map(|d| cut(&d)),
-            }));
+            for tool in &page.tools {
+                let size = serde_json::to_vec(tool).map_or(usize::MAX, |j| j.len());
+                if size > MAX_DEFINITION_BYTES {
+                    return Err(McpError::new(
+                        ErrorClass::Downstream,
+                        format!(
+                            "The server's tool {:?} is defined in more than {} KiB; Switchboard \
+                             does not take it.",
+                            cut(&tool.name),
+                            MAX_DEFINITION_BYTES / 1024
+                        ),
+                    ));
+                }
+            }
+            tools.extend(page.tools);
             cursor = page.next_cursor;
             if cursor.is_none() {
                 return Ok(tools);

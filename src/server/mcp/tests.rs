@@ -31,6 +31,7 @@ pub(super) async fn test(
             key.as_ref(),
         ))
         .await
+        .map_err(TestError::from)
 }
 
 pub(super) fn names(tools: &[ToolInfo]) -> Vec<&str> {
@@ -38,11 +39,11 @@ pub(super) fn names(tools: &[ToolInfo]) -> Vec<&str> {
 }
 
 #[track_caller]
-pub(super) fn assert_class(
-    result: Result<Vec<ToolInfo>, TestError>,
+pub(super) fn assert_class<E: Into<TestError>>(
+    result: Result<Vec<ToolInfo>, E>,
     class: ErrorClass,
 ) -> TestError {
-    match result {
+    match result.map_err(Into::into) {
         Ok(tools) => panic!("expected a {class:?} error, got {} tools", tools.len()),
         Err(e) => {
             assert_eq!(e.class, class, "{}", e.message);

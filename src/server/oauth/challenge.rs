@@ -36,6 +36,18 @@ impl Challenge {
     }
 }
 
+/// `have` with every scope of `more` it lacks added, in order: what a
+/// step-up authorization asks for (the token must keep what it carried).
+pub fn scope_union(have: &str, more: &str) -> String {
+    let mut all: Vec<&str> = have.split_whitespace().collect();
+    for scope in more.split_whitespace() {
+        if !all.contains(&scope) {
+            all.push(scope);
+        }
+    }
+    all.join(" ")
+}
+
 /// The auth-params of the `Bearer` challenge in `value` (RFC 9110 §11.6.1:
 /// `token=token` or `token="quoted string"`, comma-separated).
 fn bearer_params(value: &str) -> Option<Vec<(String, String)>> {
@@ -147,6 +159,17 @@ mod tests {
                 .as_deref(),
             Some("unterminated")
         );
+    }
+
+    #[test]
+    fn a_step_up_keeps_the_scopes_held_and_adds_the_new_ones_once() {
+        assert_eq!(
+            scope_union("mcp:basic", "mcp:basic mcp:write"),
+            "mcp:basic mcp:write"
+        );
+        assert_eq!(scope_union("", "a  b"), "a b");
+        assert_eq!(scope_union("b a", "a c"), "b a c");
+        assert_eq!(scope_union("a", ""), "a");
     }
 
     #[test]

@@ -71,6 +71,16 @@ pub async fn discover(
     transport: Transport,
 ) -> OAuthResult<Discovered> {
     let challenge = probe(outbound, server_url, transport).await?;
+    discover_from(outbound, server_url, challenge).await
+}
+
+/// Discovery from a challenge already in hand (an MCP request's 401), or
+/// from the well-known places when there is none.
+pub async fn discover_from(
+    outbound: &Outbound,
+    server_url: &Url,
+    challenge: Option<Challenge>,
+) -> OAuthResult<Discovered> {
     let (resource_doc, issuer) = match protected_resource(outbound, server_url, &challenge).await? {
         Some(doc) => {
             let issuer = doc.authorization_servers.first().cloned().ok_or_else(|| {

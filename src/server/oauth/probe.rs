@@ -10,13 +10,14 @@
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
+use super::challenge;
 use super::discovery::{self, AuthServerMetadata};
 use super::flow_secret::FlowSecrets;
 use super::registration::{self, ClientIdentity};
 use super::tokens::{self, ClientConfig};
 use super::{OAuthError, OAuthResult};
-use crate::domain::Transport;
-use crate::server::mcp::{McpClient, McpTarget};
+use crate::domain::{ErrorClass, Transport};
+use crate::server::mcp::{McpClient, McpError, McpTarget};
 use crate::server::outbound::Outbound;
 
 /// A client registered beforehand (an admin's own app).
@@ -35,6 +36,9 @@ pub struct Probe<'a> {
     /// A Client ID Metadata Document's HTTPS URL, used as the client id
     /// where the authorization server supports them.
     pub metadata_document_url: Option<&'a str>,
+    /// A tool to call (with no arguments) once the token lists the tools:
+    /// a server may want more scopes for a call than for a list.
+    pub call: Option<&'a str>,
 }
 
 /// What the probe found, step by step, for a person to read.
@@ -52,19 +56,43 @@ impl Report {
     }
 }
 
+/// How many times a 403 `insufficient_scope` is answered by authorizing
+/// again with more scopes before the probe gives up.
+const MAX_STEP_UPS: usize = 2;
+
 pub async fn run(outbound: &Outbound, mcp: &McpClient, p: Probe<'_>) -> OAuthResult<Report> {
     let mut report = Report::default();
-    let found = discovery::discover(outbound, p.server, p.transport).await?;
+    // Asked first without a token, as any MCP client is: the refusal's
+    // challenge says where the metadata is and which scopes to ask for.
+    let challenge = match use_server(mcp, &p, None).await {
+        Ok(used) => {
+            report.step("the server answered without a token: it needs no authorization");
+            report.tools = used.tools;
+            return Ok(report);
+        }
+        Err(e) if e.class == ErrorClass::Auth => e.challenge,
+        Err(e) => {
+            return Err(OAuthError::Discovery(format!(
+                "the server, without a token: {}: {}",
+                e.class.as_str(),
+                e.message
+            )));
+        }
+    };
+    let found = match challenge {
+        Some(c) => discovery::discover_from(outbound, p.server, Some(c)).await?,
+        None => discovery::discover(outbound, p.server, p.transport).await?,
+    };
     report.step(format!(
         "discovered: authorization server {}, resource {}, scopes {:?}",
         found.metadata.issuer,
         found.resource,
         found.scopes.as_deref().unwrap_or("")
     ));
-    let (client_id, client_secret, metadata) = match p.client {
+    let (client_id, client_secret) = match &p.client {
         Some(pre) => {
             report.step(format!("pre-registered client {}", pre.client_id));
-            (pre.client_id, pre.client_secret, found.metadata.clone())
+            (pre.client_id.clone(), pre.client_secret.clone())
         }
         None => {
             let registered = registration::register(
@@ -85,36 +113,132 @@ pub async fn run(outbound: &Outbound, mcp: &McpClient, p: Probe<'_>) -> OAuthRes
                 registered.via.as_str(),
                 registered.client_id
             ));
-            (
-                registered.client_id,
-                registered.client_secret,
-                found.metadata.clone(),
-            )
+            (registered.client_id, registered.client_secret)
         }
     };
     let cfg = ClientConfig {
-        metadata: &metadata,
+        metadata: &found.metadata,
         client_id: &client_id,
         client_secret: client_secret.as_ref(),
         redirect_uri: p.redirect_uri,
     };
+    let mut scopes = found.scopes.clone().unwrap_or_default();
+    let mut step_ups = 0;
+    loop {
+        let token = authorize(outbound, &cfg, &found.resource, &scopes, &mut report).await?;
+        match use_server(mcp, &p, Some(&token)).await {
+            Ok(used) => {
+                report.tools = used.tools;
+                report.step(format!(
+                    "the server lists {} tools with the token",
+                    used.tools
+                ));
+                if let (Some(tool), Some(failed)) = (p.call, used.call_failed) {
+                    report.step(if failed {
+                        format!("called {tool}: the tool answered with an error (its own answer)")
+                    } else {
+                        format!("called {tool}: it answered")
+                    });
+                }
+                return Ok(report);
+            }
+            Err(e) => {
+                // Step-up authorization: the token works but carries too
+                // little; ask again for what it has and what the server named.
+                let wider = e
+                    .needed_scopes()
+                    .map(|needed| challenge::scope_union(&scopes, needed))
+                    .filter(|wider| *wider != scopes);
+                match wider {
+                    Some(wider) if step_ups < MAX_STEP_UPS => {
+                        step_ups += 1;
+                        report.step(format!(
+                            "the server wants more access: authorizing again for {wider:?}"
+                        ));
+                        scopes = wider;
+                    }
+                    _ => {
+                        return Err(OAuthError::Discovery(format!(
+                            "the server, with the token: {}: {}",
+                            e.class.as_str(),
+                            e.message
+                        )));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What one use of the server did.
+struct Used {
+    tools: usize,
+    /// Whether the called tool answered with an error; `None` when no tool
+    /// was called.
+    call_failed: Option<bool>,
+}
+
+/// Connects (with `token` when given), lists the tools and, when asked,
+/// calls one with no arguments, all under the client's deadlines.
+async fn use_server(
+    mcp: &McpClient,
+    p: &Probe<'_>,
+    token: Option<&SecretString>,
+) -> Result<Used, McpError> {
+    let headers = token
+        .map(|t| {
+            vec![(
+                "Authorization".to_owned(),
+                format!("Bearer {}", t.expose_secret()),
+            )]
+        })
+        .unwrap_or_default();
+    let target = McpTarget::new(p.server.as_str(), p.transport, headers);
+    let session = mcp.connect(&target).await?;
+    let outcome = async {
+        let tools = session.list_tools().await?.len();
+        let call_failed = match p.call {
+            Some(tool) => Some(
+                session
+                    .call_tool(tool, Some(serde_json::Map::new()))
+                    .await?
+                    .is_error
+                    .unwrap_or(false),
+            ),
+            None => None,
+        };
+        Ok(Used { tools, call_failed })
+    }
+    .await;
+    tokio::spawn(session.close());
+    outcome
+}
+
+/// One authorization: the request with PKCE, `resource` and `scopes`, the
+/// code read back, and the code redeemed for an access token.
+async fn authorize(
+    outbound: &Outbound,
+    cfg: &ClientConfig<'_>,
+    resource: &str,
+    scopes: &str,
+    report: &mut Report,
+) -> OAuthResult<SecretString> {
     let flow = FlowSecrets::generate();
-    let scopes = found.scopes.clone().filter(|s| !s.is_empty());
-    let authorize = tokens::authorize_url(
-        &cfg,
+    let url = tokens::authorize_url(
+        cfg,
         &flow.state,
         &flow.verifier,
-        &found.resource,
-        scopes.as_deref(),
+        resource,
+        (!scopes.is_empty()).then_some(scopes),
     )?;
-    let code = approve(outbound, &authorize, p.redirect_uri, &flow, &metadata).await?;
+    let code = approve(outbound, &url, cfg.redirect_uri, &flow, cfg.metadata).await?;
     report.step("authorized: the code came back with our state");
     let tokens = tokens::exchange_code(
         outbound,
-        &cfg,
+        cfg,
         &code,
         &flow.verifier,
-        &found.resource,
+        resource,
         chrono::Utc::now(),
     )
     .await?;
@@ -127,27 +251,7 @@ pub async fn run(outbound: &Outbound, mcp: &McpClient, p: Probe<'_>) -> OAuthRes
             "no"
         }
     ));
-    let target = McpTarget::new(
-        p.server.as_str(),
-        p.transport,
-        vec![(
-            "Authorization".to_owned(),
-            format!("Bearer {}", tokens.access_token),
-        )],
-    );
-    let tools = mcp.test(&target).await.map_err(|e| {
-        OAuthError::Discovery(format!(
-            "the server, with the token: {}: {}",
-            e.class.as_str(),
-            e.message
-        ))
-    })?;
-    report.tools = tools.len();
-    report.step(format!(
-        "the server lists {} tools with the token",
-        tools.len()
-    ));
-    Ok(report)
+    Ok(SecretString::from(tokens.access_token))
 }
 
 /// Asks for the code and reads the authorization server's redirect back

@@ -8,7 +8,7 @@ use oauth2::basic::{BasicClient, BasicTokenType};
 use oauth2::{
     AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet,
     EndpointNotSet, EndpointSet, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken,
-    RequestTokenError, RevocationUrl, Scope, StandardRevocableToken, TokenResponse, TokenUrl,
+    RequestTokenError, RevocationUrl, Scope, TokenResponse, TokenUrl,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -89,9 +89,7 @@ fn client(cfg: &ClientConfig<'_>) -> OAuthResult<Client> {
         );
     if let Some(secret) = cfg.client_secret {
         client = client.set_client_secret(ClientSecret::new(secret.expose_secret().to_owned()));
-        // HTTP Basic unless the server says it takes only the form field.
-        let methods = &cfg.metadata.token_endpoint_auth_methods_supported;
-        if !methods.is_empty() && !methods.iter().any(|m| m == "client_secret_basic") {
+        if !basic_auth(cfg) {
             client = client.set_auth_type(AuthType::RequestBody);
         }
     }
@@ -177,30 +175,72 @@ pub async fn refresh(
 
 /// Revokes the refresh token (which ends the grant at the server), else
 /// the access token, where the server offers RFC 7009. `Ok(false)` when
-/// it offers no revocation.
+/// it offers no revocation. Sent by hand: the `oauth2` crate revokes only
+/// at `https` endpoints, while the outbound guard (which allows loopback
+/// only where an operator opened it) is what decides here, as it does for
+/// the token endpoint.
 pub async fn revoke(
     outbound: &Outbound,
     cfg: &ClientConfig<'_>,
     tokens: &TokenSet,
 ) -> OAuthResult<bool> {
-    if cfg.metadata.revocation_endpoint.is_none() {
+    let Some(endpoint) = cfg.metadata.revocation_endpoint.as_deref() else {
         return Ok(false);
-    }
-    let client = client(cfg)?;
-    let http = fetch::oauth_http(outbound);
-    let token = match &tokens.refresh_token {
-        Some(refresh) => StandardRevocableToken::RefreshToken(RefreshToken::new(refresh.clone())),
-        None => StandardRevocableToken::AccessToken(oauth2::AccessToken::new(
-            tokens.access_token.clone(),
-        )),
     };
-    client
-        .revoke_token(token)
-        .map_err(|e| OAuthError::Discovery(e.to_string()))?
-        .request_async(&http)
+    let url = url::Url::parse(endpoint)
+        .map_err(|e| OAuthError::Discovery(format!("the revocation endpoint: {e}")))?;
+    let (token, hint) = match &tokens.refresh_token {
+        Some(refresh) => (refresh.as_str(), "refresh_token"),
+        None => (tokens.access_token.as_str(), "access_token"),
+    };
+    let mut form = vec![("token", token), ("token_type_hint", hint)];
+    let mut request = outbound.http_client_no_redirects().post(url);
+    match cfg.client_secret {
+        Some(secret) if basic_auth(cfg) => {
+            request = request.basic_auth(
+                form_urlencode(cfg.client_id),
+                Some(form_urlencode(secret.expose_secret())),
+            );
+        }
+        Some(secret) => {
+            form.push(("client_id", cfg.client_id));
+            form.push(("client_secret", secret.expose_secret()));
+        }
+        None => form.push(("client_id", cfg.client_id)),
+    }
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    let request = request
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .body(body);
+    let answer = fetch::send(outbound, request, false)
         .await
-        .map_err(|e| OAuthError::TokenExchange(token_error(&e)))?;
-    Ok(true)
+        .map_err(|e| OAuthError::TokenExchange(format!("revocation: {e}")))?;
+    // RFC 7009 §2.2: 200 whether or not the token was still valid.
+    if answer.status == 200 {
+        Ok(true)
+    } else {
+        Err(OAuthError::TokenExchange(format!(
+            "the revocation endpoint answered {}",
+            answer.status
+        )))
+    }
+}
+
+/// HTTP Basic unless the server says it takes only the form fields.
+fn basic_auth(cfg: &ClientConfig<'_>) -> bool {
+    let methods = &cfg.metadata.token_endpoint_auth_methods_supported;
+    methods.is_empty() || methods.iter().any(|m| m == "client_secret_basic")
+}
+
+/// RFC 6749 §2.3.1: the client id and secret are form-encoded before they
+/// are put in the Basic header.
+fn form_urlencode(raw: &str) -> String {
+    url::form_urlencoded::byte_serialize(raw.as_bytes()).collect()
 }
 
 fn token_set(

@@ -20,6 +20,7 @@ pub mod oauth_callback;
 pub mod oauth_connect;
 pub mod oauth_grants;
 pub mod oauth_services;
+pub mod oauth_step_up;
 pub mod resolution;
 pub mod resolution_cache;
 pub mod resolve_audit;
@@ -36,6 +37,7 @@ pub mod template_sync;
 pub mod templates;
 pub mod test_as;
 pub mod tokens;
+pub mod tool_catalog;
 pub mod vault_upkeep;
 
 #[cfg(test)]

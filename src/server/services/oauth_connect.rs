@@ -113,6 +113,13 @@ pub async fn begin(
         redirect,
         client,
     } = plan;
+    // Step-up: a new authorization keeps what the grant holds and asks for
+    // what the server said it lacks.
+    let held = ports
+        .store
+        .grant(actor.tenant_id, actor.user_id, row.id)
+        .await?;
+    let scopes = super::oauth_step_up::widened(&scopes, held.as_ref());
     let now = ports.clock.now();
     let flow = FlowSecrets::generate();
     ports

@@ -33,11 +33,14 @@ const POLL: std::time::Duration = std::time::Duration::from_millis(100);
 
 pub fn view(grant: &GrantRecord) -> GrantView {
     GrantView {
+        // A revoked grant is as good as none, and is offered as none.
+        id: (grant.status != GrantStatus::Revoked).then_some(grant.id),
         server_id: grant.server_id,
         status: AuthStatus::of(Some(grant.status)),
         expires_at: grant.expires_at,
         scopes: grant.scopes.split_whitespace().map(str::to_owned).collect(),
         reason: grant.status_reason.clone(),
+        wanted_scopes: super::oauth_step_up::lacking(grant),
         connected_at: Some(grant.created_at),
     }
 }

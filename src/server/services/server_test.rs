@@ -5,7 +5,7 @@
 use crate::domain::{AuditAction, AuthType, ServerId, TestOutcome};
 use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
-use crate::server::mcp::McpTarget;
+use crate::server::mcp::{McpTarget, info_of};
 use crate::server::ports::Ports;
 use crate::server::services::audit::{self, server_target};
 use crate::server::services::oauth_grants::Fresh;
@@ -55,7 +55,7 @@ pub async fn test(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<T
     let url = super::server_url::full(ports, &row).await?;
     let result = ports
         .mcp
-        .test(
+        .catalog(
             &McpTarget::with_server_key(
                 url.url,
                 row.transport,
@@ -65,6 +65,19 @@ pub async fn test(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<T
             .with_url_secret(url.secret.as_ref()),
         )
         .await;
+    // A token from the tester's grant that the server finds too narrow:
+    // kept on the grant, so that their next authorization asks for more.
+    if row.auth_type == AuthType::Oauth2
+        && let Err(needed) = result.as_ref().map_err(|e| e.needed_scopes())
+        && let Some(needed) = needed
+    {
+        super::oauth_step_up::record(ports, actor, row.id, needed).await?;
+    }
+    // What the agent gateway lists: kept from every successful test.
+    if let Ok(tools) = &result {
+        super::tool_catalog::keep(ports, actor.tenant_id, row.id, tools).await?;
+    }
+    let result = result.map(|tools| tools.iter().map(info_of).collect());
     // Stamped when the test ends, as the snapshot's point in time.
     let outcome = outcome_of(result, ports.clock.now());
     // A concurrent delete makes this a no-op; the caller still sees the outcome.

@@ -3,10 +3,11 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::{ServerView, TestError, TestOutcome, ToolInfo};
+use crate::server::mcp::McpError;
 use crate::server::store::{ServerRecord, TestSnapshot};
 
 pub(crate) fn outcome_of(
-    result: Result<Vec<ToolInfo>, TestError>,
+    result: Result<Vec<ToolInfo>, McpError>,
     tested_at: DateTime<Utc>,
 ) -> TestOutcome {
     match result {
@@ -19,7 +20,7 @@ pub(crate) fn outcome_of(
         Err(error) => TestOutcome {
             ok: false,
             tools: Vec::new(),
-            error: Some(error),
+            error: Some(TestError::from(error)),
             tested_at,
         },
     }

@@ -17,6 +17,7 @@ mod limits;
 mod oauth;
 mod oauth_services;
 mod secrets;
+mod server_tools;
 mod servers;
 mod sessions;
 mod templates;
@@ -46,6 +47,7 @@ pub use oauth::{
 };
 pub use oauth_services::{NewOAuthService, OAuthServiceRecord, OAuthServiceStore};
 pub use secrets::{Rewrite, Sealed, SecretRecord, SecretStore};
+pub use server_tools::{NewServerTool, ServerToolRecord, ServerToolStore};
 pub use servers::{
     NewServerRecord, SecretRefChange, ServerFilter, ServerRecord, ServerStore, ServerUpdate,
     TestSnapshot,
@@ -121,6 +123,7 @@ pub trait Store:
     + OAuthStore
     + OAuthServiceStore
     + ServerStore
+    + ServerToolStore
     + TokenStore
     + AuditStore
     + SecretStore

@@ -167,6 +167,11 @@ pub struct OidcStats {
 
 impl OidcPeer {
     pub async fn start() -> OidcPeer {
+        Self::start_with(&[]).await
+    }
+
+    /// With the peer's own settings (`OIDC_LIST_SCOPE`, …).
+    pub async fn start_with(env: &[(&str, &str)]) -> OidcPeer {
         let end2end = repo_root().join("end2end");
         require(&end2end.join("node_modules/oidc-provider"), "oidc-provider");
         let (as_port, mcp_port) = (free_port(), free_port());
@@ -177,6 +182,7 @@ impl OidcPeer {
             .arg("peers/oidc_mcp.mjs")
             .env("OIDC_PORT", as_port.to_string())
             .env("OIDC_MCP_PORT", mcp_port.to_string())
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)

@@ -16,25 +16,39 @@ impl TestApp {
         self.token_of_kind(tenant, email, TokenKind::Runtime).await
     }
 
-    async fn token_of_kind(&self, tenant: &str, email: &str, kind: TokenKind) -> String {
-        let store = self.state.ports.store.as_ref();
-        let tenant = store
-            .tenant_by_slug(tenant)
+    /// A tenant's id by its slug.
+    pub async fn tenant_id(&self, slug: &str) -> crate::domain::TenantId {
+        self.state
+            .ports
+            .store
+            .tenant_by_slug(slug)
             .await
             .expect("tenant query")
-            .expect("tenant");
-        let user = store
+            .expect("tenant")
+            .id
+    }
+
+    /// A user's id by their email.
+    pub async fn user_id(&self, email: &str) -> crate::domain::UserId {
+        self.state
+            .ports
+            .store
             .user_by_email(email)
             .await
             .expect("user query")
-            .expect("user");
+            .expect("user")
+            .id
+    }
+
+    async fn token_of_kind(&self, tenant: &str, email: &str, kind: TokenKind) -> String {
+        let (tenant, user) = (self.tenant_id(tenant).await, self.user_id(email).await);
         let name = format!("test {}", &crate::server::auth::session::new_token()[..16]);
         let new = NewApiToken {
             name,
             kind,
             ..Default::default()
         };
-        tokens::issue(&self.state.ports, tenant.id, user.id, new)
+        tokens::issue(&self.state.ports, tenant, user, new)
             .await
             .expect("token")
             .secret
@@ -42,17 +56,9 @@ impl TestApp {
 
     /// An agent of an existing tenant, made as `agents create` makes one.
     pub async fn agent(&self, tenant: &str, name: &str) -> crate::domain::AgentUid {
-        let tenant = self
-            .state
-            .ports
-            .store
-            .tenant_by_slug(tenant)
-            .await
-            .expect("tenant query")
-            .expect("tenant");
         crate::server::services::agents::create_in(
             &self.state.ports,
-            tenant.id,
+            self.tenant_id(tenant).await,
             crate::domain::NewAgent {
                 name: name.into(),
                 slug: None,

@@ -1,7 +1,7 @@
 //! Adding or editing one connection, following seed 000's front-end notes:
 //! no authentication is an explanation only; a token takes a scheme, the
-//! credential and header pairs; OAuth2 needs a connected service, which
-//! cannot be picked until OAuth services exist (the choice says so).
+//! credential and header pairs; OAuth2 sends a connected service's token
+//! (see `connected_service`).
 
 use leptos::prelude::*;
 
@@ -12,6 +12,8 @@ use crate::domain::{
     AgentUid, AgentView, AppError, AuthType, ConnectionPatch, ConnectionView, NewConnection, Role,
     Scope, ServerId,
 };
+
+use super::connected_service::ConnectedServicePicker;
 
 /// One header row; `key` keeps the row's identity while it is edited.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,6 +73,8 @@ pub(super) fn ConnectionForm(
             .map_or("Bearer".to_owned(), |c| c.authorization_scheme.clone()),
     );
     let credentials = RwSignal::new(String::new());
+    let current_service = start.as_ref().and_then(|c| c.connected_service);
+    let service = RwSignal::new(current_service);
     let active = RwSignal::new(start.as_ref().is_none_or(|c| c.active));
     let next_key = StoredValue::new(0u32);
     let new_row = move |name: String, value: String| {
@@ -119,6 +123,7 @@ pub(super) fn ConnectionForm(
                 ConnectionField::CREDENTIALS,
                 ConnectionField::SCHEME,
                 ConnectionField::EXTRA_HEADERS,
+                ConnectionField::CONNECTED_SERVICE,
             ];
             match &e {
                 AppError::Invalid(fields)
@@ -158,6 +163,9 @@ pub(super) fn ConnectionForm(
         } else {
             String::new()
         };
+        let connected_service = (auth_type == AuthType::Oauth2)
+            .then(|| service.get_untracked())
+            .flatten();
         error.set(None);
         match editing {
             None => {
@@ -172,7 +180,7 @@ pub(super) fn ConnectionForm(
                         authorization_scheme: scheme,
                         extra_headers: header_list,
                         active: active.get_untracked(),
-                        connected_service: None,
+                        connected_service,
                     },
                 });
             }
@@ -188,6 +196,7 @@ pub(super) fn ConnectionForm(
                         authorization_scheme: Some(scheme),
                         extra_headers: Some(header_list),
                         active: Some(active.get_untracked()),
+                        connected_service: Some(connected_service),
                         ..ConnectionPatch::default()
                     },
                 });
@@ -290,13 +299,16 @@ pub(super) fn ConnectionForm(
                 >
                     <option value="none" selected=move || auth_type.get() == AuthType::None>"None"</option>
                     <option value="token" selected=move || auth_type.get() == AuthType::Token>"Token"</option>
-                    <option value="oauth2" disabled=true>"OAuth2 (needs a connected service)"</option>
+                    <option value="oauth2" selected=move || auth_type.get() == AuthType::Oauth2>"OAuth2 (a connected account)"</option>
                 </select>
                 <p class="help" id="connection-auth-help">
-                    "OAuth2 connections are made from a user's connected account; "
-                    "connected services are not available yet."
+                    "OAuth2 shares an account connected at this server's sign-in; a token is a fixed credential."
                 </p>
             </div>
+            <Show when=move || auth_type.get() == AuthType::Oauth2>
+                <ConnectedServicePicker server current=current_service chosen=service
+                    error=field_error(ConnectionField::CONNECTED_SERVICE) />
+            </Show>
             <Show when=move || auth_type.get() == AuthType::None>
                 <p class="note">"No credential is sent: only the header pairs below (and the server's own)."</p>
             </Show>

@@ -186,7 +186,11 @@ fn ConnectionRow(
             <td>{label.get_value()}</td>
             <td>{connection.auth_type.label()}</td>
             <td>
-                {if connection.has_credential { "Stored in the vault" } else { "None" }}
+                {match (connection.connected_service.is_some(), connection.has_credential) {
+                    (true, _) => "A connected account's token",
+                    (false, true) => "Stored in the vault",
+                    (false, false) => "None",
+                }}
                 {(!connection.authorization_scheme.is_empty())
                     .then(|| format!(" ({})", connection.authorization_scheme))}
             </td>

@@ -1,6 +1,7 @@
 //! `/mcp-servers`: the tenant's registered MCP servers.
 
 mod add_dialog;
+mod connected_service;
 mod connection_form;
 mod connections;
 mod detail_dialog;

@@ -14,6 +14,7 @@ mod grants;
 mod refusals;
 mod replicas;
 mod services;
+mod step_up;
 
 use crate::domain::{Role, ServerId};
 use crate::server::oauth::flow_secret::{self, FlowSecrets};
@@ -51,23 +52,33 @@ struct Setup {
     server: i64,
 }
 
-async fn setup(database_url: Option<String>) -> Setup {
-    let app = app_on(database_url).await;
-    let peer = SdkOAuthPeer::start().await;
+/// Acme's admin, signed in: their bearer token and session cookie.
+async fn admin(app: &TestApp) -> (String, String) {
     app.user("acme", ADMIN, Role::Admin).await;
     let bearer = format!("Bearer {}", app.token("acme", ADMIN).await);
-    let cookie = app.session(ADMIN).await;
+    (bearer, app.session(ADMIN).await)
+}
+
+/// An OAuth server "Notes" at `url`, registered through seed 002.
+async fn oauth_server(app: &TestApp, bearer: &str, url: &str) -> ServerId {
     let (status, made) = app
         .rest_json(
             "POST",
             "/api/skills/mcp-servers",
-            Some(&bearer),
+            Some(bearer),
             &[("x-tenant-slug", "acme")],
-            Some(json!({ "name": "Notes", "url": peer.mcp_url(), "authType": "oauth" })),
+            Some(json!({ "name": "Notes", "url": url, "authType": "oauth" })),
         )
         .await;
     assert_eq!(status, 200, "{made}");
-    let server = made["id"].as_i64().expect("id");
+    ServerId::new(made["id"].as_i64().expect("id"))
+}
+
+async fn setup(database_url: Option<String>) -> Setup {
+    let app = app_on(database_url).await;
+    let peer = SdkOAuthPeer::start().await;
+    let (bearer, cookie) = admin(&app).await;
+    let server = oauth_server(&app, &bearer, &peer.mcp_url()).await.get();
     Setup {
         app,
         peer,

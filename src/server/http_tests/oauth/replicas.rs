@@ -22,20 +22,8 @@ async fn ten_resolutions_on_two_replicas_refresh_a_due_grant_exactly_once() {
     let peer = OidcPeer::start().await;
     let one = app_on(Some(url.clone())).await;
     let two = app_on(Some(url)).await;
-    one.user("acme", ADMIN, Role::Admin).await;
-    let bearer = format!("Bearer {}", one.token("acme", ADMIN).await);
-    let cookie = one.session(ADMIN).await;
-    let (status, made) = one
-        .rest_json(
-            "POST",
-            "/api/skills/mcp-servers",
-            Some(&bearer),
-            &[("x-tenant-slug", "acme")],
-            Some(json!({ "name": "Notes", "url": peer.mcp_url(), "authType": "oauth" })),
-        )
-        .await;
-    assert_eq!(status, 200, "{made}");
-    let server = ServerId::new(made["id"].as_i64().expect("id"));
+    let (bearer, cookie) = admin(&one).await;
+    let server = oauth_server(&one, &bearer, &peer.mcp_url()).await;
 
     // Connect in the "browser": our redirect, the provider's login and
     // consent pages, its redirect back, our callback.
@@ -61,19 +49,7 @@ async fn ten_resolutions_on_two_replicas_refresh_a_due_grant_exactly_once() {
     let before = peer.stats().await;
     assert_eq!((before.codes, before.refreshes), (1, 0), "{before:?}");
 
-    let store = &one.state.ports.store;
-    let tenant = store
-        .tenant_by_slug("acme")
-        .await
-        .expect("q")
-        .expect("acme")
-        .id;
-    let user = store
-        .user_by_username(&crate::server::testing::username_of(ADMIN))
-        .await
-        .expect("q")
-        .expect("admin")
-        .id;
+    let (tenant, user) = (one.tenant_id("acme").await, one.user_id(ADMIN).await);
     let Fresh::Token(first) = oauth_grants::access_token(&one.state.ports, tenant, user, server)
         .await
         .expect("a token")

@@ -34,7 +34,8 @@ macro_rules! state_columns {
 macro_rules! grant_columns {
     () => {
         "id, tenant_id, user_id, mcp_server_id, client_row_id, secret_ref, resource, scopes, \
-         expires_at, status, status_reason, refresh_lease_until, created_at, updated_at"
+         expires_at, status, status_reason, refresh_lease_until, wanted_scopes, created_at, \
+         updated_at"
     };
 }
 
@@ -106,6 +107,15 @@ pub trait OAuthStore: Send + Sync {
         old_ref: &SecretRef,
         new_ref: &SecretRef,
         expires_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Records the scopes the grant's server asked for beyond the grant's
+    /// own (step-up authorization); `false` if the grant is gone.
+    async fn want_scopes(
+        &self,
+        tenant: TenantId,
+        grant: GrantId,
+        scopes: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
     /// Sets the grant's status (and why), dropping any lease.
@@ -252,7 +262,8 @@ impl OAuthStore for Db {
                client_row_id = excluded.client_row_id, secret_ref = excluded.secret_ref, \
                resource = excluded.resource, scopes = excluded.scopes, \
                expires_at = excluded.expires_at, status = 'active', status_reason = NULL, \
-               refresh_lease_until = NULL, updated_at = excluded.updated_at \
+               refresh_lease_until = NULL, wanted_scopes = NULL, \
+               updated_at = excluded.updated_at \
              RETURNING ",
             grant_columns!()
         );
@@ -385,6 +396,27 @@ impl OAuthStore for Db {
         .bind(now)
         .bind(grant)
         .bind(old_ref)
+        .execute(pool)
+        .await
+        .map(|d| d.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    async fn want_scopes(
+        &self,
+        tenant: TenantId,
+        grant: GrantId,
+        scopes: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = on_pool!(self, pool => sqlx::query(
+            "UPDATE user_mcp_tokens SET wanted_scopes = $1, updated_at = $2 \
+             WHERE tenant_id = $3 AND id = $4",
+        )
+        .bind(scopes)
+        .bind(now)
+        .bind(tenant)
+        .bind(grant)
         .execute(pool)
         .await
         .map(|d| d.rows_affected()))?;

@@ -120,6 +120,8 @@ pub struct GrantRecord {
     pub status: GrantStatus,
     pub status_reason: Option<String>,
     pub refresh_lease_until: Option<DateTime<Utc>>,
+    /// The scopes a server asked for beyond `scopes` (step-up), if any.
+    pub wanted_scopes: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -138,6 +140,7 @@ pub(super) struct GrantRow {
     status: String,
     status_reason: Option<String>,
     refresh_lease_until: Option<DateTime<Utc>>,
+    wanted_scopes: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -161,6 +164,7 @@ impl TryFrom<GrantRow> for GrantRecord {
             status,
             status_reason: r.status_reason,
             refresh_lease_until: r.refresh_lease_until,
+            wanted_scopes: r.wanted_scopes,
             created_at: r.created_at,
             updated_at: r.updated_at,
         })

@@ -1,0 +1,58 @@
+//! Each server's tools as the server defines them, kept from its last
+//! successful test connection: what the agent gateway lists and routes by.
+//! A definition is kept byte for byte as the server sent it, with its
+//! SHA-256, so that a later change is seen (tool pinning).
+
+use rmcp::model::Tool;
+use sha2::{Digest, Sha256};
+
+use crate::domain::{ServerId, TenantId};
+use crate::server::error::ServiceResult;
+use crate::server::ports::Ports;
+use crate::server::store::NewServerTool;
+
+/// The rows a tool list becomes. (A definition came in as JSON, so it
+/// goes back out as JSON; one that would not is logged and left out.)
+pub fn rows_of(server: ServerId, tools: &[Tool]) -> Vec<NewServerTool> {
+    tools
+        .iter()
+        .filter_map(|tool| match serde_json::to_string(tool) {
+            Ok(definition) => Some(NewServerTool {
+                name: tool.name.to_string(),
+                hash: hex::encode(Sha256::digest(definition.as_bytes())),
+                definition,
+            }),
+            Err(e) => {
+                tracing::warn!(server = %server, error = %e, "a tool definition is not JSON");
+                None
+            }
+        })
+        .collect()
+}
+
+/// Keeps `tools` as the server's catalog (a deleted server keeps nothing).
+pub async fn keep(
+    ports: &Ports,
+    tenant: TenantId,
+    server: ServerId,
+    tools: &[Tool],
+) -> ServiceResult<()> {
+    let rows = rows_of(server, tools);
+    ports
+        .store
+        .replace_server_tools(tenant, server, &rows, ports.clock.now())
+        .await?;
+    Ok(())
+}
+
+/// A kept definition read back; one that no longer parses (written by a
+/// newer version, say) is left out and logged rather than failing a list.
+pub fn parse(server: ServerId, definition: &str) -> Option<Tool> {
+    match serde_json::from_str(definition) {
+        Ok(tool) => Some(tool),
+        Err(e) => {
+            tracing::warn!(server = %server, error = %e, "a kept tool definition does not parse");
+            None
+        }
+    }
+}
