@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
     let request_timeout = state.config.request_timeout;
     Router::new()
         .merge(rest)
+        .merge(crate::server::gateway::routes(&state))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(crate::server::metrics::scrape))

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod files;
+pub mod gateway;
 pub mod http;
 pub mod mcp;
 pub mod metrics;

@@ -11,7 +11,9 @@ mod peers;
 mod rest;
 mod ws_peers;
 pub use moto::{Moto, aws_vault_config};
-pub use peers::{OidcPeer, OidcStats, Peer, SdkOAuthPeer, free_port, wait_for_port};
+pub use peers::{
+    OidcPeer, OidcStats, Peer, SdkOAuthPeer, free_port, python as peer_python, wait_for_port,
+};
 pub use rest::username_of;
 
 pub fn repo_root() -> PathBuf {

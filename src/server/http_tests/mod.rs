@@ -22,6 +22,7 @@ macro_rules! on_both_engines {
 
 mod agents;
 mod faults;
+mod gateway;
 mod headers;
 mod iblai_client;
 mod images;

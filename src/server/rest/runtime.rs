@@ -151,7 +151,7 @@ impl ErrorShape for RuntimeApi {
 }
 
 /// The verified runtime: a runtime token, never a session cookie.
-pub struct RuntimeCaller(pub(super) Runtime);
+pub struct RuntimeCaller(pub(crate) Runtime);
 
 impl FromRequestParts<AppState> for RuntimeCaller {
     type Rejection = RuntimeError;
@@ -272,7 +272,7 @@ async fn resolve(
 /// Why a resolution found nothing to send, as the runtime reads it: a
 /// stable code, the server, and a sentence. `None` for a server that is
 /// not available at all (answered as not found).
-pub(super) fn refusal(refusal: Resolution) -> Option<(&'static str, ServerId, &'static str)> {
+pub(crate) fn refusal(refusal: Resolution) -> Option<(&'static str, ServerId, &'static str)> {
     Some(match refusal {
         Resolution::NotAvailable | Resolution::Resolved(_) => return None,
         Resolution::NeedsUserConnection { server, .. } => (
@@ -298,7 +298,7 @@ pub(super) fn refusal(refusal: Resolution) -> Option<(&'static str, ServerId, &'
 
 /// Where a user connects the account a refusal says is missing: the
 /// authorize route of an OAuth server, on the site's public origin.
-pub(super) fn connect_url(state: &AppState, headers: &HeaderMap, r: &Resolution) -> Option<String> {
+pub(crate) fn connect_url(state: &AppState, headers: &HeaderMap, r: &Resolution) -> Option<String> {
     match r {
         Resolution::NeedsUserConnection {
             server,

@@ -9,7 +9,8 @@ use tokio::process::{Child, Command};
 
 use super::repo_root;
 
-pub(super) fn python() -> PathBuf {
+/// The test peers' Python (PyPI `mcp` 2.x and moto).
+pub fn python() -> PathBuf {
     std::env::var_os("SWITCHBOARD_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|| {

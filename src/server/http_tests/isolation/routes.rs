@@ -92,6 +92,14 @@ pub(super) fn spec(
             return s(Admin, Agent, None);
         }
         ("GET", "/api/runtime/agents/{agent}/mcp-configs") => return s(Runtime, Agent, None),
+        // The agent gateway: runtime tokens only, and only the agent's tenant's.
+        ("POST", crate::server::gateway::PATH) => {
+            return s(
+                Runtime,
+                Agent,
+                Some(json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {} })),
+            );
+        }
         // A member's own OAuth connections.
         ("GET", "/api/skills/user-mcp-servers") => return s(Member, Collection, None),
         ("DELETE", "/api/skills/user-mcp-tokens/{id}") => return s(Member, Server, None),
@@ -319,7 +327,8 @@ pub(super) fn spec(
     })
 }
 
-/// Every route the app serves under `/api`, as (method, path template).
+/// Every route the app serves under `/api`, and the agent gateway, as
+/// (method, path template).
 pub(super) fn routes() -> Vec<(String, String)> {
     let (_, openapi) = crate::server::rest::routes();
     let mut all = Vec::new();
@@ -340,6 +349,8 @@ pub(super) fn routes() -> Vec<(String, String)> {
     for (path, method) in leptos::server_fn::axum::server_fn_paths() {
         all.push((method.to_string(), path.to_owned()));
     }
+    // Not in the OpenAPI document: it speaks MCP, not REST.
+    all.push(("POST".to_owned(), crate::server::gateway::PATH.to_owned()));
     all.sort();
     all
 }

@@ -1,0 +1,104 @@
+//! What one agent may call: the kept tools of each enabled server assigned
+//! to it (and enabled itself), after the assignment's allow-list, each
+//! under a name that says whose it is.
+
+use rmcp::model::Tool;
+use std::borrow::Cow;
+
+use crate::domain::{AgentId, AuthType, ServerId, TenantId};
+use crate::server::error::ServiceResult;
+use crate::server::ports::Ports;
+use crate::server::services::tool_catalog;
+use crate::server::store::Holder;
+
+/// Between a server's slug and its tool's own name. Slugs are made of
+/// letters, digits and dashes, so the first separator in an exposed name
+/// always ends the slug: two servers' tools can never collide.
+pub const NAME_SEPARATOR: &str = "__";
+
+/// One tool as the agent sees it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub server: ServerId,
+    /// The server signs users in with OAuth: a user without credentials
+    /// can connect their own account.
+    pub oauth: bool,
+    /// The tool's name at its server.
+    pub upstream: String,
+    /// The definition as the server gave it, under the exposed name.
+    pub tool: Tool,
+}
+
+/// `<slug>__<tool>`. A slug that is not plain ASCII (a name in another
+/// script) gives way to `server-<id>`, as MCP tool names are ASCII.
+pub fn exposed_name(slug: &str, server: ServerId, tool: &str) -> String {
+    let plain = !slug.is_empty()
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if plain {
+        format!("{slug}{NAME_SEPARATOR}{tool}")
+    } else {
+        format!("server-{server}{NAME_SEPARATOR}{tool}")
+    }
+}
+
+/// The agent's tools, by server (in assignment order) then name.
+pub async fn of_agent(
+    ports: &Ports,
+    tenant: TenantId,
+    agent: AgentId,
+) -> ServiceResult<Vec<Entry>> {
+    let assignments: Vec<_> = ports
+        .store
+        .assignments(tenant, Holder::Agent(agent))
+        .await?
+        .into_iter()
+        .filter(|a| a.assignment.enabled && a.server_enabled)
+        .collect();
+    let servers: Vec<ServerId> = assignments.iter().map(|a| a.assignment.server_id).collect();
+    let kept = ports.store.server_tools(tenant, &servers).await?;
+    let mut entries = Vec::with_capacity(kept.len());
+    for a in &assignments {
+        let server = a.assignment.server_id;
+        let allowed = |name: &str| {
+            a.assignment
+                .tool_allowlist
+                .as_ref()
+                .is_none_or(|list| list.iter().any(|n| n == name))
+        };
+        for row in kept.iter().filter(|t| t.server_id == server) {
+            if !allowed(&row.name) {
+                continue;
+            }
+            let Some(mut tool) = tool_catalog::parse(server, &row.definition) else {
+                continue;
+            };
+            tool.name = Cow::Owned(exposed_name(&a.server_slug, server, &row.name));
+            entries.push(Entry {
+                server,
+                oauth: a.server_auth_type == AuthType::Oauth2,
+                upstream: row.name.clone(),
+                tool,
+            });
+        }
+    }
+    Ok(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_say_whose_tool_it_is_and_never_collide() {
+        let id = ServerId::new(7);
+        assert_eq!(exposed_name("everything", id, "echo"), "everything__echo");
+        assert_eq!(exposed_name("my-notes", id, "a__b"), "my-notes__a__b");
+        assert_eq!(exposed_name("café", id, "echo"), "server-7__echo");
+        assert_eq!(exposed_name("", id, "echo"), "server-7__echo");
+        // The slug ends at the first separator, whatever the tool is named.
+        let name = exposed_name("a-b", id, "c__d");
+        assert_eq!(name.split_once(NAME_SEPARATOR), Some(("a-b", "c__d")));
+    }
+}

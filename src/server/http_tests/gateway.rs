@@ -1,0 +1,353 @@
+//! The agent gateway (`/mcp/agents/{agent}`) with a real MCP client (PyPI
+//! `mcp` 2.x, `end2end/clients/gateway_client.py`) holding only a runtime
+//! token: one endpoint lists the tools of the agent's servers (npm
+//! server-everything over streamable HTTP, and a bearer-key peer over SSE
+//! whose key only Switchboard holds), after the allow-list, and calls them;
+//! a tool outside the allow-list is neither listed nor callable; a user's
+//! OAuth server they have not connected answers with the URL to connect
+//! at. Who may ask is checked before any MCP is spoken.
+
+use serde_json::{Value, json};
+
+use super::skills_templates::server;
+use super::skills_upsert::ThinkWork;
+use crate::domain::Role;
+use crate::server::testing::{Peer, TestApp, repo_root, spawn_app, username_of};
+
+const TEMPLATES: &str = "/api/skills/templates";
+const CRM_KEY: &str = "crm-gateway-key-5150";
+
+/// Runs the Python client; answers what it printed.
+async fn client(url: &str, token: &str, user: Option<&str>, calls: Value) -> Value {
+    let python = crate::server::testing::peer_python();
+    let out = tokio::process::Command::new(python)
+        .arg(repo_root().join("end2end/clients/gateway_client.py"))
+        .arg(url)
+        .arg(user.unwrap_or("-"))
+        .arg(calls.to_string())
+        .env("SWITCHBOARD_RUNTIME_TOKEN", token)
+        .output()
+        .await
+        .expect("run the gateway client");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "the client failed:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        !stdout.contains(CRM_KEY) && !stderr.contains(CRM_KEY),
+        "the upstream key never reaches the agent"
+    );
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+async fn test_server(c: &ThinkWork<'_>, id: i64) {
+    let (status, outcome) = c
+        .servers("POST", &format!("/api/skills/mcp-servers/{id}/test"), None)
+        .await;
+    assert_eq!(status, 200, "{outcome}");
+    assert_eq!(outcome["ok"], true, "{outcome}");
+}
+
+struct Agent {
+    url: String,
+    uid: String,
+    mail: i64,
+}
+
+/// An agent made from a template of three servers: server-everything (every
+/// tool), the CRM peer (`echo` only) and an OAuth mail server no one has
+/// connected.
+async fn agent(app: &TestApp, c: &ThinkWork<'_>, everything: &Peer, crm: &Peer) -> Agent {
+    let ev = server(c, "Everything", &everything.url("/mcp"), None).await;
+    let (status, made) = c
+        .servers(
+            "POST",
+            "/api/skills/mcp-servers",
+            Some(json!({
+                "name": "CRM", "url": crm.url("/sse"), "transport": "sse",
+                "authType": "tenant_api_key", "apiKey": CRM_KEY,
+            })),
+        )
+        .await;
+    assert_eq!(status, 200, "{made}");
+    let crm_id = made["id"].as_i64().expect("id");
+    let mail = c
+        .ok(
+            "POST",
+            "/api/skills/mcp-servers",
+            Some(json!({ "name": "Mail", "url": "https://mail.example/mcp", "authType": "oauth" })),
+        )
+        .await["id"]
+        .as_i64()
+        .expect("id");
+    test_server(c, ev).await;
+    test_server(c, crm_id).await;
+    let tid = c
+        .ok("POST", TEMPLATES, Some(json!({ "name": "Gateway" })))
+        .await["id"]
+        .as_i64()
+        .expect("id");
+    let assign = format!("{TEMPLATES}/{tid}/mcp-servers");
+    c.ok("POST", &assign, Some(json!({ "mcpServerId": ev })))
+        .await;
+    c.ok(
+        "POST",
+        &assign,
+        Some(json!({ "mcpServerId": crm_id, "config": { "toolAllowlist": ["echo"] } })),
+    )
+    .await;
+    c.ok("POST", &assign, Some(json!({ "mcpServerId": mail })))
+        .await;
+    let made = c
+        .ok(
+            "POST",
+            &format!("{TEMPLATES}/{tid}/agents"),
+            Some(json!({ "name": "Concierge" })),
+        )
+        .await;
+    let uid = made["id"].as_str().expect("uid").to_owned();
+    Agent {
+        url: format!("{}/mcp/agents/{uid}", app.base),
+        uid,
+        mail,
+    }
+}
+
+/// Acme with that agent, its peers running, and a runtime token. (Bind
+/// `_peers` when taking it apart: a field left to `..` is dropped at once.)
+struct World {
+    app: TestApp,
+    agent: Agent,
+    token: String,
+    /// Acme's admin, by username.
+    user: String,
+    _peers: (Peer, Peer),
+}
+
+async fn world() -> World {
+    let app = spawn_app().await;
+    let everything = Peer::everything("streamableHttp").await;
+    let crm = Peer::bearer(CRM_KEY, true).await;
+    let agent = {
+        let c = ThinkWork::new(&app).await;
+        agent(&app, &c, &everything, &crm).await
+    };
+    let token = app.runtime_token("acme", "admin@acme.test").await;
+    World {
+        agent,
+        token,
+        user: username_of("admin@acme.test"),
+        app,
+        _peers: (everything, crm),
+    }
+}
+
+fn names(listed: &Value) -> Vec<String> {
+    listed["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .filter_map(|t| t["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn one_endpoint_lists_and_calls_the_agents_tools_with_credentials_it_never_sees() {
+    let World {
+        app: _app,
+        agent: a,
+        token,
+        user,
+        _peers,
+    } = world().await;
+    let out = client(
+        &a.url,
+        &token,
+        Some(&user),
+        json!([
+            ["everything__echo", { "message": "through the gateway" }],
+            ["crm__echo", { "message": "with a key it never saw" }],
+            ["crm__whoami", {}],
+            ["everything__no-such-tool", {}],
+            ["mail__send", {}],
+        ]),
+    )
+    .await;
+    assert_eq!(out["server"], "switchboard-agent-gateway");
+    let listed = names(&out);
+    assert!(
+        listed.contains(&"everything__echo".to_owned()),
+        "{listed:?}"
+    );
+    assert!(
+        listed
+            .iter()
+            .filter(|n| n.starts_with("everything__"))
+            .count()
+            > 3
+    );
+    let crm_tools: Vec<_> = listed.iter().filter(|n| n.starts_with("crm__")).collect();
+    assert_eq!(crm_tools, ["crm__echo"], "the allow-list holds");
+    assert!(
+        !listed.iter().any(|n| n.starts_with("mail__")),
+        "a server never tested has no tools to list"
+    );
+    let echo = out["tools"]
+        .as_array()
+        .and_then(|t| t.iter().find(|t| t["name"] == "everything__echo"))
+        .expect("echo");
+    assert_eq!(
+        echo["schema"]["properties"]["message"]["type"], "string",
+        "schemas as the server gave them: {echo}"
+    );
+
+    let calls = out["calls"].as_array().expect("calls");
+    assert_eq!(calls[0]["isError"], false, "{}", calls[0]);
+    assert!(
+        calls[0]["text"][0]
+            .as_str()
+            .is_some_and(|t| t.contains("through the gateway")),
+        "{}",
+        calls[0]
+    );
+    assert_eq!(calls[1]["isError"], false, "{}", calls[1]);
+    assert!(
+        calls[1]["text"][0]
+            .as_str()
+            .is_some_and(|t| t.contains("with a key it never saw")),
+        "{}",
+        calls[1]
+    );
+    // Outside the allow-list, unknown, or of a server with no tools: refused.
+    for refused in &calls[2..] {
+        assert_eq!(refused["code"], -32602, "{refused}");
+    }
+}
+
+#[tokio::test]
+async fn a_users_unconnected_oauth_server_answers_with_the_url_to_connect_at() {
+    let World {
+        app,
+        agent: a,
+        token,
+        user,
+        _peers,
+    } = world().await;
+    // The mail server's catalog, as a test by someone connected would keep it.
+    let tenant = app.tenant_id("acme").await;
+    let tool: rmcp::model::Tool = serde_json::from_value(json!({
+        "name": "send", "description": "Send a mail",
+        "inputSchema": { "type": "object", "properties": { "to": { "type": "string" } } },
+    }))
+    .expect("a tool");
+    crate::server::services::tool_catalog::keep(
+        &app.state.ports,
+        tenant,
+        crate::domain::ServerId::new(a.mail),
+        &[tool],
+    )
+    .await
+    .expect("keep");
+    let out = client(
+        &a.url,
+        &token,
+        Some(&user),
+        json!([["mail__send", { "to": "x" }]]),
+    )
+    .await;
+    assert!(names(&out).contains(&"mail__send".to_owned()));
+    let call = &out["calls"][0];
+    assert_eq!(call["code"], -32042, "{call}");
+    let urls = call["urls"].as_array().expect("urls");
+    assert_eq!(
+        urls[0].as_str(),
+        Some(
+            format!(
+                "{}/api/skills/mcp-oauth/authorize?mcpServerId={}",
+                app.base, a.mail
+            )
+            .as_str()
+        ),
+        "{call}"
+    );
+}
+
+#[tokio::test]
+async fn who_may_ask_is_checked_before_any_mcp() {
+    let World {
+        app,
+        agent: a,
+        token: runtime,
+        _peers,
+        user: _,
+    } = world().await;
+    app.user("globex", "admin@globex.test", Role::Admin).await;
+    let other = app.runtime_token("globex", "admin@globex.test").await;
+    let personal = app.token("acme", "admin@acme.test").await;
+    let cookie = app.session("admin@acme.test").await;
+    let list = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {} });
+    let path = format!("/mcp/agents/{}", a.uid);
+    let ask = |auth: Option<String>, path: String, headers: Vec<(&'static str, String)>| {
+        let app = &app;
+        let list = list.clone();
+        async move {
+            let mut request = app
+                .http
+                .post(format!("{}{path}", app.base))
+                .header("accept", "application/json, text/event-stream")
+                .header("content-type", "application/json")
+                .header("mcp-protocol-version", "2025-11-25")
+                .body(list.to_string());
+            if let Some(auth) = auth {
+                request = request.header("authorization", auth);
+            }
+            for (name, value) in headers {
+                request = request.header(name, value);
+            }
+            let reply = request.send().await.expect("the gateway");
+            let status = reply.status().as_u16();
+            (status, reply.text().await.unwrap_or_default())
+        }
+    };
+    let bearer = |t: &str| Some(format!("Bearer {t}"));
+    assert_eq!(ask(None, path.clone(), vec![]).await.0, 401);
+    assert_eq!(
+        ask(bearer("sb_rt_not-a-token"), path.clone(), vec![])
+            .await
+            .0,
+        401
+    );
+    assert_eq!(
+        ask(None, path.clone(), vec![("cookie", cookie)]).await.0,
+        401,
+        "a session cookie is not a runtime token"
+    );
+    assert_eq!(
+        ask(bearer(&personal), path.clone(), vec![]).await.0,
+        403,
+        "a user's token is not a runtime token"
+    );
+    assert_eq!(
+        ask(bearer(&other), path.clone(), vec![]).await.0,
+        404,
+        "another tenant's runtime token does not see this agent"
+    );
+    assert_eq!(
+        ask(bearer(&runtime), "/mcp/agents/not-a-uuid".into(), vec![])
+            .await
+            .0,
+        404
+    );
+    let (status, body) = ask(
+        bearer(&runtime),
+        path.clone(),
+        vec![("x-switchboard-user", "nobody-here".into())],
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = ask(bearer(&runtime), path, vec![]).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("everything__echo"), "{body}");
+}
