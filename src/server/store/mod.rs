@@ -42,8 +42,8 @@ pub use images::{ImageStore, NewImage, StoredImage};
 pub use leases::LeaseStore;
 pub use limits::LimitStore;
 pub use oauth::{
-    GrantRecord, NewGrant, NewOAuthClient, OAuthClientRecord, OAuthStateRecord, OAuthStore,
-    Registration,
+    GrantRecord, GrantStore, NewGrant, NewOAuthClient, OAuthClientRecord, OAuthStateRecord,
+    OAuthStore, Registration,
 };
 pub use oauth_services::{NewOAuthService, OAuthServiceRecord, OAuthServiceStore};
 pub use secrets::{Rewrite, Sealed, SecretRecord, SecretStore};
@@ -121,6 +121,7 @@ pub trait Store:
     + SessionStore
     + LimitStore
     + OAuthStore
+    + GrantStore
     + OAuthServiceStore
     + ServerStore
     + ServerToolStore
