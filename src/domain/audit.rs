@@ -72,6 +72,8 @@ audit_actions! {
     OAuthDisconnect => "oauth.disconnect", "OAuth account disconnected";
     /// Switchboard registered itself as a client of an authorization server.
     OAuthRegister => "oauth.register", "OAuth client registered";
+    /// A runtime called a tool through the agent gateway (one per call).
+    GatewayCall => "gateway.call", "Tool called through the agent gateway";
 }
 
 impl AuditAction {

@@ -80,6 +80,16 @@ pub fn vault_call(operation: &'static str, ok: bool, started: Instant) {
         .record(started.elapsed().as_secs_f64());
 }
 
+/// One tool call through the agent gateway, per server and outcome (`ok`,
+/// `tool_error`, `refused`, or the failure's class).
+pub fn gateway_call(server: crate::domain::ServerId, outcome: &'static str, started: Instant) {
+    let server = server.to_string();
+    metrics::counter!("switchboard_gateway_calls_total", "server" => server.clone(), "outcome" => outcome)
+        .increment(1);
+    metrics::histogram!("switchboard_gateway_call_duration_seconds", "server" => server, "outcome" => outcome)
+        .record(started.elapsed().as_secs_f64());
+}
+
 /// `GET /metrics`: 404 unless a token is configured, 401 without it.
 pub async fn scrape(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let Some(expected) = state.config.metrics_token.as_deref() else {

@@ -20,6 +20,7 @@ pub const NAME_SEPARATOR: &str = "__";
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub server: ServerId,
+    pub server_name: String,
     /// The server signs users in with OAuth: a user without credentials
     /// can connect their own account.
     pub oauth: bool,
@@ -77,6 +78,7 @@ pub async fn of_agent(
             tool.name = Cow::Owned(exposed_name(&a.server_slug, server, &row.name));
             entries.push(Entry {
                 server,
+                server_name: a.server_name.clone(),
                 oauth: a.server_auth_type == AuthType::Oauth2,
                 upstream: row.name.clone(),
                 tool,

@@ -5,8 +5,8 @@
 
 use axum::http::request::Parts;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ErrorCode, ErrorData, Implementation,
-    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig,
+    CallToolRequestParams, CallToolResponse, ErrorCode, ErrorData, Implementation, ListToolsResult,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig,
 };
 use rmcp::service::RequestContext;
 use rmcp::{RoleServer, ServerHandler};
@@ -18,7 +18,7 @@ use crate::domain::resolution::Resolution;
 use crate::server::error::ServiceError;
 use crate::server::mcp::McpError;
 use crate::server::rest::runtime::{connect_url, refusal};
-use crate::server::services::runtime::{self, ResolveRequest};
+use crate::server::services::gateway_calls::{self, Called, ToolAt};
 use crate::server::state::AppState;
 
 /// MCP's "URL elicitation required" (2025-11-25): the user must visit a
@@ -118,31 +118,20 @@ impl ServerHandler for Gateway {
                     None,
                 )
             })?;
-        let ports = &self.state.ports;
-        let resolved = runtime::resolve(
-            ports,
-            &caller.runtime,
-            &ResolveRequest {
-                server: entry.server,
-                user: caller.user.clone(),
-                agent: Some(caller.agent.clone()),
-            },
-        )
-        .await
-        .map_err(internal)?;
-        let resolved = match resolved {
-            Ok(resolved) => resolved,
-            Err(refused) => return Err(self.refused(parts, caller, &entry, refused)),
+        let tool = ToolAt {
+            server: entry.server,
+            server_name: &entry.server_name,
+            upstream: &entry.upstream,
+            exposed: &entry.tool.name,
         };
-        let session = ports
-            .mcp
-            .connect(&resolved.target)
+        match gateway_calls::call(&self.state.ports, caller, &tool, request.arguments)
             .await
-            .map_err(upstream)?;
-        let result = session.call_tool(&entry.upstream, request.arguments).await;
-        tokio::spawn(session.close());
-        let result: CallToolResult = result.map_err(upstream)?;
-        Ok(result.into())
+            .map_err(internal)?
+        {
+            Called::Done(result) => Ok(result.into()),
+            Called::Refused(refused) => Err(self.refused(parts, caller, &entry, refused)),
+            Called::Failed(e) => Err(upstream(e)),
+        }
     }
 }
 

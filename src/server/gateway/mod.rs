@@ -21,10 +21,10 @@ use rmcp::transport::streamable_http_server::session::never::NeverSessionManager
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use std::sync::Arc;
 
-use crate::domain::{AgentId, AgentUid, FieldError};
-use crate::server::auth::Runtime;
+use crate::domain::{AgentUid, FieldError};
 use crate::server::error::ServiceError;
 use crate::server::rest::runtime::{RuntimeCaller, RuntimeError};
+use crate::server::services::gateway_calls::AgentCaller;
 use crate::server::services::resolution;
 use crate::server::state::AppState;
 
@@ -39,14 +39,7 @@ pub const USER_HEADER: &str = "x-switchboard-user";
 const MAX_BODY: usize = 1024 * 1024;
 
 /// Who is asking, verified before the MCP service sees the request.
-#[derive(Debug, Clone)]
-pub struct GatewayCaller {
-    pub runtime: Runtime,
-    pub agent_id: AgentId,
-    pub agent: AgentUid,
-    /// A member of the tenant, by username.
-    pub user: Option<String>,
-}
+pub type GatewayCaller = AgentCaller;
 
 pub fn routes(state: &AppState) -> Router<AppState> {
     let gateway = handler::Gateway::new(state.clone());

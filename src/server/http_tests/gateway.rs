@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::skills_templates::server;
 use super::skills_upsert::ThinkWork;
-use crate::domain::Role;
+use crate::domain::{AuditAction, AuditQuery, Role};
 use crate::server::testing::{Peer, TestApp, repo_root, spawn_app, username_of};
 
 const TEMPLATES: &str = "/api/skills/templates";
@@ -156,7 +156,7 @@ fn names(listed: &Value) -> Vec<String> {
 #[tokio::test]
 async fn one_endpoint_lists_and_calls_the_agents_tools_with_credentials_it_never_sees() {
     let World {
-        app: _app,
+        app,
         agent: a,
         token,
         user,
@@ -224,6 +224,52 @@ async fn one_endpoint_lists_and_calls_the_agents_tools_with_credentials_it_never
     for refused in &calls[2..] {
         assert_eq!(refused["code"], -32602, "{refused}");
     }
+
+    // The calls share pooled sessions: one per server and credential.
+    assert_eq!(app.state.ports.mcp.pooled_sessions(), (2, 2));
+    let again = client(
+        &a.url,
+        &token,
+        Some(&user),
+        json!([["everything__echo", { "message": "again" }]]),
+    )
+    .await;
+    assert_eq!(again["calls"][0]["isError"], false, "{again}");
+    assert_eq!(
+        app.state.ports.mcp.pooled_sessions(),
+        (2, 2),
+        "a new client's call reuses the open session"
+    );
+
+    // One audit event per call made, saying who, which tool, by which rule.
+    let query = AuditQuery {
+        action: Some(AuditAction::GatewayCall),
+        ..AuditQuery::default()
+    };
+    let tenant = app.tenant_id("acme").await;
+    let (events, _) = app
+        .state
+        .ports
+        .store
+        .audit_events(tenant, &query.normalized())
+        .await
+        .expect("audit");
+    let mut details: Vec<String> = events.into_iter().filter_map(|e| e.detail).collect();
+    details.sort();
+    assert_eq!(details.len(), 3, "{details:?}");
+    assert!(
+        details[0].starts_with("tool crm__echo; by server's own key; user "),
+        "{details:?}"
+    );
+    assert!(
+        details[1].starts_with("tool everything__echo; by no credential needed; user "),
+        "{details:?}"
+    );
+    assert!(
+        details
+            .iter()
+            .all(|d| d.contains("; ok; ") && d.contains(&format!("agent {}", a.uid)))
+    );
 }
 
 #[tokio::test]

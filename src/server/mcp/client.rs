@@ -3,7 +3,10 @@
 
 use reqwest::header::HeaderMap;
 use rmcp::ServiceExt;
-use rmcp::model::{ClientCapabilities, ClientConfig, Implementation, ProtocolVersion, Tool};
+use rmcp::model::{
+    CallToolResult, ClientCapabilities, ClientConfig, Implementation, JsonObject, ProtocolVersion,
+    Tool,
+};
 use rmcp::service::{RoleClient, RunningService};
 use rmcp::transport::common::client_side_sse::ExponentialBackoff;
 use rmcp::transport::sink_stream::SinkStreamTransport;
@@ -12,10 +15,11 @@ use rmcp::transport::streamable_http_client::{
 };
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use url::Url;
 
 use super::headers::header_map;
+use super::pool::{self, SessionPool};
 use super::slots::{NoSlot, TestSlot, TestSlots};
 use super::{McpError, McpSession, classify, sse, websocket};
 use crate::domain::TenantId;
@@ -93,6 +97,7 @@ impl McpTarget {
 pub struct McpClient {
     outbound: Outbound,
     slots: Arc<TestSlots>,
+    pool: Arc<SessionPool>,
 }
 
 impl McpClient {
@@ -102,6 +107,7 @@ impl McpClient {
         Self {
             outbound,
             slots: TestSlots::new(usize::MAX, usize::MAX),
+            pool: Arc::default(),
         }
     }
 
@@ -134,6 +140,40 @@ impl McpClient {
             Ok(service) => Ok(McpSession::new(service, timeout, secrets)),
             Err(e) => Err(e.scrubbed(&secrets)),
         }
+    }
+
+    /// `tools/call` on a pooled session for `target` (opened, and kept,
+    /// when there is none): the agent gateway's calls. A session that fails
+    /// at the transport is dropped from the pool, so the next call opens a
+    /// new one; the failed call is not retried, as it may have run.
+    pub async fn call_pooled(
+        &self,
+        target: &McpTarget,
+        tool: &str,
+        arguments: Option<JsonObject>,
+    ) -> Result<CallToolResult, McpError> {
+        let key = pool::key_of(target);
+        let session = match self.pool.take(&key, Instant::now()) {
+            Some(session) => session,
+            None => {
+                let session = Arc::new(self.connect(target).await?);
+                self.pool.keep(key, session.clone(), Instant::now());
+                session
+            }
+        };
+        let result = session.call_tool(tool, arguments).await;
+        if result
+            .as_ref()
+            .is_err_and(|e| e.class == ErrorClass::Transport)
+        {
+            self.pool.evict(&key);
+        }
+        result
+    }
+
+    /// Sessions open in the pool, and sessions it has opened in all.
+    pub fn pooled_sessions(&self) -> (usize, usize) {
+        (self.pool.len(), self.pool.opened())
     }
 
     /// Test connection: the whole exchange runs under one deadline.

@@ -5,6 +5,7 @@ mod classify;
 mod client;
 mod error;
 mod headers;
+mod pool;
 mod session;
 mod slots;
 mod sse;

@@ -14,6 +14,7 @@ mod connection_secret;
 pub mod connections;
 mod credentials;
 pub mod directory;
+pub mod gateway_calls;
 pub mod images;
 pub mod key_status;
 pub mod oauth_callback;
