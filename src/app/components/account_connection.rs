@@ -11,6 +11,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
+use leptos::reactive::send_wrapper_ext::SendOption;
 use wasm_bindgen::JsCast;
 
 use crate::api::oauth::{DisconnectAccount, my_grant};
@@ -62,8 +63,12 @@ pub fn AccountConnection(
     }
     let toasts = use_toasts();
     let phase = RwSignal::new(Phase::Idle);
-    let popup = StoredValue::new_local(None::<web_sys::Window>);
-    let watch = StoredValue::new_local(None::<IntervalHandle>);
+    // Browser-only values, kept as `SendOption`s: empty ones hold no
+    // `SendWrapper`, so the server, which renders this component and drops
+    // it on whichever thread, never touches one from another thread (a
+    // panic that cut /integrations short).
+    let popup = StoredValue::new(SendOption::new_local(None::<web_sys::Window>));
+    let watch = StoredValue::new(None::<IntervalHandle>);
     let name = StoredValue::new(name);
     let disconnect = ServerAction::<DisconnectAccount>::new();
 
@@ -72,7 +77,7 @@ pub fn AccountConnection(
             handle.clear();
         }
         watch.set_value(None);
-        popup.set_value(None);
+        popup.set_value(SendOption::new_local(None));
     };
 
     let listener = window_event_listener_untyped("message", move |ev| {
@@ -126,12 +131,12 @@ pub fn AccountConnection(
             phase.set(Phase::Blocked(url));
             return;
         };
-        popup.set_value(Some(win));
+        popup.set_value(SendOption::new_local(Some(win)));
         phase.set(Phase::Waiting);
         // The callback posts, then closes: its message is handled before a
         // poll can see the window gone. One extra poll of grace still covers
         // a slow message; after that, the user closed it.
-        let seen_closed = StoredValue::new_local(false);
+        let seen_closed = StoredValue::new(false);
         let handle = set_interval_with_handle(
             move || {
                 let closed =

@@ -3,6 +3,7 @@
 
 use leptos::html;
 use leptos::prelude::*;
+use leptos::reactive::send_wrapper_ext::SendOption;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{Element, HtmlElement, KeyboardEvent};
 
@@ -57,15 +58,17 @@ pub fn Dialog(
     let title_id = format!("{id}-title");
     let labelled_by = title_id.clone();
     // What had focus before, to give it back on close.
-    let opener = StoredValue::new_local(None::<HtmlElement>);
+    // A `SendOption`: the server renders and drops dialogs on any thread,
+    // and an empty one holds no `SendWrapper` that could panic there.
+    let opener = StoredValue::new(SendOption::new_local(None::<HtmlElement>));
 
     Effect::new(move |_| {
         if let Some(panel) = panel.get() {
-            if opener.get_value().is_none() {
+            if opener.with_value(|o| o.is_none()) {
                 let active = document()
                     .active_element()
                     .and_then(|e| e.dyn_into::<HtmlElement>().ok());
-                opener.set_value(active);
+                opener.set_value(SendOption::new_local(active));
             }
             // A dialog whose code is loaded lazily is built inside a
             // <Suspense> and can exist before it is in the document, where
@@ -78,7 +81,7 @@ pub fn Dialog(
         }
     });
     on_cleanup(move || {
-        if let Some(Some(el)) = opener.try_get_value() {
+        if let Some(Some(el)) = opener.try_with_value(|o| o.as_ref().cloned()) {
             let _ = el.focus();
         }
     });
