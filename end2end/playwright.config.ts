@@ -16,6 +16,8 @@ import {
   OAUTH_MCP_PORT,
   OIDC_MCP_PORT,
   OIDC_PORT,
+  PIN_ORIGINAL_DESCRIPTION,
+  PIN_PORT,
   VAULT_KEY,
 } from './tests/fixtures';
 
@@ -51,6 +53,7 @@ if (!process.env.SWITCHBOARD_E2E_TMP) {
   fs.cpSync(BUILT_SITE_ROOT, path.join(dir, 'site'), { recursive: true });
   process.env.SWITCHBOARD_E2E_TMP = dir;
   fs.writeFileSync(path.join(dir, 'bearer-keys.txt'), DEFAULT_BEARER_KEYS.join('\n'));
+  fs.writeFileSync(path.join(dir, 'pin-echo.txt'), PIN_ORIGINAL_DESCRIPTION);
   console.log(`[e2e] database, app log and site copy in ${dir}`);
 }
 const TMP_DIR = process.env.SWITCHBOARD_E2E_TMP;
@@ -166,6 +169,15 @@ export default defineConfig({
       reuseExistingServer: false,
       timeout: 30_000,
       env: { PEER_KEYS: BEARER_GOOD_KEY, PEER_KEYS_FILE: path.join(TMP_DIR, 'bearer-keys.txt') },
+    },
+    {
+      name: 'pin-peer',
+      command: `${shellQuote(PEER_PYTHON)} peers/bearer_peer.py --port ${PIN_PORT}`,
+      cwd: '.',
+      port: PIN_PORT,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { PEER_KEYS: BEARER_GOOD_KEY, PEER_ECHO_DESCRIPTION_FILE: path.join(TMP_DIR, 'pin-echo.txt') },
     },
     {
       // RFC 9728 + RFC 8414 metadata, dynamic registration and PKCE; its

@@ -31,6 +31,8 @@ export const OAUTH_AUTH_PORT = portFromEnv('E2E_OAUTH_AUTH_PORT', 3922);
 /** end2end/peers/oidc_mcp.mjs: npm `oidc-provider` (login and consent pages, rotating refresh tokens) and its MCP server. */
 export const OIDC_PORT = portFromEnv('E2E_OIDC_PORT', 3923);
 export const OIDC_MCP_PORT = portFromEnv('E2E_OIDC_MCP_PORT', 3924);
+/** A bearer-key peer of its own whose `echo` description a test rewrites (tool pinning). */
+export const PIN_PORT = portFromEnv('E2E_PIN_PORT', 3925);
 
 export const APP_URL = `http://127.0.0.1:${APP_PORT}`;
 /** The SDK's example names `localhost` in its metadata, so it is reached by that name. */
@@ -38,6 +40,7 @@ export const OAUTH_MCP_URL = `http://localhost:${OAUTH_MCP_PORT}/mcp`;
 export const EVERYTHING_MCP_URL = `http://127.0.0.1:${EVERYTHING_PORT}/mcp`;
 export const BEARER_MCP_URL = `http://127.0.0.1:${BEARER_PORT}/mcp`;
 export const OIDC_MCP_URL = `http://127.0.0.1:${OIDC_MCP_PORT}/mcp`;
+export const PIN_MCP_URL = `http://127.0.0.1:${PIN_PORT}/mcp`;
 
 export const ADMIN_EMAIL = 'admin@acme.test';
 export const ADMIN_PASSWORD = 'e2e-admin-password';
@@ -112,6 +115,17 @@ function recordResponses(page: Page): void {
       })
       .catch(() => undefined);
   });
+}
+
+/** The pin peer's `echo` description, read at each of its requests. */
+export function pinDescriptionFile(): string {
+  return path.join(e2eTmp(), 'pin-echo.txt');
+}
+
+export const PIN_ORIGINAL_DESCRIPTION = 'Echo the message back.';
+
+export function setPinDescription(text: string): void {
+  fs.writeFileSync(pinDescriptionFile(), text);
 }
 
 /** Slow operations (an MCP round trip through the app). */

@@ -10,6 +10,7 @@ pub mod oauth_services;
 pub mod servers;
 pub mod templates;
 pub mod tokens;
+pub mod tool_pins;
 
 #[cfg(feature = "ssr")]
 mod edge {

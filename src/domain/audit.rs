@@ -74,6 +74,12 @@ audit_actions! {
     OAuthRegister => "oauth.register", "OAuth client registered";
     /// A runtime called a tool through the agent gateway (one per call).
     GatewayCall => "gateway.call", "Tool called through the agent gateway";
+    /// A refresh found tools that differ from their approved definitions.
+    ToolsChanged => "tools.changed", "Server's tools changed";
+    /// Tool changes approved, by an admin or by the `accept` policy.
+    ToolsApprove => "tools.approve", "Tool changes approved";
+    /// The tenant's policy for changed tools was set.
+    ToolPolicy => "tenant.tool_policy", "Tool change policy set";
 }
 
 impl AuditAction {

@@ -21,6 +21,7 @@ pub mod session;
 pub mod template;
 pub mod test_as;
 pub mod token;
+pub mod tool_pin;
 pub mod url_secret;
 pub mod validation;
 
@@ -43,4 +44,7 @@ pub use server::{
 pub use session::{Role, SessionInfo};
 pub use test_as::{TestAs, TestAsOutcome, TestAsState};
 pub use token::{ApiTokenView, CreatedToken, NewApiToken, TokenKind};
+pub use tool_pin::{
+    DiffLine, LineChange, PinState, ToolApproval, ToolChangePolicy, ToolPinView, ToolPinsView,
+};
 pub use url_secret::UrlSecret;

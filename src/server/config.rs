@@ -96,6 +96,12 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_VAULT_SWEEP_INTERVAL", default_value = "1h", value_parser = humantime::parse_duration)]
     pub vault_sweep_interval: Duration,
 
+    /// How often each server's tools are refreshed (a health check that
+    /// also catches changed tools; `0s` turns it off). A list not
+    /// refreshed for twice this long is marked stale.
+    #[arg(long, env = "SWITCHBOARD_TOOL_REFRESH_INTERVAL", default_value = "1h", value_parser = humantime::parse_duration)]
+    pub tool_refresh_interval: Duration,
+
     /// How old an orphaned secret must be before the sweeper deletes it.
     #[arg(long, env = "SWITCHBOARD_VAULT_SWEEP_GRACE", default_value = "15m", value_parser = humantime::parse_duration)]
     pub vault_sweep_grace: Duration,

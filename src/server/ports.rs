@@ -31,6 +31,8 @@ pub struct Ports {
     pub resolution_cache: Arc<ResolutionCache>,
     /// Runtime resolutions counted for the audit log.
     pub resolve_tally: Arc<ResolveTally>,
+    /// A server's tool list not refreshed for this long is stale.
+    pub tools_stale_after: std::time::Duration,
 }
 
 impl Ports {
@@ -62,6 +64,16 @@ impl Ports {
             global_tenant: config.global_tenant.trim().to_owned(),
             resolution_cache: Arc::new(ResolutionCache::new(config.resolve_cache_ttl)),
             resolve_tally: Arc::default(),
+            tools_stale_after: stale_after(config.tool_refresh_interval),
         })
+    }
+}
+
+/// Two refreshes missed; with the schedule off, a day.
+fn stale_after(refresh: std::time::Duration) -> std::time::Duration {
+    if refresh.is_zero() {
+        std::time::Duration::from_secs(24 * 3600)
+    } else {
+        refresh * 2
     }
 }

@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 use crate::server::config::{Cli, Command, Config};
 use crate::server::files;
 use crate::server::ports::Ports;
-use crate::server::services::{accounts, resolve_audit, vault_upkeep};
+use crate::server::services::{accounts, resolve_audit, tool_refresh, vault_upkeep};
 use crate::server::state::AppState;
 use crate::server::store;
 
@@ -96,6 +96,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             state.ports.clone(),
             state.config.vault_sweep_interval,
             state.config.vault_sweep_grace,
+        ));
+    }
+    if !state.config.tool_refresh_interval.is_zero() {
+        upkeep.spawn(tool_refresher(
+            state.ports.clone(),
+            state.config.tool_refresh_interval,
         ));
     }
     let ports = state.ports.clone();
@@ -195,6 +201,25 @@ async fn sweeper(ports: Ports, every: std::time::Duration, grace: std::time::Dur
             ),
             Ok(r) => tracing::debug!(checked = r.checked, "vault sweep found no orphans"),
             Err(e) => tracing::warn!(error = %e, "vault sweep failed"),
+        }
+    }
+}
+
+/// Refreshes servers' tools when due. Each round looks for due servers
+/// every tenth of the interval (at least a second), so a server is
+/// checked at most that much later than due.
+async fn tool_refresher(ports: Ports, every: std::time::Duration) {
+    let mut tick = tokio::time::interval((every / 10).max(std::time::Duration::from_secs(1)));
+    loop {
+        tick.tick().await;
+        match tool_refresh::run_due(&ports, every).await {
+            Ok(r) if r.checked > 0 => tracing::info!(
+                checked = r.checked,
+                failed = r.failed,
+                "scheduled tool refresh"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "scheduled tool refresh failed"),
         }
     }
 }

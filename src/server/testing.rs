@@ -109,6 +109,7 @@ pub fn test_config(database_url: &str) -> crate::server::config::Config {
         vault_kms_key_id: None,
         vault_timeout: Duration::from_secs(5),
         vault_sweep_interval: Duration::ZERO,
+        tool_refresh_interval: Duration::ZERO,
         vault_sweep_grace: Duration::from_secs(900),
         outbound_allow: vec!["127.0.0.0/8".into()],
         mcp_timeout: Duration::from_secs(10),

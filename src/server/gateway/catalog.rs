@@ -1,11 +1,13 @@
 //! What one agent may call: the kept tools of each enabled server assigned
-//! to it (and enabled itself), after the assignment's allow-list, each
-//! under a name that says whose it is.
+//! to it (and enabled itself), after the assignment's allow-list and the
+//! tenant's policy for changed tools (under `hold`, a tool that differs
+//! from its approved definition is left out), each under a name that says
+//! whose it is.
 
 use rmcp::model::Tool;
 use std::borrow::Cow;
 
-use crate::domain::{AgentId, AuthType, ServerId, TenantId};
+use crate::domain::{AgentId, AuthType, ServerId, TenantId, ToolChangePolicy};
 use crate::server::error::ServiceResult;
 use crate::server::ports::Ports;
 use crate::server::services::tool_catalog;
@@ -59,6 +61,7 @@ pub async fn of_agent(
         .collect();
     let servers: Vec<ServerId> = assignments.iter().map(|a| a.assignment.server_id).collect();
     let kept = ports.store.server_tools(tenant, &servers).await?;
+    let hold = ports.store.tool_change_policy(tenant).await? == ToolChangePolicy::Hold;
     let mut entries = Vec::with_capacity(kept.len());
     for a in &assignments {
         let server = a.assignment.server_id;
@@ -69,7 +72,7 @@ pub async fn of_agent(
                 .is_none_or(|list| list.iter().any(|n| n == name))
         };
         for row in kept.iter().filter(|t| t.server_id == server) {
-            if !allowed(&row.name) {
+            if !allowed(&row.name) || (hold && !row.approved()) {
                 continue;
             }
             let Some(mut tool) = tool_catalog::parse(server, &row.definition) else {

@@ -1,6 +1,6 @@
-//! The agent gateway (`/mcp/agents/{agent}`) with a real MCP client (PyPI
-//! `mcp` 2.x, `end2end/clients/gateway_client.py`) holding only a runtime
-//! token: one endpoint lists the tools of the agent's servers (npm
+//! The agent gateway (`/mcp/agents/{agent}`) with real MCP clients (PyPI
+//! `mcp` 2.x, `end2end/clients/gateway_client.py`, and the TypeScript SDK,
+//! `gateway_client.mjs`) holding only a runtime token: one endpoint lists the tools of the agent's servers (npm
 //! server-everything over streamable HTTP, and a bearer-key peer over SSE
 //! whose key only Switchboard holds), after the allow-list, and calls them;
 //! a tool outside the allow-list is neither listed nor callable; a user's
@@ -20,8 +20,26 @@ const CRM_KEY: &str = "crm-gateway-key-5150";
 /// Runs the Python client; answers what it printed.
 async fn client(url: &str, token: &str, user: Option<&str>, calls: Value) -> Value {
     let python = crate::server::testing::peer_python();
-    let out = tokio::process::Command::new(python)
-        .arg(repo_root().join("end2end/clients/gateway_client.py"))
+    let mut cmd = tokio::process::Command::new(python);
+    cmd.arg(repo_root().join("end2end/clients/gateway_client.py"));
+    run_client(cmd, url, token, user, calls).await
+}
+
+/// Runs the TypeScript SDK's client (the same contract as the Python one).
+async fn ts_client(url: &str, token: &str, user: Option<&str>, calls: Value) -> Value {
+    let mut cmd = tokio::process::Command::new("node");
+    cmd.arg(repo_root().join("end2end/clients/gateway_client.mjs"));
+    run_client(cmd, url, token, user, calls).await
+}
+
+async fn run_client(
+    mut cmd: tokio::process::Command,
+    url: &str,
+    token: &str,
+    user: Option<&str>,
+    calls: Value,
+) -> Value {
+    let out = cmd
         .arg(url)
         .arg(user.unwrap_or("-"))
         .arg(calls.to_string())
@@ -270,6 +288,30 @@ async fn one_endpoint_lists_and_calls_the_agents_tools_with_credentials_it_never
             .iter()
             .all(|d| d.contains("; ok; ") && d.contains(&format!("agent {}", a.uid)))
     );
+
+    // The TypeScript SDK's client, on the same endpoint, sees the same.
+    let ts = ts_client(
+        &a.url,
+        &token,
+        Some(&user),
+        json!([
+            ["everything__echo", { "message": "from TypeScript" }],
+            ["crm__echo", { "message": "with a key it never saw" }],
+            ["crm__whoami", {}],
+        ]),
+    )
+    .await;
+    assert_eq!(ts["server"], "switchboard-agent-gateway", "{ts}");
+    assert_eq!(names(&ts), listed, "the same list for either SDK");
+    let ts_calls = ts["calls"].as_array().expect("calls");
+    assert!(
+        ts_calls[0]["text"][0]
+            .as_str()
+            .is_some_and(|t| t.contains("from TypeScript")),
+        "{ts}"
+    );
+    assert_eq!(ts_calls[1]["text"], calls[1]["text"], "{ts}");
+    assert_eq!(ts_calls[2]["code"], -32602, "{ts}");
 }
 
 #[tokio::test]
@@ -288,14 +330,15 @@ async fn a_users_unconnected_oauth_server_answers_with_the_url_to_connect_at() {
         "inputSchema": { "type": "object", "properties": { "to": { "type": "string" } } },
     }))
     .expect("a tool");
-    crate::server::services::tool_catalog::keep(
+    crate::server::services::tool_catalog::refresh(
         &app.state.ports,
-        tenant,
+        crate::server::services::audit::By::Schedule(tenant),
         crate::domain::ServerId::new(a.mail),
+        "Mail",
         &[tool],
     )
     .await
-    .expect("keep");
+    .expect("refresh");
     let out = client(
         &a.url,
         &token,
@@ -318,6 +361,16 @@ async fn a_users_unconnected_oauth_server_answers_with_the_url_to_connect_at() {
         ),
         "{call}"
     );
+    // The TypeScript SDK reads the same elicitation with its own model.
+    let ts = ts_client(
+        &a.url,
+        &token,
+        Some(&user),
+        json!([["mail__send", { "to": "x" }]]),
+    )
+    .await;
+    assert_eq!(ts["calls"][0]["code"], -32042, "{ts}");
+    assert_eq!(ts["calls"][0]["urls"], call["urls"], "{ts}");
 }
 
 #[tokio::test]
@@ -396,4 +449,133 @@ async fn who_may_ask_is_checked_before_any_mcp() {
     let (status, body) = ask(bearer(&runtime), path, vec![]).await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("everything__echo"), "{body}");
+}
+
+/// One raw JSON-RPC request on the 2026-07-28 protocol: no session, the
+/// version and method (and, for a call, the tool's name) in headers, and
+/// the client's context in `_meta`.
+async fn post_2026(
+    app: &TestApp,
+    url: &str,
+    token: &str,
+    user: &str,
+    headers: &[(&str, &str)],
+    body: Value,
+) -> (u16, Value) {
+    let mut request = app
+        .http
+        .post(url)
+        .header("accept", "application/json, text/event-stream")
+        .header("content-type", "application/json")
+        .header("mcp-protocol-version", "2026-07-28")
+        .header("authorization", format!("Bearer {token}"))
+        .header("x-switchboard-user", user)
+        .body(body.to_string());
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let reply = request.send().await.expect("send");
+    let status = reply.status().as_u16();
+    let text = reply.text().await.expect("body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {status} {text}")),
+    )
+}
+
+fn request_2026(id: u32, method: &str, params: Value) -> Value {
+    let mut params = params;
+    params["_meta"] = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {},
+        "io.modelcontextprotocol/clientInfo": { "name": "raw-2026", "version": "1.0.0" },
+    });
+    json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params })
+}
+
+#[tokio::test]
+async fn speaks_2026_07_28_without_initialize_or_a_session() {
+    let World {
+        app,
+        agent: a,
+        token,
+        user,
+        _peers,
+    } = world().await;
+    let (status, found) = post_2026(
+        &app,
+        &a.url,
+        &token,
+        &user,
+        &[("mcp-method", "server/discover")],
+        request_2026(1, "server/discover", json!({})),
+    )
+    .await;
+    assert_eq!(status, 200, "{found}");
+    let versions = found["result"]["supportedVersions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{found}"));
+    assert!(versions.contains(&json!("2026-07-28")), "{found}");
+    assert!(versions.contains(&json!("2025-11-25")), "{found}");
+    assert!(
+        found["result"]["capabilities"]["tools"].is_object(),
+        "{found}"
+    );
+
+    let (status, listed) = post_2026(
+        &app,
+        &a.url,
+        &token,
+        &user,
+        &[("mcp-method", "tools/list")],
+        request_2026(2, "tools/list", json!({})),
+    )
+    .await;
+    assert_eq!(status, 200, "{listed}");
+    let tools = listed["result"]["tools"].as_array().expect("tools");
+    assert!(
+        tools.iter().any(|t| t["name"] == "everything__echo"),
+        "{listed}"
+    );
+    assert!(
+        !tools.iter().any(|t| t["name"] == "crm__whoami"),
+        "the allow-list holds"
+    );
+
+    let call = request_2026(
+        3,
+        "tools/call",
+        json!({ "name": "everything__echo", "arguments": { "message": "no session" } }),
+    );
+    let (status, called) = post_2026(
+        &app,
+        &a.url,
+        &token,
+        &user,
+        &[
+            ("mcp-method", "tools/call"),
+            ("mcp-name", "everything__echo"),
+        ],
+        call.clone(),
+    )
+    .await;
+    assert_eq!(status, 200, "{called}");
+    assert!(
+        called["result"]["content"][0]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("no session")),
+        "{called}"
+    );
+    // The headers must say what the body does.
+    let (status, refused) = post_2026(
+        &app,
+        &a.url,
+        &token,
+        &user,
+        &[("mcp-method", "tools/call"), ("mcp-name", "crm__echo")],
+        call,
+    )
+    .await;
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(refused["error"]["code"], -32020, "{refused}");
 }

@@ -23,6 +23,7 @@ macro_rules! on_both_engines {
 mod agents;
 mod faults;
 mod gateway;
+mod gateway_cascade;
 mod headers;
 mod iblai_client;
 mod images;
@@ -48,6 +49,7 @@ mod skills_sync;
 mod skills_templates;
 mod skills_upsert;
 mod tokens;
+mod tool_pins;
 mod url_secrets;
 
 use serde_json::json;

@@ -1,10 +1,30 @@
 //! The audit log: written by the other services, read by tenant admins.
 
-use crate::domain::{AuditAction, AuditEvent, AuditOutcome, AuditQuery, Page, ServerId};
+use crate::domain::{AuditAction, AuditEvent, AuditOutcome, AuditQuery, Page, ServerId, TenantId};
 use crate::server::auth::Actor;
 use crate::server::error::ServiceResult;
 use crate::server::ports::Ports;
 use crate::server::store::NewAuditRecord;
+
+/// Whom an event is written for: a signed-in user, or Switchboard itself
+/// (a scheduled job) acting in a tenant.
+#[derive(Debug, Clone, Copy)]
+pub enum By<'a> {
+    Actor(&'a Actor),
+    Schedule(TenantId),
+}
+
+impl By<'_> {
+    pub fn tenant(&self) -> TenantId {
+        match self {
+            By::Actor(a) => a.tenant_id,
+            By::Schedule(t) => *t,
+        }
+    }
+}
+
+/// The Audit page's actor for what Switchboard did on its own.
+pub const SCHEDULE_ACTOR: &str = "switchboard (scheduled)";
 
 /// Appends one event. Best effort: the action it records has already
 /// happened (or failed), so a failed write is logged, not returned.
@@ -16,11 +36,21 @@ pub async fn record(
     outcome: Result<(), String>,
 ) {
     match outcome {
-        Ok(()) => write(ports, actor, action, target, AuditOutcome::Success, None).await,
+        Ok(()) => {
+            write(
+                ports,
+                By::Actor(actor),
+                action,
+                target,
+                AuditOutcome::Success,
+                None,
+            )
+            .await
+        }
         Err(detail) => {
             write(
                 ports,
-                actor,
+                By::Actor(actor),
                 action,
                 target,
                 AuditOutcome::Failure,
@@ -39,21 +69,54 @@ pub async fn record_success(
     target: &str,
     detail: Option<String>,
 ) {
-    write(ports, actor, action, target, AuditOutcome::Success, detail).await;
+    write(
+        ports,
+        By::Actor(actor),
+        action,
+        target,
+        AuditOutcome::Success,
+        detail,
+    )
+    .await;
+}
+
+/// An event for a user or for Switchboard itself.
+pub async fn record_by(
+    ports: &Ports,
+    by: By<'_>,
+    action: AuditAction,
+    target: &str,
+    outcome: Result<(), String>,
+    detail: Option<String>,
+) {
+    match outcome {
+        Ok(()) => write(ports, by, action, target, AuditOutcome::Success, detail).await,
+        Err(reason) => {
+            let detail = Some(match detail {
+                Some(d) => format!("{d}: {reason}"),
+                None => reason,
+            });
+            write(ports, by, action, target, AuditOutcome::Failure, detail).await
+        }
+    }
 }
 
 async fn write(
     ports: &Ports,
-    actor: &Actor,
+    by: By<'_>,
     action: AuditAction,
     target: &str,
     outcome: AuditOutcome,
     detail: Option<String>,
 ) {
+    let (actor_id, actor) = match by {
+        By::Actor(a) => (Some(a.user_id), a.username.clone()),
+        By::Schedule(_) => (None, SCHEDULE_ACTOR.to_owned()),
+    };
     let event = NewAuditRecord {
-        tenant_id: actor.tenant_id,
-        actor_id: Some(actor.user_id),
-        actor: actor.username.clone(),
+        tenant_id: by.tenant(),
+        actor_id,
+        actor,
         action,
         target: target.to_owned(),
         outcome,

@@ -39,6 +39,8 @@ pub mod templates;
 pub mod test_as;
 pub mod tokens;
 pub mod tool_catalog;
+pub mod tool_pins;
+pub mod tool_refresh;
 pub mod vault_upkeep;
 
 #[cfg(test)]

@@ -7,10 +7,11 @@ use crate::server::auth::Actor;
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::mcp::{McpTarget, info_of};
 use crate::server::ports::Ports;
-use crate::server::services::audit::{self, server_target};
+use crate::server::services::audit::{self, By, server_target};
 use crate::server::services::oauth_grants::Fresh;
 use crate::server::services::server_view::{outcome_of, snapshot_of};
 use crate::server::services::servers::row;
+use crate::server::store::ServerRecord;
 
 /// Holds one of the tenant's test-connection slots, or answers 429.
 pub(super) fn test_slot(
@@ -29,20 +30,37 @@ pub async fn test(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<T
     actor.require_admin()?;
     let row = row(ports, actor, id).await?;
     let _slot = test_slot(ports, actor)?;
-    let credential = match &row.secret_ref {
-        Some(secret_ref) => {
+    check(ports, By::Actor(actor), &row).await
+}
+
+/// Whether a scheduled check can reach the server on its own: with the
+/// server's key, or with none. An OAuth server without a key of its own is
+/// only ever reached with somebody's account, so only people test it.
+pub fn checkable_unattended(row: &ServerRecord) -> bool {
+    row.secret_ref.is_some() || row.auth_type != AuthType::Oauth2
+}
+
+/// One check of `row` as `by`: a person (whose own OAuth account is used
+/// at an OAuth server without a key) or the scheduler.
+pub(super) async fn check(
+    ports: &Ports,
+    by: By<'_>,
+    row: &ServerRecord,
+) -> ServiceResult<TestOutcome> {
+    let credential = match (&row.secret_ref, by) {
+        (Some(secret_ref), _) => {
             let target = server_target(row.id, &row.name);
             let read = ports.vault.get(secret_ref).await;
             let outcome = match &read {
                 Ok(_) => Ok(()),
                 Err(e) => Err(format!("for a test connection: {e}")),
             };
-            audit::record(ports, actor, AuditAction::SecretRead, &target, outcome).await;
+            audit::record_by(ports, by, AuditAction::SecretRead, &target, outcome, None).await;
             Some(read?)
         }
         // An OAuth server is tested as the admin testing it: with their own
         // connected account's token (refreshed if due), else without one.
-        None if row.auth_type == AuthType::Oauth2 => {
+        (None, By::Actor(actor)) if row.auth_type == AuthType::Oauth2 => {
             match super::oauth_grants::access_token(ports, actor.tenant_id, actor.user_id, row.id)
                 .await?
             {
@@ -50,9 +68,9 @@ pub async fn test(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<T
                 Fresh::NeedsConnection(_) => None,
             }
         }
-        None => None,
+        (None, _) => None,
     };
-    let url = super::server_url::full(ports, &row).await?;
+    let url = super::server_url::full(ports, row).await?;
     let result = ports
         .mcp
         .catalog(
@@ -67,15 +85,16 @@ pub async fn test(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<T
         .await;
     // A token from the tester's grant that the server finds too narrow:
     // kept on the grant, so that their next authorization asks for more.
-    if row.auth_type == AuthType::Oauth2
+    if let By::Actor(actor) = by
+        && row.auth_type == AuthType::Oauth2
         && let Err(needed) = result.as_ref().map_err(|e| e.needed_scopes())
         && let Some(needed) = needed
     {
         super::oauth_step_up::record(ports, actor, row.id, needed).await?;
     }
-    // What the agent gateway lists: kept from every successful test.
+    // What the agent gateway lists: kept from every successful check.
     if let Ok(tools) = &result {
-        super::tool_catalog::keep(ports, actor.tenant_id, row.id, tools).await?;
+        super::tool_catalog::refresh(ports, by, row.id, &row.name, tools).await?;
     }
     let result = result.map(|tools| tools.iter().map(info_of).collect());
     // Stamped when the test ends, as the snapshot's point in time.
@@ -83,13 +102,14 @@ pub async fn test(ports: &Ports, actor: &Actor, id: ServerId) -> ServiceResult<T
     // A concurrent delete makes this a no-op; the caller still sees the outcome.
     ports
         .store
-        .save_test_snapshot(actor.tenant_id, id, &snapshot_of(&outcome))
+        .save_test_snapshot(by.tenant(), row.id, &snapshot_of(&outcome))
         .await?;
     crate::server::metrics::test_connection(
         outcome.error.as_ref().map_or("ok", |e| e.class.as_str()),
     );
     tracing::info!(
-        tenant = %actor.tenant_slug, server = %id, ok = outcome.ok,
+        tenant = %by.tenant(), server = %row.id, ok = outcome.ok,
+        scheduled = matches!(by, By::Schedule(_)),
         class = outcome.error.as_ref().map(|e| e.class.as_str()), "test connection"
     );
     Ok(outcome)

@@ -1,14 +1,16 @@
 //! Each server's tools as the server defines them, kept from its last
 //! successful test connection: what the agent gateway lists and routes by.
 //! A definition is kept byte for byte as the server sent it, with its
-//! SHA-256, so that a later change is seen (tool pinning).
+//! SHA-256, so that a later change is seen (tool pinning: see
+//! `services::tool_pins`).
 
 use rmcp::model::Tool;
 use sha2::{Digest, Sha256};
 
-use crate::domain::{ServerId, TenantId};
+use crate::domain::{AuditAction, ServerId, ToolChangePolicy};
 use crate::server::error::ServiceResult;
 use crate::server::ports::Ports;
+use crate::server::services::audit::{self, By, server_target};
 use crate::server::store::NewServerTool;
 
 /// The rows a tool list becomes. (A definition came in as JSON, so it
@@ -30,18 +32,67 @@ pub fn rows_of(server: ServerId, tools: &[Tool]) -> Vec<NewServerTool> {
         .collect()
 }
 
-/// Keeps `tools` as the server's catalog (a deleted server keeps nothing).
-pub async fn keep(
+/// Keeps `tools` as the server's catalog (a deleted server keeps nothing),
+/// each against its approved definition under the tenant's policy. A
+/// change that now waits for an admin, and one the `accept` policy
+/// approved, are audited.
+pub async fn refresh(
     ports: &Ports,
-    tenant: TenantId,
+    by: By<'_>,
     server: ServerId,
+    server_name: &str,
     tools: &[Tool],
 ) -> ServiceResult<()> {
+    let tenant = by.tenant();
+    let policy = ports.store.tool_change_policy(tenant).await?;
     let rows = rows_of(server, tools);
-    ports
+    let Some(report) = ports
         .store
-        .replace_server_tools(tenant, server, &rows, ports.clock.now())
-        .await?;
+        .refresh_server_tools(
+            tenant,
+            server,
+            &rows,
+            ports.clock.now(),
+            policy == ToolChangePolicy::Accept,
+        )
+        .await?
+    else {
+        return Ok(());
+    };
+    let target = server_target(server, server_name);
+    if !report.changed.is_empty() {
+        let detail = format!(
+            "{} ({}: {})",
+            report.changed.join(", "),
+            policy.as_str(),
+            policy.describe()
+        );
+        tracing::info!(tenant = %tenant, server = %server, tools = ?report.changed, "tools changed");
+        audit::record_by(
+            ports,
+            by,
+            AuditAction::ToolsChanged,
+            &target,
+            Ok(()),
+            Some(detail),
+        )
+        .await;
+    }
+    if !report.accepted.is_empty() {
+        let detail = format!(
+            "{} (by the tenant's accept policy)",
+            report.accepted.join(", ")
+        );
+        audit::record_by(
+            ports,
+            by,
+            AuditAction::ToolsApprove,
+            &target,
+            Ok(()),
+            Some(detail),
+        )
+        .await;
+    }
     Ok(())
 }
 

@@ -47,7 +47,7 @@ pub use oauth::{
 };
 pub use oauth_services::{NewOAuthService, OAuthServiceRecord, OAuthServiceStore};
 pub use secrets::{Rewrite, Sealed, SecretRecord, SecretStore};
-pub use server_tools::{NewServerTool, ServerToolRecord, ServerToolStore};
+pub use server_tools::{NewServerTool, Refreshed, ServerToolRecord, ServerToolStore, ToolCheck};
 pub use servers::{
     NewServerRecord, SecretRefChange, ServerFilter, ServerRecord, ServerStore, ServerUpdate,
     TestSnapshot,

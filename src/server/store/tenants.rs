@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::StoreResult;
 use super::db::{Db, on_pool};
-use crate::domain::TenantId;
+use crate::domain::{TenantId, ToolChangePolicy};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TenantRecord {
@@ -22,6 +22,13 @@ pub trait TenantStore: Send + Sync {
     async fn tenant_by_id(&self, id: TenantId) -> StoreResult<Option<TenantRecord>>;
     /// Every tenant, by slug (the CLI's `tenants list`).
     async fn list_tenants(&self) -> StoreResult<Vec<TenantRecord>>;
+    /// What the agent gateway does with a tool that changed since approval.
+    async fn tool_change_policy(&self, id: TenantId) -> StoreResult<ToolChangePolicy>;
+    async fn set_tool_change_policy(
+        &self,
+        id: TenantId,
+        policy: ToolChangePolicy,
+    ) -> StoreResult<()>;
 }
 
 #[async_trait]
@@ -62,5 +69,36 @@ impl TenantStore for Db {
         )
         .fetch_all(pool)
         .await)?)
+    }
+
+    async fn tool_change_policy(&self, id: TenantId) -> StoreResult<ToolChangePolicy> {
+        let stored: Option<(String,)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT tool_change_policy FROM tenants WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?;
+        // A tenant gone mid-request holds nothing: the default is harmless.
+        Ok(stored
+            .map(|(p,)| {
+                ToolChangePolicy::parse(&p)
+                    .map_err(|_| super::StoreError::Corrupt(format!("tool change policy {p:?}")))
+            })
+            .transpose()?
+            .unwrap_or_default())
+    }
+
+    async fn set_tool_change_policy(
+        &self,
+        id: TenantId,
+        policy: ToolChangePolicy,
+    ) -> StoreResult<()> {
+        on_pool!(self, pool => sqlx::query("UPDATE tenants SET tool_change_policy = $2 WHERE id = $1")
+            .bind(id)
+            .bind(policy.as_str())
+            .execute(pool)
+            .await
+            .map(|d| d.rows_affected()))?;
+        Ok(())
     }
 }

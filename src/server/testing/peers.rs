@@ -89,6 +89,21 @@ impl Peer {
         spawn_with_ready_line(cmd).await
     }
 
+    /// [`Peer::bearer`] over streamable HTTP whose `echo` tool is described
+    /// by the file `description` as it reads at each request, so a test can
+    /// change a tool under Switchboard's feet.
+    pub async fn bearer_changing(keys: &str, description: &std::path::Path) -> Peer {
+        let script = repo_root().join("end2end/peers/bearer_peer.py");
+        let python = python();
+        require(&python, "the test peers' Python venv");
+        let mut cmd = Command::new(python);
+        cmd.arg(script)
+            .args(["--port", "0"])
+            .env("PEER_KEYS", keys)
+            .env("PEER_ECHO_DESCRIPTION_FILE", description);
+        spawn_with_ready_line(cmd).await
+    }
+
     /// A deliberately broken upstream: `rpc-error` or `http-500`.
     pub async fn faulty(mode: &str) -> Peer {
         let script = repo_root().join("end2end/peers/faulty_peer.py");

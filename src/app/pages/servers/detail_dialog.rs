@@ -1,5 +1,5 @@
-//! The ServerDetailDialog: every field, Test Connection, tools, key rotation,
-//! enable, delete.
+//! The ServerDetailDialog: every field, Test Connection, tools (and their
+//! pinning, in a tab), key rotation, enable, delete.
 
 use leptos::prelude::*;
 
@@ -14,19 +14,31 @@ use crate::domain::{AuthType, ErrorClass, ServerId, ServerPatch, ServerView, Tes
 
 use super::connections::ConnectionsTab;
 use super::rotate_key::KeyRotationPanel;
+use super::tool_pins::ToolsTab;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Overview,
     Connections,
+    Tools,
 }
 
 impl Tab {
+    const ALL: [Tab; 3] = [Tab::Overview, Tab::Connections, Tab::Tools];
+
     fn id(self) -> &'static str {
         match self {
             Tab::Overview => "server-tab-overview",
+            Tab::Tools => "server-tab-tools",
             Tab::Connections => "server-tab-connections",
         }
+    }
+
+    /// The next tab to the right (`step` 1) or left (`step` -1), wrapping.
+    fn step(self, step: isize) -> Tab {
+        let at = Tab::ALL.iter().position(|t| *t == self).unwrap_or(0) as isize;
+        let len = Tab::ALL.len() as isize;
+        Tab::ALL[(at + step).rem_euclid(len) as usize]
     }
 }
 
@@ -42,12 +54,10 @@ fn Tabs(tab: RwSignal<Tab>) -> impl IntoView {
     };
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         let next = match ev.key().as_str() {
-            "ArrowRight" | "ArrowLeft" => match tab.get_untracked() {
-                Tab::Overview => Tab::Connections,
-                Tab::Connections => Tab::Overview,
-            },
+            "ArrowRight" => tab.get_untracked().step(1),
+            "ArrowLeft" => tab.get_untracked().step(-1),
             "Home" => Tab::Overview,
-            "End" => Tab::Connections,
+            "End" => Tab::Tools,
             _ => return,
         };
         ev.prevent_default();
@@ -68,6 +78,7 @@ fn Tabs(tab: RwSignal<Tab>) -> impl IntoView {
         <div class="tabs" role="tablist" aria-label="Server sections">
             {button(Tab::Overview, "Overview", "server-panel-overview")}
             {button(Tab::Connections, "Connections", "server-panel-connections")}
+            {button(Tab::Tools, "Tools", "server-panel-tools")}
         </div>
     }
 }
@@ -144,6 +155,10 @@ pub fn ServerDetailDialog(
         ));
         view! {
             <Tabs tab />
+            <div role="tabpanel" id="server-panel-tools" aria-labelledby="server-tab-tools"
+                hidden=move || tab.get() != Tab::Tools>
+                {move || (tab.get() == Tab::Tools).then(|| view! { <ToolsTab server=id version /> })}
+            </div>
             <div role="tabpanel" id="server-panel-connections" aria-labelledby="server-tab-connections"
                 hidden=move || tab.get() != Tab::Connections>
                 {move || (tab.get() == Tab::Connections).then(|| view! { <ConnectionsTab server=id /> })}

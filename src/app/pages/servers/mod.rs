@@ -8,6 +8,7 @@ mod detail_dialog;
 mod oauth_client;
 mod rotate_key;
 mod test_as;
+mod tool_pins;
 
 use leptos::prelude::*;
 use leptos_meta::Title;

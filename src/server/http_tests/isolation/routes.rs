@@ -169,6 +169,18 @@ pub(super) fn spec(
             body: Some(json!({ "query": ListQuery::<ServerSort>::default() })),
         },
         ("POST", "/api/servers/get") => return s(Member, Server, Some(id)),
+        // Tool pinning, from the server dialog's Tools tab.
+        ("POST", "/api/tools/pins") => return s(Member, Server, Some(id)),
+        ("POST", "/api/tools/approve") => {
+            return s(
+                Admin,
+                Server,
+                Some(json!({ "id": server, "approvals": [{ "name": "echo", "hash": "0" }] })),
+            );
+        }
+        ("POST", "/api/tools/set-policy") => {
+            return s(Admin, Collection, Some(json!({ "policy": "hold" })));
+        }
         // A member's own OAuth accounts, from the pages.
         ("POST", "/api/oauth/grant") => {
             return s(Member, Server, Some(json!({ "server": server })));

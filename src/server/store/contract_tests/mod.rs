@@ -4,6 +4,7 @@ mod accounts;
 mod agents;
 mod servers;
 mod tokens;
+mod tool_pins;
 mod vault_audit;
 
 use chrono::Utc;
@@ -14,6 +15,7 @@ use accounts::*;
 use agents::*;
 use servers::*;
 use tokens::*;
+use tool_pins::*;
 use vault_audit::*;
 
 /// Generates one `#[tokio::test]` per backend for each contract function.
@@ -65,6 +67,8 @@ contract!(
     agents_round_trip_and_stay_in_their_tenant,
     servers_can_belong_to_an_agent,
     leases_are_renewed_seen_and_dropped,
+    tool_pins_keep_approvals_and_see_changes,
+    tool_checks_are_claimed_once_and_policies_are_per_tenant,
 );
 
 pub(super) async fn tenant(store: &dyn Store, slug: &str) -> TenantRecord {
