@@ -24,10 +24,13 @@ import { APP_URL, e2eTmp, expect, gotoHydrated, openRegisterDialog, signIn, test
  * a lazy chunk of its own measured 428.8 kB, as its wrapper and the extra
  * chunks cost more than they moved), 427.0 kB after OAuth services (the
  * client form itself is in the Register dialog's lazy chunk; the main module
- * gains the service types' decoding and the detail dialog's client line).
+ * gains the service types' decoding and the detail dialog's client line),
+ * 429.0 kB after the server dialog's Tools tab (tool pinning: its view, the
+ * diff, approvals and the policy, and their types' decoding; it renders
+ * only when chosen, but lives in the dialog's module).
  * The target of 250 kB is not met yet, and this is where it will be enforced.
  */
-const SERVERS_CEILING_BYTES = 429_000;
+const SERVERS_CEILING_BYTES = 431_000;
 
 type Weight = { files: number; raw: number; gzip: number; transfer: number; names: string[] };
 

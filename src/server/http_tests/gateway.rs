@@ -18,7 +18,7 @@ const TEMPLATES: &str = "/api/skills/templates";
 const CRM_KEY: &str = "crm-gateway-key-5150";
 
 /// Runs the Python client; answers what it printed.
-async fn client(url: &str, token: &str, user: Option<&str>, calls: Value) -> Value {
+pub(super) async fn client(url: &str, token: &str, user: Option<&str>, calls: Value) -> Value {
     let python = crate::server::testing::peer_python();
     let mut cmd = tokio::process::Command::new(python);
     cmd.arg(repo_root().join("end2end/clients/gateway_client.py"));
@@ -102,35 +102,56 @@ async fn agent(app: &TestApp, c: &ThinkWork<'_>, everything: &Peer, crm: &Peer) 
         .expect("id");
     test_server(c, ev).await;
     test_server(c, crm_id).await;
-    let tid = c
-        .ok("POST", TEMPLATES, Some(json!({ "name": "Gateway" })))
-        .await["id"]
-        .as_i64()
-        .expect("id");
-    let assign = format!("{TEMPLATES}/{tid}/mcp-servers");
-    c.ok("POST", &assign, Some(json!({ "mcpServerId": ev })))
-        .await;
-    c.ok(
-        "POST",
-        &assign,
-        Some(json!({ "mcpServerId": crm_id, "config": { "toolAllowlist": ["echo"] } })),
+    let uid = agent_from_template(
+        c,
+        &[
+            (ev, None),
+            (crm_id, Some(json!({ "toolAllowlist": ["echo"] }))),
+            (mail, None),
+        ],
+        "Concierge",
     )
     .await;
-    c.ok("POST", &assign, Some(json!({ "mcpServerId": mail })))
-        .await;
-    let made = c
-        .ok(
-            "POST",
-            &format!("{TEMPLATES}/{tid}/agents"),
-            Some(json!({ "name": "Concierge" })),
-        )
-        .await;
-    let uid = made["id"].as_str().expect("uid").to_owned();
     Agent {
         url: format!("{}/mcp/agents/{uid}", app.base),
         uid,
         mail,
     }
+}
+
+/// A template of `servers` (each with its assignment's `config`, if any)
+/// and an agent made from it: the agent's id.
+pub(super) async fn agent_from_template(
+    c: &ThinkWork<'_>,
+    servers: &[(i64, Option<Value>)],
+    agent: &str,
+) -> String {
+    let tid = c
+        .ok(
+            "POST",
+            TEMPLATES,
+            Some(json!({ "name": format!("{agent}'s template") })),
+        )
+        .await["id"]
+        .as_i64()
+        .expect("id");
+    let assign = format!("{TEMPLATES}/{tid}/mcp-servers");
+    for (server, config) in servers {
+        let mut body = json!({ "mcpServerId": server });
+        if let Some(config) = config {
+            body["config"] = config.clone();
+        }
+        c.ok("POST", &assign, Some(body)).await;
+    }
+    c.ok(
+        "POST",
+        &format!("{TEMPLATES}/{tid}/agents"),
+        Some(json!({ "name": agent })),
+    )
+    .await["id"]
+        .as_str()
+        .expect("uid")
+        .to_owned()
 }
 
 /// Acme with that agent, its peers running, and a runtime token. (Bind

@@ -7,35 +7,20 @@
 
 use serde_json::{Value, json};
 
+use super::gateway::{agent_from_template, client};
 use super::rest_ai_mentor_connections::Who;
 use super::skills_upsert::ThinkWork;
 use crate::domain::Role;
-use crate::server::testing::{Peer, repo_root, spawn_app, username_of};
+use crate::server::testing::{Peer, spawn_app, username_of};
 
 const TENANT_KEY: &str = "tenant-key-T001";
 const ANN_KEY: &str = "ann-key-A002";
 const MAX_KEY: &str = "max-key-M003";
-const TEMPLATES: &str = "/api/skills/templates";
 
-/// `crm__whoami` through the gateway as `user`: the suffix of the key the
+/// `peer__whoami` through the gateway as `user`: the suffix of the key the
 /// peer was given.
 async fn key_seen(url: &str, token: &str, user: &str) -> String {
-    let out = tokio::process::Command::new(crate::server::testing::peer_python())
-        .arg(repo_root().join("end2end/clients/gateway_client.py"))
-        .arg(url)
-        .arg(user)
-        .arg(json!([["peer__whoami", {}]]).to_string())
-        .env("SWITCHBOARD_RUNTIME_TOKEN", token)
-        .output()
-        .await
-        .expect("run the gateway client");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let out = client(url, token, Some(user), json!([["peer__whoami", {}]])).await;
     let call = &out["calls"][0];
     assert_eq!(call["isError"], false, "{call}");
     let text = call["text"][0].as_str().expect("text");
@@ -68,27 +53,7 @@ async fn each_call_carries_the_callers_own_credential_and_follows_a_removal() {
         .await;
     assert_eq!(tested.json()["ok"], true, "{}", tested.body);
     let c = ThinkWork::new(&app).await;
-    let tid = c
-        .ok("POST", TEMPLATES, Some(json!({ "name": "Cascade" })))
-        .await["id"]
-        .as_i64()
-        .expect("id");
-    c.ok(
-        "POST",
-        &format!("{TEMPLATES}/{tid}/mcp-servers"),
-        Some(json!({ "mcpServerId": server })),
-    )
-    .await;
-    let agent = c
-        .ok(
-            "POST",
-            &format!("{TEMPLATES}/{tid}/agents"),
-            Some(json!({ "name": "Desk" })),
-        )
-        .await["id"]
-        .as_str()
-        .expect("uid")
-        .to_owned();
+    let agent = agent_from_template(&c, &[(server, None)], "Desk").await;
     let url = format!("{}/mcp/agents/{agent}", app.base);
     let token = app.runtime_token("acme", "ann@acme.test").await;
 

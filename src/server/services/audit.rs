@@ -35,30 +35,7 @@ pub async fn record(
     target: &str,
     outcome: Result<(), String>,
 ) {
-    match outcome {
-        Ok(()) => {
-            write(
-                ports,
-                By::Actor(actor),
-                action,
-                target,
-                AuditOutcome::Success,
-                None,
-            )
-            .await
-        }
-        Err(detail) => {
-            write(
-                ports,
-                By::Actor(actor),
-                action,
-                target,
-                AuditOutcome::Failure,
-                Some(detail),
-            )
-            .await
-        }
-    }
+    record_by(ports, By::Actor(actor), action, target, outcome, None).await;
 }
 
 /// A success worth a detail, e.g. which URL a server moved from and to.
@@ -80,7 +57,8 @@ pub async fn record_success(
     .await;
 }
 
-/// An event for a user or for Switchboard itself.
+/// An event for a user or for Switchboard itself; a failure's reason
+/// follows the detail, if any.
 pub async fn record_by(
     ports: &Ports,
     by: By<'_>,
