@@ -67,10 +67,15 @@ test.describe('OAuth at a real OpenID provider', () => {
       // Not a timing check: the wait only makes the token due.
       await page.waitForTimeout(7_000);
       await testConnection(dialog);
-      await expect(dialog.getByText(/^Connected\. The server exposes \d+ tools?\.$/)).toBeVisible({
+      // The last round's result is still on screen, so wait for the count
+      // itself (polled), then for this test's own result.
+      await expect
+        .poll(async () => (await stats()).refreshes, { timeout: TEST_CONNECTION_TIMEOUT })
+        .toBe(start.refreshes + round);
+      await expect(dialog.getByRole('button', { name: 'Test Connection', exact: true })).toBeEnabled({
         timeout: TEST_CONNECTION_TIMEOUT,
       });
-      expect((await stats()).refreshes).toBe(start.refreshes + round);
+      await expect(dialog.getByText(/^Connected\. The server exposes \d+ tools?\.$/)).toBeVisible();
     }
     await expect(account.getByText('Connected', { exact: true })).toBeVisible();
 
