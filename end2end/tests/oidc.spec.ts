@@ -100,6 +100,8 @@ test.describe('OAuth at a real OpenID provider', () => {
     await dialog.getByRole('tab', { name: 'Overview' }).click();
     await account.getByRole('button', { name: 'Disconnect', exact: true }).click();
     await expect(account.getByText('Not connected', { exact: true })).toBeVisible();
-    expect((await stats()).revocations).toBe(start.revocations + 1);
+    await expect
+      .poll(async () => (await stats()).revocations, { timeout: TEST_CONNECTION_TIMEOUT })
+      .toBe(start.revocations + 1);
   });
 });
