@@ -68,8 +68,8 @@ async fn test_server(c: &ThinkWork<'_>, id: i64) {
     assert_eq!(outcome["ok"], true, "{outcome}");
 }
 
-struct Agent {
-    url: String,
+pub(super) struct Agent {
+    pub(super) url: String,
     uid: String,
     mail: i64,
 }
@@ -156,16 +156,16 @@ pub(super) async fn agent_from_template(
 
 /// Acme with that agent, its peers running, and a runtime token. (Bind
 /// `_peers` when taking it apart: a field left to `..` is dropped at once.)
-struct World {
-    app: TestApp,
-    agent: Agent,
-    token: String,
+pub(super) struct World {
+    pub(super) app: TestApp,
+    pub(super) agent: Agent,
+    pub(super) token: String,
     /// Acme's admin, by username.
-    user: String,
-    _peers: (Peer, Peer),
+    pub(super) user: String,
+    pub(super) _peers: (Peer, Peer),
 }
 
-async fn world() -> World {
+pub(super) async fn world() -> World {
     let app = spawn_app().await;
     let everything = Peer::everything("streamableHttp").await;
     let crm = Peer::bearer(CRM_KEY, true).await;
@@ -470,133 +470,4 @@ async fn who_may_ask_is_checked_before_any_mcp() {
     let (status, body) = ask(bearer(&runtime), path, vec![]).await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("everything__echo"), "{body}");
-}
-
-/// One raw JSON-RPC request on the 2026-07-28 protocol: no session, the
-/// version and method (and, for a call, the tool's name) in headers, and
-/// the client's context in `_meta`.
-async fn post_2026(
-    app: &TestApp,
-    url: &str,
-    token: &str,
-    user: &str,
-    headers: &[(&str, &str)],
-    body: Value,
-) -> (u16, Value) {
-    let mut request = app
-        .http
-        .post(url)
-        .header("accept", "application/json, text/event-stream")
-        .header("content-type", "application/json")
-        .header("mcp-protocol-version", "2026-07-28")
-        .header("authorization", format!("Bearer {token}"))
-        .header("x-switchboard-user", user)
-        .body(body.to_string());
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let reply = request.send().await.expect("send");
-    let status = reply.status().as_u16();
-    let text = reply.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {status} {text}")),
-    )
-}
-
-fn request_2026(id: u32, method: &str, params: Value) -> Value {
-    let mut params = params;
-    params["_meta"] = json!({
-        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-        "io.modelcontextprotocol/clientCapabilities": {},
-        "io.modelcontextprotocol/clientInfo": { "name": "raw-2026", "version": "1.0.0" },
-    });
-    json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params })
-}
-
-#[tokio::test]
-async fn speaks_2026_07_28_without_initialize_or_a_session() {
-    let World {
-        app,
-        agent: a,
-        token,
-        user,
-        _peers,
-    } = world().await;
-    let (status, found) = post_2026(
-        &app,
-        &a.url,
-        &token,
-        &user,
-        &[("mcp-method", "server/discover")],
-        request_2026(1, "server/discover", json!({})),
-    )
-    .await;
-    assert_eq!(status, 200, "{found}");
-    let versions = found["result"]["supportedVersions"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{found}"));
-    assert!(versions.contains(&json!("2026-07-28")), "{found}");
-    assert!(versions.contains(&json!("2025-11-25")), "{found}");
-    assert!(
-        found["result"]["capabilities"]["tools"].is_object(),
-        "{found}"
-    );
-
-    let (status, listed) = post_2026(
-        &app,
-        &a.url,
-        &token,
-        &user,
-        &[("mcp-method", "tools/list")],
-        request_2026(2, "tools/list", json!({})),
-    )
-    .await;
-    assert_eq!(status, 200, "{listed}");
-    let tools = listed["result"]["tools"].as_array().expect("tools");
-    assert!(
-        tools.iter().any(|t| t["name"] == "everything__echo"),
-        "{listed}"
-    );
-    assert!(
-        !tools.iter().any(|t| t["name"] == "crm__whoami"),
-        "the allow-list holds"
-    );
-
-    let call = request_2026(
-        3,
-        "tools/call",
-        json!({ "name": "everything__echo", "arguments": { "message": "no session" } }),
-    );
-    let (status, called) = post_2026(
-        &app,
-        &a.url,
-        &token,
-        &user,
-        &[
-            ("mcp-method", "tools/call"),
-            ("mcp-name", "everything__echo"),
-        ],
-        call.clone(),
-    )
-    .await;
-    assert_eq!(status, 200, "{called}");
-    assert!(
-        called["result"]["content"][0]["text"]
-            .as_str()
-            .is_some_and(|t| t.contains("no session")),
-        "{called}"
-    );
-    // The headers must say what the body does.
-    let (status, refused) = post_2026(
-        &app,
-        &a.url,
-        &token,
-        &user,
-        &[("mcp-method", "tools/call"), ("mcp-name", "crm__echo")],
-        call,
-    )
-    .await;
-    assert_eq!(status, 400, "{refused}");
-    assert_eq!(refused["error"]["code"], -32020, "{refused}");
 }

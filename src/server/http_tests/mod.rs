@@ -23,6 +23,7 @@ macro_rules! on_both_engines {
 mod agents;
 mod faults;
 mod gateway;
+mod gateway_2026;
 mod gateway_cascade;
 mod headers;
 mod iblai_client;
