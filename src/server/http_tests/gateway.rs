@@ -1,8 +1,9 @@
 //! The agent gateway (`/mcp/agents/{agent}`) with real MCP clients (PyPI
 //! `mcp` 2.x, `end2end/clients/gateway_client.py`, and the TypeScript SDK,
-//! `gateway_client.mjs`) holding only a runtime token: one endpoint lists the tools of the agent's servers (npm
-//! server-everything over streamable HTTP, and a bearer-key peer over SSE
-//! whose key only Switchboard holds), after the allow-list, and calls them;
+//! `gateway_client.mjs`) holding only a runtime token: one endpoint lists
+//! the tools of the agent's servers (npm server-everything over streamable
+//! HTTP, a bearer-key peer over SSE and PyPI `mcp` 1.x over WebSocket, both
+//! with keys only Switchboard holds), after the allow-list, and calls them;
 //! a tool outside the allow-list is neither listed nor callable; a user's
 //! OAuth server they have not connected answers with the URL to connect
 //! at. Who may ask is checked before any MCP is spoken.
@@ -16,6 +17,7 @@ use crate::server::testing::{Peer, TestApp, repo_root, spawn_app, username_of};
 
 const TEMPLATES: &str = "/api/skills/templates";
 const CRM_KEY: &str = "crm-gateway-key-5150";
+const SOCKET_KEY: &str = "socket-gateway-key-6160";
 
 /// Runs the Python client; answers what it printed.
 pub(super) async fn client(url: &str, token: &str, user: Option<&str>, calls: Value) -> Value {
@@ -53,10 +55,12 @@ async fn run_client(
         out.status.success(),
         "the client failed:\n{stdout}\n{stderr}"
     );
-    assert!(
-        !stdout.contains(CRM_KEY) && !stderr.contains(CRM_KEY),
-        "the upstream key never reaches the agent"
-    );
+    for key in [CRM_KEY, SOCKET_KEY] {
+        assert!(
+            !stdout.contains(key) && !stderr.contains(key),
+            "an upstream key never reaches the agent"
+        );
+    }
     serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
 }
 
@@ -74,10 +78,11 @@ pub(super) struct Agent {
     mail: i64,
 }
 
-/// An agent made from a template of three servers: server-everything (every
-/// tool), the CRM peer (`echo` only) and an OAuth mail server no one has
-/// connected.
-async fn agent(app: &TestApp, c: &ThinkWork<'_>, everything: &Peer, crm: &Peer) -> Agent {
+/// An agent made from a template of four servers: server-everything (every
+/// tool), the CRM peer (`echo` only), the WebSocket peer and an OAuth mail
+/// server no one has connected.
+async fn agent(app: &TestApp, c: &ThinkWork<'_>, peers: &(Peer, Peer, Peer)) -> Agent {
+    let (everything, crm, socket) = peers;
     let ev = server(c, "Everything", &everything.url("/mcp"), None).await;
     let (status, made) = c
         .servers(
@@ -91,6 +96,18 @@ async fn agent(app: &TestApp, c: &ThinkWork<'_>, everything: &Peer, crm: &Peer) 
         .await;
     assert_eq!(status, 200, "{made}");
     let crm_id = made["id"].as_i64().expect("id");
+    let socket_id = c
+        .ok(
+            "POST",
+            "/api/skills/mcp-servers",
+            Some(json!({
+                "name": "Socket", "url": socket.ws_url("/ws"), "transport": "websocket",
+                "authType": "tenant_api_key", "apiKey": SOCKET_KEY,
+            })),
+        )
+        .await["id"]
+        .as_i64()
+        .expect("id");
     let mail = c
         .ok(
             "POST",
@@ -102,11 +119,13 @@ async fn agent(app: &TestApp, c: &ThinkWork<'_>, everything: &Peer, crm: &Peer) 
         .expect("id");
     test_server(c, ev).await;
     test_server(c, crm_id).await;
+    test_server(c, socket_id).await;
     let uid = agent_from_template(
         c,
         &[
             (ev, None),
             (crm_id, Some(json!({ "toolAllowlist": ["echo"] }))),
+            (socket_id, None),
             (mail, None),
         ],
         "Concierge",
@@ -162,16 +181,18 @@ pub(super) struct World {
     pub(super) token: String,
     /// Acme's admin, by username.
     pub(super) user: String,
-    pub(super) _peers: (Peer, Peer),
+    pub(super) _peers: (Peer, Peer, Peer),
 }
 
 pub(super) async fn world() -> World {
     let app = spawn_app().await;
     let everything = Peer::everything("streamableHttp").await;
     let crm = Peer::bearer(CRM_KEY, true).await;
+    let socket = Peer::websocket(SOCKET_KEY).await;
+    let peers = (everything, crm, socket);
     let agent = {
         let c = ThinkWork::new(&app).await;
-        agent(&app, &c, &everything, &crm).await
+        agent(&app, &c, &peers).await
     };
     let token = app.runtime_token("acme", "admin@acme.test").await;
     World {
@@ -179,7 +200,7 @@ pub(super) async fn world() -> World {
         token,
         user: username_of("admin@acme.test"),
         app,
-        _peers: (everything, crm),
+        _peers: peers,
     }
 }
 
@@ -208,6 +229,7 @@ async fn one_endpoint_lists_and_calls_the_agents_tools_with_credentials_it_never
         json!([
             ["everything__echo", { "message": "through the gateway" }],
             ["crm__echo", { "message": "with a key it never saw" }],
+            ["socket__add", { "a": 2, "b": 3 }],
             ["crm__whoami", {}],
             ["everything__no-such-tool", {}],
             ["mail__send", {}],
@@ -229,6 +251,9 @@ async fn one_endpoint_lists_and_calls_the_agents_tools_with_credentials_it_never
     );
     let crm_tools: Vec<_> = listed.iter().filter(|n| n.starts_with("crm__")).collect();
     assert_eq!(crm_tools, ["crm__echo"], "the allow-list holds");
+    for over_a_socket in ["socket__echo", "socket__add"] {
+        assert!(listed.iter().any(|n| n == over_a_socket), "{listed:?}");
+    }
     assert!(
         !listed.iter().any(|n| n.starts_with("mail__")),
         "a server never tested has no tools to list"
@@ -259,13 +284,15 @@ async fn one_endpoint_lists_and_calls_the_agents_tools_with_credentials_it_never
         "{}",
         calls[1]
     );
+    assert_eq!(calls[2]["isError"], false, "{}", calls[2]);
+    assert_eq!(calls[2]["text"][0], "5", "over a WebSocket: {}", calls[2]);
     // Outside the allow-list, unknown, or of a server with no tools: refused.
-    for refused in &calls[2..] {
+    for refused in &calls[3..] {
         assert_eq!(refused["code"], -32602, "{refused}");
     }
 
     // The calls share pooled sessions: one per server and credential.
-    assert_eq!(app.state.ports.mcp.pooled_sessions(), (2, 2));
+    assert_eq!(app.state.ports.mcp.pooled_sessions(), (3, 3));
     let again = client(
         &a.url,
         &token,
@@ -276,7 +303,7 @@ async fn one_endpoint_lists_and_calls_the_agents_tools_with_credentials_it_never
     assert_eq!(again["calls"][0]["isError"], false, "{again}");
     assert_eq!(
         app.state.ports.mcp.pooled_sessions(),
-        (2, 2),
+        (3, 3),
         "a new client's call reuses the open session"
     );
 
@@ -295,7 +322,7 @@ async fn one_endpoint_lists_and_calls_the_agents_tools_with_credentials_it_never
         .expect("audit");
     let mut details: Vec<String> = events.into_iter().filter_map(|e| e.detail).collect();
     details.sort();
-    assert_eq!(details.len(), 3, "{details:?}");
+    assert_eq!(details.len(), 4, "{details:?}");
     assert!(
         details[0].starts_with("tool crm__echo; by server's own key; user "),
         "{details:?}"

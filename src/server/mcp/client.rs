@@ -20,6 +20,7 @@ use url::Url;
 
 use super::headers::header_map;
 use super::pool::{self, SessionPool};
+use super::session::CallFailure;
 use super::slots::{NoSlot, TestSlot, TestSlots};
 use super::{McpError, McpSession, classify, sse, websocket};
 use crate::domain::TenantId;
@@ -143,9 +144,11 @@ impl McpClient {
     }
 
     /// `tools/call` on a pooled session for `target` (opened, and kept,
-    /// when there is none): the agent gateway's calls. A session that fails
-    /// at the transport is dropped from the pool, so the next call opens a
-    /// new one; the failed call is not retried, as it may have run.
+    /// when there is none): the agent gateway's calls. A kept session whose
+    /// connection has ended since its last call (the server restarted, say)
+    /// is replaced, and a call it could not send is sent once more on the
+    /// new one. A session that fails at the transport is dropped from the
+    /// pool; a call that may have reached the server is never sent again.
     pub async fn call_pooled(
         &self,
         target: &McpTarget,
@@ -153,22 +156,43 @@ impl McpClient {
         arguments: Option<JsonObject>,
     ) -> Result<CallToolResult, McpError> {
         let key = pool::key_of(target);
-        let session = match self.pool.take(&key, Instant::now()) {
-            Some(session) => session,
-            None => {
-                let session = Arc::new(self.connect(target).await?);
-                self.pool.keep(key, session.clone(), Instant::now());
-                session
+        if let Some(kept) = self.pool.take(&key, Instant::now()) {
+            match kept.try_call_tool(tool, arguments.clone()).await {
+                Err(CallFailure::Unsent(e)) => {
+                    tracing::debug!(error = %e, "a pooled MCP session had ended; opening anew");
+                    self.pool.evict(&key);
+                }
+                other => return self.settle(&key, other.map_err(CallFailure::into_error)),
             }
-        };
-        let result = session.call_tool(tool, arguments).await;
+        }
+        let session = Arc::new(self.connect(target).await?);
+        self.pool.keep(key, session.clone(), Instant::now());
+        let result = session
+            .try_call_tool(tool, arguments)
+            .await
+            .map_err(CallFailure::into_error);
+        self.settle(&key, result)
+    }
+
+    /// Drops the session behind a transport failure, so the next call opens
+    /// a new one.
+    fn settle(
+        &self,
+        key: &pool::Key,
+        result: Result<CallToolResult, McpError>,
+    ) -> Result<CallToolResult, McpError> {
         if result
             .as_ref()
             .is_err_and(|e| e.class == ErrorClass::Transport)
         {
-            self.pool.evict(&key);
+            self.pool.evict(key);
         }
         result
+    }
+
+    /// Sessions whose connection is still up, of those in the pool.
+    pub fn live_pooled_sessions(&self) -> usize {
+        self.pool.live()
     }
 
     /// Sessions open in the pool, and sessions it has opened in all.

@@ -20,7 +20,7 @@ pub const IDLE: Duration = Duration::from_secs(60);
 /// Open sessions at most, across every tenant.
 pub const MAX_SESSIONS: usize = 256;
 
-type Key = [u8; 32];
+pub(super) type Key = [u8; 32];
 
 struct Pooled {
     session: Arc<McpSession>,
@@ -123,6 +123,11 @@ impl SessionPool {
 
     pub(super) fn opened(&self) -> usize {
         self.opened.load(Ordering::Relaxed)
+    }
+
+    pub(super) fn live(&self) -> usize {
+        let open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        open.values().filter(|p| !p.session.is_closed()).count()
     }
 
     pub(super) fn len(&self) -> usize {

@@ -46,6 +46,20 @@ pub fn info_of(tool: &Tool) -> ToolInfo {
     }
 }
 
+/// A failed call, by whether its request may have reached the server.
+pub(super) enum CallFailure {
+    Unsent(McpError),
+    MaybeSent(McpError),
+}
+
+impl CallFailure {
+    pub(super) fn into_error(self) -> McpError {
+        match self {
+            CallFailure::Unsent(e) | CallFailure::MaybeSent(e) => e,
+        }
+    }
+}
+
 /// A negotiated session. Each call has its own deadline; drop it or, better,
 /// [`close`](Self::close) it (a streamable HTTP server is told with a DELETE).
 pub struct McpSession {
@@ -123,10 +137,47 @@ impl McpSession {
         name: &str,
         arguments: Option<JsonObject>,
     ) -> Result<CallToolResult, McpError> {
+        self.try_call_tool(name, arguments)
+            .await
+            .map_err(CallFailure::into_error)
+    }
+
+    /// The session's connection has ended (the server closed it, or went
+    /// away): a request on it could not even be sent.
+    pub fn is_closed(&self) -> bool {
+        self.service.is_closed() || self.service.is_transport_closed()
+    }
+
+    /// `tools/call`, saying on failure whether the request may have reached
+    /// the server: only a request that provably never left may be sent
+    /// again, since a tool may not be safe to run twice.
+    pub(super) async fn try_call_tool(
+        &self,
+        name: &str,
+        arguments: Option<JsonObject>,
+    ) -> Result<CallToolResult, CallFailure> {
+        if self.is_closed() {
+            return Err(CallFailure::Unsent(McpError::new(
+                ErrorClass::Transport,
+                "The server closed the session.",
+            )));
+        }
         let mut params = CallToolRequestParams::new(name.to_owned());
         params.arguments = arguments;
-        self.bounded("tools/call", self.service.call_tool(params))
-            .await
+        match tokio::time::timeout(self.timeout, self.service.call_tool(params)).await {
+            Ok(Ok(result)) => Ok(result),
+            Ok(Err(e)) => {
+                let error = classify::from_service(&e, "tools/call").scrubbed(&self.secrets);
+                // A send that failed with the connection gone wrote nothing
+                // the server could act on; anything later may have run.
+                if matches!(e, ServiceError::TransportSend(_)) && self.is_closed() {
+                    Err(CallFailure::Unsent(error))
+                } else {
+                    Err(CallFailure::MaybeSent(error))
+                }
+            }
+            Err(_) => Err(CallFailure::MaybeSent(classify::timeout(self.timeout))),
+        }
     }
 
     /// Ends the session, waiting at most [`CLOSE_WAIT`].

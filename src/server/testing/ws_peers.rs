@@ -23,11 +23,16 @@ fn ws_python() -> PathBuf {
 impl Peer {
     /// `ws://…/ws`, requiring `Bearer <key>` for one of `keys` (none: open).
     pub async fn websocket(keys: &str) -> Peer {
+        Self::websocket_on(keys, 0).await
+    }
+
+    /// The same on `port` (0: any free one), as when a peer restarts.
+    pub async fn websocket_on(keys: &str, port: u16) -> Peer {
         let python = ws_python();
         require(&python, "the WebSocket peer's Python venv (venv-ws)");
         let mut cmd = Command::new(python);
         cmd.arg(repo_root().join("end2end/peers/ws_peer.py"))
-            .args(["--port", "0"])
+            .args(["--port", &port.to_string()])
             .env("PEER_KEYS", keys);
         spawn_with_ready_line(cmd).await
     }
