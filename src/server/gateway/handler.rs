@@ -13,11 +13,11 @@ use rmcp::{RoleServer, ServerHandler};
 use serde_json::json;
 
 use super::GatewayCaller;
-use super::catalog::{self, Entry};
 use crate::domain::resolution::Resolution;
 use crate::server::error::ServiceError;
 use crate::server::mcp::McpError;
 use crate::server::rest::runtime::{connect_url, refusal};
+use crate::server::services::agent_catalog::{self, Catalog, Entry};
 use crate::server::services::gateway_calls::{self, Called, ToolAt};
 use crate::server::state::AppState;
 
@@ -35,8 +35,8 @@ impl Gateway {
         Self { state }
     }
 
-    async fn entries(&self, caller: &GatewayCaller) -> Result<Vec<Entry>, ErrorData> {
-        catalog::of_agent(&self.state.ports, caller.runtime.tenant_id, caller.agent_id)
+    async fn catalog(&self, caller: &GatewayCaller) -> Result<Catalog, ErrorData> {
+        agent_catalog::of_agent(&self.state.ports, caller.runtime.tenant_id, caller.agent_id)
             .await
             .map_err(internal)
     }
@@ -93,10 +93,11 @@ impl ServerHandler for Gateway {
     ) -> Result<ListToolsResult, ErrorData> {
         let (_, caller) = caller_of(&ctx)?;
         let tools = self
-            .entries(caller)
+            .catalog(caller)
             .await?
-            .into_iter()
-            .map(|e| e.tool)
+            .iter()
+            .filter(|e| !e.held)
+            .map(|e| e.tool.clone())
             .collect();
         Ok(ListToolsResult::with_all_items(tools))
     }
@@ -107,10 +108,9 @@ impl ServerHandler for Gateway {
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let (parts, caller) = caller_of(&ctx)?;
-        let entry = self
-            .entries(caller)
-            .await?
-            .into_iter()
+        let catalog = self.catalog(caller).await?;
+        let entry = catalog
+            .iter()
             .find(|e| e.tool.name == request.name)
             .ok_or_else(|| {
                 ErrorData::invalid_params(
@@ -118,6 +118,18 @@ impl ServerHandler for Gateway {
                     None,
                 )
             })?;
+        if entry.held {
+            // Said plainly, so that whoever runs the agent knows to ask an
+            // admin rather than look for a typo.
+            return Err(ErrorData::invalid_params(
+                format!(
+                    "The tool {:?} changed at its server since an admin approved it; it waits \
+                     for approval in Switchboard.",
+                    request.name
+                ),
+                Some(json!({ "error": "tool_held", "server": entry.server.get() })),
+            ));
+        }
         let tool = ToolAt {
             server: entry.server,
             server_name: &entry.server_name,
@@ -129,7 +141,7 @@ impl ServerHandler for Gateway {
             .map_err(internal)?
         {
             Called::Done(result) => Ok(result.into()),
-            Called::Refused(refused) => Err(self.refused(parts, caller, &entry, refused)),
+            Called::Refused(refused) => Err(self.refused(parts, caller, entry, refused)),
             Called::Failed(e) => Err(upstream(e)),
         }
     }

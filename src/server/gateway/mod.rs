@@ -10,7 +10,6 @@
 //! cookie: a page cannot make these calls for a signed-in user); the end
 //! user is named per request in [`USER_HEADER`].
 
-mod catalog;
 mod handler;
 
 use axum::Router;
@@ -28,7 +27,7 @@ use crate::server::services::gateway_calls::AgentCaller;
 use crate::server::services::resolution;
 use crate::server::state::AppState;
 
-pub use catalog::{NAME_SEPARATOR, exposed_name};
+pub use crate::server::services::agent_catalog::{NAME_SEPARATOR, exposed_name};
 
 pub const PATH: &str = "/mcp/agents/{agent}";
 /// The end user a request is for (a username of the token's tenant);
@@ -87,18 +86,15 @@ async fn caller(
         .map_err(IntoResponse::into_response)?;
     let refuse = |e: ServiceError| RuntimeError::from(e).into_response();
     let uid = AgentUid::parse(agent).ok_or_else(|| refuse(ServiceError::NotFound))?;
-    let row = state
-        .ports
-        .store
-        .agent_by_uid(runtime.tenant_id, &uid)
+    let agent_id = resolution::agent_of(&state.ports, runtime.tenant_id, &uid)
         .await
-        .map_err(|e| refuse(e.into()))?
+        .map_err(refuse)?
         .ok_or_else(|| refuse(ServiceError::NotFound))?;
     let user = match parts.headers.get(USER_HEADER) {
         None => None,
         Some(value) => {
             let name = value.to_str().unwrap_or_default().trim().to_owned();
-            let member = resolution::member_named(&state.ports, runtime.tenant_id, &name)
+            let member = resolution::member_of(&state.ports, runtime.tenant_id, &name)
                 .await
                 .map_err(refuse)?;
             if name.is_empty() || member.is_none() {
@@ -112,7 +108,7 @@ async fn caller(
     };
     Ok(GatewayCaller {
         runtime,
-        agent_id: row.id,
+        agent_id,
         agent: uid,
         user,
     })

@@ -160,10 +160,15 @@ async fn a_changed_tool_is_held_back_until_an_admin_approves_what_they_saw() {
         .await;
     assert!(tool(&out, "notes__echo").is_none(), "held back: {out}");
     assert!(tool(&out, "notes__add").is_some(), "{out}");
-    assert_eq!(
-        out["calls"][0]["code"], -32602,
-        "not callable either: {out}"
+    let held = &out["calls"][0];
+    assert_eq!(held["code"], -32602, "not callable either: {out}");
+    assert!(
+        held["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("waits for approval")),
+        "says why, not just 'unknown': {held}"
     );
+    assert_eq!(held["data"]["error"], "tool_held", "{held}");
     assert_eq!(out["calls"][1]["isError"], false, "{out}");
     let changed = p.audit(AuditAction::ToolsChanged).await;
     assert_eq!(changed.len(), 1, "{changed:?}");

@@ -1,11 +1,17 @@
 //! What one agent may call: the kept tools of each enabled server assigned
-//! to it (and enabled itself), after the assignment's allow-list and the
-//! tenant's policy for changed tools (under `hold`, a tool that differs
-//! from its approved definition is left out), each under a name that says
-//! whose it is.
+//! to it (and enabled itself), after the assignment's allow-list, each
+//! under a name that says whose it is, and each marked held when the
+//! tenant's policy for changed tools (`hold`) keeps it from agents until
+//! an admin approves it.
+//!
+//! The agent gateway reads this on every list and call, so it goes through
+//! the replica's [`ResolutionCache`](super::resolution_cache) (for its TTL,
+//! and dropped at once by this replica's own writes to assignments,
+//! servers, kept tools and the policy).
 
 use rmcp::model::Tool;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::domain::{AgentId, AuthType, ServerId, TenantId, ToolChangePolicy};
 use crate::server::error::ServiceResult;
@@ -30,7 +36,13 @@ pub struct Entry {
     pub upstream: String,
     /// The definition as the server gave it, under the exposed name.
     pub tool: Tool,
+    /// It changed since it was approved and the tenant holds such tools
+    /// back: neither listed nor callable until an admin approves it.
+    pub held: bool,
 }
+
+/// One agent's tools, as [`of_agent`] finds them.
+pub type Catalog = Arc<[Entry]>;
 
 /// `<slug>__<tool>`. A slug that is not plain ASCII (a name in another
 /// script) gives way to `server-<id>`, as MCP tool names are ASCII.
@@ -46,12 +58,20 @@ pub fn exposed_name(slug: &str, server: ServerId, tool: &str) -> String {
     }
 }
 
-/// The agent's tools, by server (in assignment order) then name.
-pub async fn of_agent(
-    ports: &Ports,
-    tenant: TenantId,
-    agent: AgentId,
-) -> ServiceResult<Vec<Entry>> {
+/// The agent's tools, by server (in assignment order) then name, held
+/// ones included (marked).
+pub async fn of_agent(ports: &Ports, tenant: TenantId, agent: AgentId) -> ServiceResult<Catalog> {
+    let cache = &ports.resolution_cache;
+    if let Some(catalog) = cache.catalog(tenant, agent) {
+        return Ok(catalog);
+    }
+    let generation = cache.generation();
+    let catalog: Catalog = read(ports, tenant, agent).await?.into();
+    cache.keep_catalog(generation, tenant, agent, catalog.clone());
+    Ok(catalog)
+}
+
+async fn read(ports: &Ports, tenant: TenantId, agent: AgentId) -> ServiceResult<Vec<Entry>> {
     let assignments: Vec<_> = ports
         .store
         .assignments(tenant, Holder::Agent(agent))
@@ -72,7 +92,7 @@ pub async fn of_agent(
                 .is_none_or(|list| list.iter().any(|n| n == name))
         };
         for row in kept.iter().filter(|t| t.server_id == server) {
-            if !allowed(&row.name) || (hold && !row.approved()) {
+            if !allowed(&row.name) {
                 continue;
             }
             let Some(mut tool) = tool_catalog::parse(server, &row.definition) else {
@@ -85,6 +105,7 @@ pub async fn of_agent(
                 oauth: a.server_auth_type == AuthType::Oauth2,
                 upstream: row.name.clone(),
                 tool,
+                held: hold && !row.approved(),
             });
         }
     }

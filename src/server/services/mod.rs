@@ -6,6 +6,7 @@
 //! [`Actor`]: crate::server::auth::Actor
 
 pub mod accounts;
+pub mod agent_catalog;
 pub mod agents;
 pub mod audit;
 pub mod connected_services;

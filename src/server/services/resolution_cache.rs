@@ -2,8 +2,9 @@
 //! server as a tenant reaches it with its active connections, the headers a
 //! resolution rendered (which hold the opened secret), and, for the runtime
 //! API, who a runtime token is and which user and agent a username and a
-//! UUID name. Resolution runs on every agent tool call; without this each
-//! one is five to seven database reads and a vault read.
+//! UUID name, and each agent's tool catalog. Resolution runs on every agent
+//! tool call; without this each one is eight to ten database reads and a
+//! vault read.
 //!
 //! Why it is safe to be stale for its TTL: every entry is dropped after the
 //! TTL whatever happens, so another replica's change (a deactivated
@@ -24,6 +25,7 @@ use std::time::Duration;
 use crate::domain::resolution::ResolvedBy;
 use crate::domain::{AgentId, AgentUid, ServerId, TenantId, TokenId, UserId};
 use crate::server::auth::Runtime;
+use crate::server::services::agent_catalog::Catalog;
 use crate::server::store::{ConnectionRecord, ServerRecord};
 
 /// Entries per map: ~10,000 servers times a few tenants' views of them.
@@ -72,6 +74,7 @@ struct Maps {
     runtimes: Cache<String, Arc<Runtime>>,
     users: Cache<(TenantId, String), UserId>,
     agents: Cache<(TenantId, AgentUid), AgentId>,
+    catalogs: Cache<(TenantId, AgentId), Catalog>,
 }
 
 impl ResolutionCache {
@@ -92,6 +95,7 @@ impl ResolutionCache {
             runtimes: map(ttl),
             users: map(ttl),
             agents: map(ttl),
+            catalogs: map(ttl),
         });
         ResolutionCache {
             maps,
@@ -181,6 +185,18 @@ impl ResolutionCache {
         }
     }
 
+    pub fn catalog(&self, tenant: TenantId, agent: AgentId) -> Option<Catalog> {
+        self.maps.as_ref()?.catalogs.get(&(tenant, agent))
+    }
+
+    pub fn keep_catalog(&self, generation: u64, tenant: TenantId, agent: AgentId, c: Catalog) {
+        if let Some(maps) = &self.maps
+            && self.generation() == generation
+        {
+            maps.catalogs.insert((tenant, agent), c);
+        }
+    }
+
     /// Drops everything a write to `tenant`'s servers, connections, keys or
     /// agents may have changed: its own views, every view of its servers
     /// (the global platform's featured ones), and every "not reachable"
@@ -209,6 +225,10 @@ impl ResolutionCache {
                 maps.agents.invalidate(&*key);
             }
         }
+        // A catalog may hold another tenant's (featured) server, and which
+        // servers those are is not kept with it: every catalog goes. Such
+        // writes are an admin's, rare beside the calls that read catalogs.
+        maps.catalogs.invalidate_all();
     }
 }
 

@@ -36,22 +36,10 @@ pub async fn resolve(
     request: &ResolveRequest,
 ) -> ServiceResult<Result<Resolved, Resolution>> {
     let tenant = runtime.tenant_id;
-    let cache = &ports.resolution_cache;
-    let generation = cache.generation();
     let mut errors = Vec::new();
     let mut user = None;
     if let Some(name) = &request.user {
-        let found = match cache.user(tenant, name) {
-            Some(id) => Some(id),
-            None => {
-                let found = resolution::member_named(ports, tenant, name).await?;
-                if let Some(id) = found {
-                    cache.keep_user(tenant, name, id);
-                }
-                found
-            }
-        };
-        match found {
+        match resolution::member_of(ports, tenant, name).await? {
             Some(id) => user = Some((id, name.as_str())),
             None => errors.push(FieldError::new(
                 USER,
@@ -61,17 +49,7 @@ pub async fn resolve(
     }
     let mut agent = None;
     if let Some(uid) = &request.agent {
-        let found = match cache.agent(tenant, uid) {
-            Some(id) => Some(id),
-            None => {
-                let found = ports.store.agent_by_uid(tenant, uid).await?.map(|a| a.id);
-                if let Some(id) = found {
-                    cache.keep_agent(generation, tenant, uid, id);
-                }
-                found
-            }
-        };
-        match found {
+        match resolution::agent_of(ports, tenant, uid).await? {
             Some(id) => agent = Some(id),
             None => errors.push(FieldError::new(
                 AGENT,

@@ -59,6 +59,8 @@ pub async fn refresh(
     else {
         return Ok(());
     };
+    // What agents may call follows the kept tools at once on this replica.
+    ports.resolution_cache.forget_tenant(tenant);
     let target = server_target(server, server_name);
     if !report.changed.is_empty() {
         let detail = format!(

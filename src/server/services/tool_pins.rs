@@ -148,6 +148,9 @@ pub async fn approve(
             ports.clock.now(),
         )
         .await?;
+    if approved {
+        ports.resolution_cache.forget_tenant(actor.tenant_id);
+    }
     let names: Vec<&str> = approvals.iter().map(|a| a.name.as_str()).collect();
     let target = server_target(server.id, &server.name);
     if !approved {
@@ -193,6 +196,7 @@ pub async fn set_policy(
             .store
             .set_tool_change_policy(actor.tenant_id, policy)
             .await?;
+        ports.resolution_cache.forget_tenant(actor.tenant_id);
         audit::record_success(
             ports,
             actor,
