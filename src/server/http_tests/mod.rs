@@ -25,6 +25,7 @@ mod faults;
 mod gateway;
 mod gateway_2026;
 mod gateway_cascade;
+mod gateway_conformance;
 mod gateway_restart;
 mod headers;
 mod iblai_client;
