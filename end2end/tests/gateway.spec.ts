@@ -78,7 +78,8 @@ test('a call for a user without an account answers with a link; connecting there
   const server = integrations.find((i) => i.name === name)!.server_id;
   const template = await call(page, 'templates/create', { template: { name: uniqueName('JIT') } });
   await call(page, 'templates/assign', { id: template.id, server, enabled: null, tool_allowlist: null });
-  const agent = (await call(page, 'templates/create-agent', { id: template.id, agent: { name: uniqueName('JIT bot') } }))
+  const bot = uniqueName('JIT bot');
+  const agent = (await call(page, 'templates/create-agent', { id: template.id, agent: { name: bot } }))
     .unique_id as string;
   const made = await call(page, 'tokens/create', { token: { name: uniqueName('jit-runtime'), kind: 'runtime' } });
   const token = made.secret as string;
@@ -90,6 +91,8 @@ test('a call for a user without an account answers with a link; connecting there
     .getByRole('region', { name: 'Connected', exact: true })
     .getByRole('listitem')
     .filter({ has: page.getByRole('heading', { name, exact: true }) });
+  // It says which agents call it: why the user would connect.
+  await expect(connected).toContainText(`Used by ${bot}`);
   await connected.getByRole('button', { name: 'Disconnect', exact: true }).click();
   await expect(connected).toHaveCount(0);
 

@@ -113,6 +113,9 @@ pub struct Integration {
     pub name: String,
     pub description: String,
     pub grant: GrantView,
+    /// The tenant's agents that call this server (assigned and enabled, or
+    /// their own), by name: why the user would connect it.
+    pub agents: Vec<String>,
 }
 
 /// What the callback page posts to its opener (same origin only), and the

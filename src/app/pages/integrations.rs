@@ -85,6 +85,9 @@ fn Section(
                             <li class="integration" data-server-id=id.to_string()>
                                 <h3>{i.name.clone()}</h3>
                                 {(!i.description.is_empty()).then(|| view! { <p class="muted">{i.description.clone()}</p> })}
+                                {(!i.agents.is_empty()).then(|| view! {
+                                    <p class="muted integration-agents">{used_by(&i.agents)}</p>
+                                })}
                                 <AccountConnection server=id name=i.name grant=i.grant
                                     focus=last.get_untracked() == Some(id)
                                     on_changed=move |_| {
@@ -97,5 +100,39 @@ fn Section(
                     .collect_view()}
             </ul>
         </section>
+    }
+}
+
+/// "Used by Concierge", "Used by Concierge and Triage", "Used by A, B and 3 more".
+fn used_by(agents: &[String]) -> String {
+    const SHOWN: usize = 3;
+    match agents {
+        [] => String::new(),
+        [one] => format!("Used by {one}"),
+        [first @ .., last] if agents.len() <= SHOWN => {
+            format!("Used by {} and {last}", first.join(", "))
+        }
+        _ => format!(
+            "Used by {} and {} more",
+            agents[..SHOWN - 1].join(", "),
+            agents.len() - (SHOWN - 1)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::used_by;
+
+    #[test]
+    fn agents_are_named_and_a_long_list_is_counted() {
+        let names = |n: &[&str]| n.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(used_by(&names(&["A"])), "Used by A");
+        assert_eq!(used_by(&names(&["A", "B"])), "Used by A and B");
+        assert_eq!(used_by(&names(&["A", "B", "C"])), "Used by A, B and C");
+        assert_eq!(
+            used_by(&names(&["A", "B", "C", "D", "E"])),
+            "Used by A, B and 3 more"
+        );
     }
 }

@@ -419,6 +419,18 @@ async fn a_users_unconnected_oauth_server_answers_with_the_url_to_connect_at() {
     .await;
     assert_eq!(ts["calls"][0]["code"], -32042, "{ts}");
     assert_eq!(ts["calls"][0]["urls"], call["urls"], "{ts}");
+
+    // The link's page lists the server with the agent that calls it.
+    let cookie = app.session("admin@acme.test").await;
+    let listed = app
+        .call("oauth/integrations", Some(&cookie), json!({}))
+        .await
+        .json();
+    let mail = listed
+        .as_array()
+        .and_then(|l| l.iter().find(|i| i["server_id"] == a.mail))
+        .unwrap_or_else(|| panic!("{listed}"));
+    assert_eq!(mail["agents"], json!(["Concierge"]), "{mail}");
 }
 
 #[tokio::test]

@@ -78,9 +78,14 @@ pub async fn standing(
         .collect())
 }
 
-/// The Integrations page: the tenant's enabled OAuth servers, by name,
-/// with the caller's standing at each.
+/// The Integrations page: the tenant's enabled OAuth servers (its agents'
+/// own among them), by name, with the caller's standing at each and the
+/// agents that call each.
 pub async fn integrations(ports: &Ports, actor: &Actor) -> ServiceResult<Vec<Integration>> {
+    let mut agents: HashMap<ServerId, Vec<String>> = HashMap::new();
+    for (server, agent) in ports.store.server_agents(actor.tenant_id).await? {
+        agents.entry(server).or_default().push(agent);
+    }
     let mut list: Vec<Integration> = standing(ports, actor)
         .await?
         .into_iter()
@@ -91,6 +96,7 @@ pub async fn integrations(ports: &Ports, actor: &Actor) -> ServiceResult<Vec<Int
                 .as_ref()
                 .map(view)
                 .unwrap_or_else(|| GrantView::not_connected(s.id)),
+            agents: agents.remove(&s.id).unwrap_or_default(),
             name: s.name,
             description: s.description,
         })

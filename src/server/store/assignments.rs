@@ -124,6 +124,9 @@ pub trait AssignmentStore: Send + Sync {
         holder: Holder,
         server: ServerId,
     ) -> StoreResult<bool>;
+    /// Which agents call which of the tenant's servers: every enabled
+    /// assignment to an agent, and every agent's own server, by agent name.
+    async fn server_agents(&self, tenant: TenantId) -> StoreResult<Vec<(ServerId, String)>>;
     /// The agents made from or last synced to the template.
     async fn template_agents(
         &self,
@@ -163,6 +166,21 @@ impl AssignmentStore for Db {
             .fetch_all(pool)
             .await)?;
         rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn server_agents(&self, tenant: TenantId) -> StoreResult<Vec<(ServerId, String)>> {
+        const SQL: &str = "SELECT x.server_id, a.name FROM agent_servers x \
+               JOIN agents a ON a.id = x.agent_id AND a.tenant_id = x.tenant_id \
+             WHERE x.tenant_id = $1 AND x.enabled \
+             UNION \
+             SELECT s.id, a.name FROM mcp_servers s \
+               JOIN agents a ON a.id = s.agent_id AND a.tenant_id = s.tenant_id \
+             WHERE s.tenant_id = $1 \
+             ORDER BY 2";
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL)
+            .bind(tenant)
+            .fetch_all(pool)
+            .await)?)
     }
 
     async fn put_assignment(
