@@ -267,4 +267,29 @@ test.describe('MCP servers', () => {
     await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();
   });
+
+  test('keyboard: with focus dropped to the page, Tab comes back in and Escape still closes', async ({ page }) => {
+    const name = uniqueName('e2e-focus');
+    const row = await registerServer(page, { name, url: EVERYTHING_MCP_URL });
+    await row.focus();
+    await page.keyboard.press('Enter');
+    const dialog = detailDialog(page, name);
+    const run = dialog.getByRole('button', { name: 'Test Connection', exact: true });
+    await run.focus();
+    await page.keyboard.press('Enter');
+    await expect(dialog.getByText('Connected.')).toBeVisible({ timeout: TEST_CONNECTION_TIMEOUT });
+
+    // What a button that disables itself while it works does to focus.
+    const dropFocus = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const focusInDialog = () => page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'));
+    await dropFocus();
+    expect(await focusInDialog()).toBe(false);
+    await page.keyboard.press('Tab');
+    expect(await focusInDialog(), 'Tab brings focus back into the dialog').toBe(true);
+
+    await dropFocus();
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    await expect(row, 'focus goes back to the row that opened it').toBeFocused();
+  });
 });

@@ -1,11 +1,26 @@
 //! A modal dialog: `role="dialog"`, focus moved in and trapped, Esc closes,
 //! focus returned to whatever opened it.
+//!
+//! Keys are heard on the window, not on the panel: a button that disables
+//! itself while it works (Test Connection) drops focus to `<body>`, and a
+//! listener on the panel would then hear nothing, leaving a keyboard user
+//! with no Escape. Only the top-most open dialog acts on a key.
 
 use leptos::html;
 use leptos::prelude::*;
 use leptos::reactive::send_wrapper_ext::SendOption;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{Element, HtmlElement, KeyboardEvent};
+use std::cell::RefCell;
+
+thread_local! {
+    /// The open dialogs' panels, innermost last (browser-side only).
+    static OPEN: RefCell<Vec<HtmlElement>> = const { RefCell::new(Vec::new()) };
+}
+
+fn is_top(panel: &HtmlElement) -> bool {
+    OPEN.with_borrow(|open| open.last() == Some(panel))
+}
 
 const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), \
     select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])";
@@ -69,6 +84,8 @@ pub fn Dialog(
                     .active_element()
                     .and_then(|e| e.dyn_into::<HtmlElement>().ok());
                 opener.set_value(SendOption::new_local(active));
+                let el: HtmlElement = (*panel).clone();
+                OPEN.with_borrow_mut(|open| open.push(el));
             }
             // A dialog whose code is loaded lazily is built inside a
             // <Suspense> and can exist before it is in the document, where
@@ -80,22 +97,63 @@ pub fn Dialog(
             }
         }
     });
+
+    let keys = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
+        let Some(panel) = panel.get_untracked() else {
+            return;
+        };
+        if !is_top(&panel) {
+            return;
+        }
+        on_key(&panel, &ev, on_close);
+    });
     on_cleanup(move || {
+        keys.remove();
+        if let Some(panel) = panel.get_untracked() {
+            let el: &HtmlElement = &panel;
+            OPEN.with_borrow_mut(|open| open.retain(|p| p != el));
+        }
         if let Some(Some(el)) = opener.try_with_value(|o| o.as_ref().cloned()) {
             let _ = el.focus();
         }
     });
 
-    let on_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
+    view! {
+        <div class="backdrop" on:click=move |_| on_close.run(())></div>
+        <div
+            class="dialog"
+            class:wide=wide
+            role="dialog"
+            aria-modal="true"
+            aria-labelledby=labelled_by
+            tabindex="-1"
+            node_ref=panel
+        >
+            <header class="dialog-header">
+                <h2 id=title_id>{move || title.get()}</h2>
+                <button class="icon" type="button" aria-label="Close" on:click=move |_| on_close.run(())>
+                    "×"
+                </button>
+            </header>
+            <div class="dialog-body">{children()}</div>
+        </div>
+    }
+}
+
+/// Escape closes; Tab and Shift+Tab go round the panel's controls, and
+/// bring focus back into it from wherever it fell.
+fn on_key(panel: &HtmlElement, ev: &KeyboardEvent, on_close: Callback<()>) {
+    match ev.key().as_str() {
         "Escape" => {
             ev.stop_propagation();
+            ev.prevent_default();
             on_close.run(());
         }
         "Tab" => {
-            let Some(panel) = panel.get() else { return };
-            let items = focusables(&panel);
+            let items = focusables(panel);
             let (Some(first), Some(last)) = (items.first(), items.last()) else {
                 ev.prevent_default();
+                let _ = panel.focus();
                 return;
             };
             let active = document().active_element();
@@ -114,27 +172,5 @@ pub fn Dialog(
             }
         }
         _ => {}
-    };
-
-    view! {
-        <div class="backdrop" on:click=move |_| on_close.run(())></div>
-        <div
-            class="dialog"
-            class:wide=wide
-            role="dialog"
-            aria-modal="true"
-            aria-labelledby=labelled_by
-            tabindex="-1"
-            node_ref=panel
-            on:keydown=on_keydown
-        >
-            <header class="dialog-header">
-                <h2 id=title_id>{move || title.get()}</h2>
-                <button class="icon" type="button" aria-label="Close" on:click=move |_| on_close.run(())>
-                    "×"
-                </button>
-            </header>
-            <div class="dialog-body">{children()}</div>
-        </div>
     }
 }
