@@ -64,7 +64,28 @@ async fn run_client(
     serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
 }
 
-async fn test_server(c: &ThinkWork<'_>, id: i64) {
+/// A server of this transport whose key only Switchboard holds: its id.
+pub(super) async fn keyed_server(
+    c: &ThinkWork<'_>,
+    name: &str,
+    url: &str,
+    transport: &str,
+    key: &str,
+) -> i64 {
+    c.ok(
+        "POST",
+        "/api/skills/mcp-servers",
+        Some(json!({
+            "name": name, "url": url, "transport": transport,
+            "authType": "tenant_api_key", "apiKey": key,
+        })),
+    )
+    .await["id"]
+        .as_i64()
+        .expect("id")
+}
+
+pub(super) async fn test_server(c: &ThinkWork<'_>, id: i64) {
     let (status, outcome) = c
         .servers("POST", &format!("/api/skills/mcp-servers/{id}/test"), None)
         .await;
@@ -84,30 +105,8 @@ pub(super) struct Agent {
 async fn agent(app: &TestApp, c: &ThinkWork<'_>, peers: &(Peer, Peer, Peer)) -> Agent {
     let (everything, crm, socket) = peers;
     let ev = server(c, "Everything", &everything.url("/mcp"), None).await;
-    let (status, made) = c
-        .servers(
-            "POST",
-            "/api/skills/mcp-servers",
-            Some(json!({
-                "name": "CRM", "url": crm.url("/sse"), "transport": "sse",
-                "authType": "tenant_api_key", "apiKey": CRM_KEY,
-            })),
-        )
-        .await;
-    assert_eq!(status, 200, "{made}");
-    let crm_id = made["id"].as_i64().expect("id");
-    let socket_id = c
-        .ok(
-            "POST",
-            "/api/skills/mcp-servers",
-            Some(json!({
-                "name": "Socket", "url": socket.ws_url("/ws"), "transport": "websocket",
-                "authType": "tenant_api_key", "apiKey": SOCKET_KEY,
-            })),
-        )
-        .await["id"]
-        .as_i64()
-        .expect("id");
+    let crm_id = keyed_server(c, "CRM", &crm.url("/sse"), "sse", CRM_KEY).await;
+    let socket_id = keyed_server(c, "Socket", &socket.ws_url("/ws"), "websocket", SOCKET_KEY).await;
     let mail = c
         .ok(
             "POST",

@@ -14,7 +14,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
-use super::gateway::agent_from_template;
+use super::gateway::{agent_from_template, test_server};
 use super::skills_templates::server;
 use super::skills_upsert::ThinkWork;
 use crate::server::testing::{Peer, repo_root, spawn_app};
@@ -89,10 +89,7 @@ async fn the_conformance_suites_server_scenarios_pass_or_are_baselined() {
     let uid = {
         let c = ThinkWork::new(&app).await;
         let id = server(&c, "Everything", &everything.url("/mcp"), None).await;
-        let tested = c
-            .ok("POST", &format!("/api/skills/mcp-servers/{id}/test"), None)
-            .await;
-        assert_eq!(tested["ok"], true, "{tested}");
+        test_server(&c, id).await;
         agent_from_template(&c, &[(id, None)], "Conformance").await
     };
     let token = app.runtime_token("acme", "admin@acme.test").await;

@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 use std::time::Duration;
 
-use super::gateway::{agent_from_template, client};
+use super::gateway::{agent_from_template, client, keyed_server, test_server};
 use super::skills_upsert::ThinkWork;
 use crate::server::testing::{Peer, TestApp, spawn_app};
 
@@ -43,26 +43,8 @@ async fn a_server_that_restarted_between_calls_gets_a_new_session() {
     let port = peer.port;
     let uid = {
         let c = ThinkWork::new(&app).await;
-        let server = c
-            .ok(
-                "POST",
-                "/api/skills/mcp-servers",
-                Some(json!({
-                    "name": "Socket", "url": peer.ws_url("/ws"), "transport": "websocket",
-                    "authType": "tenant_api_key", "apiKey": KEY,
-                })),
-            )
-            .await["id"]
-            .as_i64()
-            .expect("id");
-        let tested = c
-            .ok(
-                "POST",
-                &format!("/api/skills/mcp-servers/{server}/test"),
-                None,
-            )
-            .await;
-        assert_eq!(tested["ok"], true, "{tested}");
+        let server = keyed_server(&c, "Socket", &peer.ws_url("/ws"), "websocket", KEY).await;
+        test_server(&c, server).await;
         agent_from_template(&c, &[(server, None)], "Restarter").await
     };
     let url = format!("{}/mcp/agents/{uid}", app.base);
