@@ -211,13 +211,25 @@ export async function gotoHydrated(page: Page, path: string): Promise<void> {
   await waitForHydration(page);
 }
 
-export async function signIn(page: Page, email = ADMIN_EMAIL, password = ADMIN_PASSWORD): Promise<void> {
+/**
+ * Signs in through the login page, which lands on the overview (`/`), then
+ * goes on to `then` (the servers page, where most tests start).
+ */
+export async function signIn(
+  page: Page,
+  email = ADMIN_EMAIL,
+  password = ADMIN_PASSWORD,
+  then = '/mcp-servers',
+): Promise<void> {
   await gotoHydrated(page, '/login');
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForURL(/\/mcp-servers(\?.*)?$/);
+  await page.waitForURL((url) => url.pathname === '/');
   await waitForHydration(page);
+  if (then !== '/') {
+    await gotoHydrated(page, then);
+  }
 }
 
 /** The servers table (once the list has loaded and is not empty). */

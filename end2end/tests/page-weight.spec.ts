@@ -27,10 +27,12 @@ import { APP_URL, e2eTmp, expect, gotoHydrated, openRegisterDialog, signIn, test
  * gains the service types' decoding and the detail dialog's client line),
  * 429.0 kB after the server dialog's Tools tab (tool pinning: its view, the
  * diff, approvals and the policy, and their types' decoding; it renders
- * only when chosen, but lives in the dialog's module).
+ * only when chosen, but lives in the dialog's module), 437.0 kB after the
+ * Overview (a lazy route again, and its nav link), the dialogs' window key
+ * listener and the tables' scroll regions.
  * The target of 250 kB is not met yet, and this is where it will be enforced.
  */
-const SERVERS_CEILING_BYTES = 431_000;
+const SERVERS_CEILING_BYTES = 439_000;
 
 type Weight = { files: number; raw: number; gzip: number; transfer: number; names: string[] };
 
@@ -100,7 +102,7 @@ test('each page downloads only its own code, compressed, and /mcp-servers does n
 
   await signIn(page);
   const session = await page.context().storageState();
-  for (const route of ['/mcp-servers', '/agents', '/agent-templates', '/integrations', '/audit', '/settings/api-tokens']) {
+  for (const route of ['/', '/mcp-servers', '/agents', '/agent-templates', '/integrations', '/audit', '/settings/api-tokens']) {
     rows[route] = await weigh(browser, session, route);
   }
 

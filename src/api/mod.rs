@@ -7,6 +7,7 @@ pub mod auth;
 pub mod connections;
 pub mod oauth;
 pub mod oauth_services;
+pub mod overview;
 pub mod servers;
 pub mod templates;
 pub mod tokens;

@@ -48,6 +48,7 @@ pub fn App() -> impl IntoView {
                 // page in its <Outlet/>. Each page is a lazy route: its code is
                 // fetched when it is first shown (see `routes`).
                 <ParentRoute path=path!("") view=SignedInLayout>
+                    <Route path=path!("/") view={Lazy::<routes::Overview>::new()} />
                     <Route path=path!("/mcp-servers") view={Lazy::<routes::Servers>::new()} />
                     <Route path=path!("/agents") view={Lazy::<routes::Agents>::new()} />
                     <Route path=path!("/agent-templates") view={Lazy::<routes::Templates>::new()} />

@@ -16,6 +16,7 @@ use super::pages::agents::AgentsPage;
 use super::pages::audit::AuditPage;
 use super::pages::integrations::IntegrationsPage;
 use super::pages::login::LoginPage;
+use super::pages::overview::OverviewPage;
 use super::pages::servers::ServersPage;
 use super::pages::templates::TemplatesPage;
 use super::pages::templates::detail::TemplatePage;
@@ -32,6 +33,20 @@ impl LazyRoute for Login {
 
     fn view(_this: Self) -> AnyView {
         view! { <LoginPage /> }.into_any()
+    }
+}
+
+/// `/`: the landing page after sign-in.
+pub struct Overview;
+
+#[lazy_route]
+impl LazyRoute for Overview {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <OverviewPage /> }.into_any()
     }
 }
 

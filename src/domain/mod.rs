@@ -13,6 +13,7 @@ pub mod listing;
 pub mod oauth;
 pub mod oauth_service;
 pub mod origin;
+pub mod overview;
 pub mod redirect;
 pub mod resolution;
 pub mod scope;

@@ -4,7 +4,7 @@
 //! navigating, and the server's page guard checks what it hands out.
 
 /// Where sign-in lands when `next` is absent or refused.
-pub const DEFAULT_NEXT: &str = "/mcp-servers";
+pub const DEFAULT_NEXT: &str = "/";
 
 /// Longer than any page address we build; bounds what a link can smuggle in.
 pub const NEXT_MAX: usize = 2048;

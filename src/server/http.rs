@@ -196,7 +196,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 /// Signed-out visitors of an admin page go to `/login?next=…`; signed-in
-/// visitors of `/login` (or `/`) go to the servers page. Done before Leptos
+/// visitors of `/login` go to the overview. Done before Leptos
 /// renders anything, so the redirect is a real 302 and no page leaks.
 async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::GET {
@@ -215,7 +215,6 @@ async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> 
     };
     match (signed_in, is_login) {
         (true, true) => Redirect::to(DEFAULT_NEXT).into_response(),
-        (true, false) if path == "/" => Redirect::to(DEFAULT_NEXT).into_response(),
         (false, false) => {
             let next = sign_in_next(&path, req.uri().query());
             Redirect::to(&format!("/login?next={}", encode_component(&next))).into_response()
@@ -228,7 +227,6 @@ async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> 
 /// list's page, sort and filter live there). A query the login page would
 /// refuse anyway is dropped rather than losing the page too.
 fn sign_in_next(path: &str, query: Option<&str>) -> String {
-    let path = if path == "/" { DEFAULT_NEXT } else { path };
     match query.filter(|q| !q.is_empty()) {
         Some(q) => {
             let with_query = format!("{path}?{q}");

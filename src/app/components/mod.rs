@@ -1,6 +1,7 @@
 //! Reusable UI pieces.
 
 pub mod account_connection;
+pub mod audit_table;
 pub mod data_table;
 pub mod dialog;
 pub mod form;

@@ -5,10 +5,10 @@ use leptos_meta::Title;
 use leptos_router::params::ParamsMap;
 
 use crate::api::audit::list_audit;
+use crate::app::components::audit_table::AuditTable;
 use crate::app::components::data_table::{Pager, PastTheEnd};
-use crate::app::components::time::when;
 use crate::app::list_url::{ListUrl, QueryString, page_param};
-use crate::domain::{AppError, AuditAction, AuditEvent, AuditOutcome, AuditQuery};
+use crate::domain::{AppError, AuditAction, AuditQuery};
 
 /// The page inside the signed-in layout (see `app::App`'s routes).
 #[component]
@@ -34,23 +34,6 @@ fn query_to_url(q: &AuditQuery) -> String {
         .set("page", &q.page.to_string(), "1")
         .set("action", q.action.map_or("", AuditAction::as_str), "")
         .finish()
-}
-
-fn row(e: AuditEvent) -> impl IntoView {
-    let (outcome, class) = match e.outcome {
-        AuditOutcome::Success => ("Success", "badge on"),
-        AuditOutcome::Failure => ("Failure", "badge error"),
-    };
-    view! {
-        <tr>
-            <td class="mono nowrap">{when(e.at)}</td>
-            <td>{e.actor}</td>
-            <td>{e.action.label()}</td>
-            <td>{e.target}</td>
-            <td><span class=class>{outcome}</span></td>
-            <td class="detail">{e.detail.unwrap_or_default()}</td>
-        </tr>
-    }
 }
 
 #[component]
@@ -130,22 +113,7 @@ fn AuditView() -> impl IntoView {
                     Ok(page) => {
                         let page_count = page.page_count();
                         view! {
-                            <div class="table-wrap">
-                                <table class="data-table audit">
-                                    <caption class="visually-hidden">"Audit events, newest first"</caption>
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"When"</th>
-                                            <th scope="col">"Actor"</th>
-                                            <th scope="col">"Action"</th>
-                                            <th scope="col">"Target"</th>
-                                            <th scope="col">"Outcome"</th>
-                                            <th scope="col">"Detail"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>{page.items.into_iter().map(row).collect_view()}</tbody>
-                                </table>
-                            </div>
+                            <AuditTable events=page.items caption="Audit events, newest first" />
                             <Pager
                                 page=page.page
                                 page_count=page_count

@@ -35,6 +35,7 @@ fn MainNav() -> impl IntoView {
     view! {
         <nav aria-label="Main">
             <ul class="nav-links">
+                <li><A href="/" exact=true>"Overview"</A></li>
                 <li><A href="/mcp-servers">"MCP Servers"</A></li>
                 <li><A href="/agents">"Agents"</A></li>
                 <li><A href="/agent-templates">"Agent Templates"</A></li>
@@ -63,7 +64,7 @@ pub fn SignedInLayout() -> impl IntoView {
         <header class="topbar">
             // A plain link: the router still navigates it on the client, and
             // it does not claim `aria-current` next to the nav's own link.
-            <a class="brand" href="/mcp-servers">"Switchboard"</a>
+            <a class="brand" href="/">"Switchboard"</a>
             <MainNav />
             <div class="who">
                 <Transition fallback=|| ()>

@@ -4,6 +4,7 @@ pub mod integrations;
 pub mod layout;
 pub mod login;
 pub mod not_found;
+pub mod overview;
 pub mod servers;
 pub mod templates;
 pub mod tokens;

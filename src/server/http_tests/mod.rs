@@ -35,6 +35,7 @@ mod key_binding;
 mod limits;
 mod metrics;
 mod oauth;
+mod overview;
 mod resolution;
 mod rest_ai_mentor;
 mod rest_ai_mentor_connection_access;

@@ -21,7 +21,7 @@ async fn pages_redirect_by_session() {
     assert_eq!(r.location.as_deref(), Some("/login?next=%2Fmcp-servers"));
     assert_eq!(
         app.get("/", None).await.location.as_deref(),
-        Some("/login?next=%2Fmcp-servers")
+        Some("/login?next=%2F")
     );
     let login = app.get("/login", None).await;
     assert_eq!(login.status, 200);
@@ -30,11 +30,15 @@ async fn pages_redirect_by_session() {
     let cookie = admin(&app, "acme").await;
     assert_eq!(
         app.get("/login", Some(&cookie)).await.location.as_deref(),
-        Some("/mcp-servers")
+        Some("/"),
+        "sign-in lands on the overview"
     );
     let page = app.get("/mcp-servers", Some(&cookie)).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("MCP Servers"));
+    let overview = app.get("/", Some(&cookie)).await;
+    assert_eq!(overview.status, 200);
+    assert!(overview.body.contains("Overview"), "{}", overview.body);
     assert_eq!(app.get("/no-such-page", Some(&cookie)).await.status, 404);
 }
 

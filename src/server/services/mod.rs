@@ -23,6 +23,7 @@ pub mod oauth_connect;
 pub mod oauth_grants;
 pub mod oauth_services;
 pub mod oauth_step_up;
+pub mod overview;
 pub mod resolution;
 pub mod resolution_cache;
 pub mod resolve_audit;

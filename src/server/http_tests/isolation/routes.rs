@@ -189,6 +189,7 @@ pub(super) fn spec(
             return s(Member, Server, Some(json!({ "server": server })));
         }
         ("POST", "/api/oauth/integrations") => return s(Member, Collection, Some(json!({}))),
+        ("POST", "/api/overview") => return s(Member, Collection, Some(json!({}))),
         ("POST", "/api/oauth-services/list" | "/api/oauth-services/redirect-uri") => {
             return s(Member, Collection, Some(json!({})));
         }

@@ -5,9 +5,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::records::{GrantRecord, GrantRow, NewGrant};
+use crate::domain::overview::GrantDue;
 use crate::domain::{GrantId, GrantStatus, SecretRef, ServerId, TenantId, UserId};
-use crate::server::store::StoreResult;
 use crate::server::store::db::{Db, on_pool};
+use crate::server::store::{StoreError, StoreResult};
 
 // The columns, in the order every query here uses (a macro, as sqlx takes
 // only static SQL text).
@@ -17,6 +18,15 @@ macro_rules! grant_columns {
          expires_at, status, status_reason, refresh_lease_until, wanted_scopes, created_at, \
          updated_at"
     };
+}
+
+#[derive(sqlx::FromRow)]
+struct GrantDueRow {
+    server_id: ServerId,
+    server_name: String,
+    username: String,
+    status: String,
+    expires_at: Option<DateTime<Utc>>,
 }
 
 #[async_trait]
@@ -34,6 +44,16 @@ pub trait GrantStore: Send + Sync {
     -> StoreResult<Vec<GrantRecord>>;
     /// A grant by its id (seed 000's connected service).
     async fn grant_by_id(&self, tenant: TenantId, id: GrantId) -> StoreResult<Option<GrantRecord>>;
+    /// The tenant's grants (one user's, given one) that have expired, or
+    /// whose token runs out before `until`: ended first, then soonest; at
+    /// most `limit`.
+    async fn grants_due(
+        &self,
+        tenant: TenantId,
+        user: Option<UserId>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<GrantDue>>;
     /// Removes the grant and answers it (its vault secret is the caller's
     /// to delete).
     async fn delete_grant(
@@ -155,6 +175,49 @@ impl GrantStore for Db {
             .fetch_all(pool)
             .await)?;
         rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn grants_due(
+        &self,
+        tenant: TenantId,
+        user: Option<UserId>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<GrantDue>> {
+        const SQL: &str = "SELECT g.mcp_server_id AS server_id, s.name AS server_name, \
+               u.username, g.status, g.expires_at \
+             FROM user_mcp_tokens g \
+               JOIN mcp_servers s ON s.id = g.mcp_server_id AND s.tenant_id = g.tenant_id \
+               JOIN users u ON u.id = g.user_id \
+             WHERE g.tenant_id = $1 AND ($2 IS NULL OR g.user_id = $2) \
+               AND (g.status = 'expired' \
+                 OR (g.status = 'active' AND g.expires_at IS NOT NULL AND g.expires_at < $3)) \
+             ORDER BY CASE g.status WHEN 'expired' THEN 0 ELSE 1 END, g.expires_at, g.id \
+             LIMIT $4";
+        let rows: Vec<GrantDueRow> = on_pool!(self, pool => sqlx::query_as(SQL)
+            .bind(tenant)
+            .bind(user)
+            .bind(until)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await)?;
+        rows.into_iter()
+            .map(|r| {
+                let status = GrantStatus::parse(&r.status).ok_or_else(|| {
+                    StoreError::Corrupt(format!(
+                        "a grant of {}: status {:?}",
+                        r.server_id, r.status
+                    ))
+                })?;
+                Ok(GrantDue {
+                    server_id: r.server_id,
+                    server_name: r.server_name,
+                    username: r.username,
+                    status,
+                    expires_at: r.expires_at,
+                })
+            })
+            .collect()
     }
 
     async fn grant_by_id(&self, tenant: TenantId, id: GrantId) -> StoreResult<Option<GrantRecord>> {
