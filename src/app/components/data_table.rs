@@ -92,14 +92,17 @@ where
             }
         })
         .collect_view();
+    let region = caption.clone();
     view! {
-        <table class="data-table" aria-busy=move || busy.get().to_string()>
-            <caption class="visually-hidden">{caption}</caption>
-            <thead>
-                <tr>{headers}</tr>
-            </thead>
-            <tbody>{body}</tbody>
-        </table>
+        <div class="table-wrap" role="region" aria-label=region tabindex="0">
+            <table class="data-table" aria-busy=move || busy.get().to_string()>
+                <caption class="visually-hidden">{caption}</caption>
+                <thead>
+                    <tr>{headers}</tr>
+                </thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
     }
 }
 

@@ -50,7 +50,7 @@ pub fn AgentsPage() -> impl IntoView {
                     }
                     .into_any(),
                     Ok(list) => view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" role="region" aria-label="The tenant's agents, by name" tabindex="0">
                             <table class="data-table agents">
                                 <caption class="visually-hidden">"The tenant's agents, by name"</caption>
                                 <thead>

@@ -64,7 +64,7 @@ fn TokensView() -> impl IntoView {
                     }
                     .into_any(),
                     Ok(list) => view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" role="region" aria-label="Your API tokens, newest first" tabindex="0">
                             <table class="data-table tokens">
                                 <caption class="visually-hidden">"Your API tokens, newest first"</caption>
                                 <thead>

@@ -121,7 +121,7 @@ pub(super) fn ConnectionsTab(server: ServerId) -> impl IntoView {
                                     .into_any()
                                 })}
                                 {(shown > 0).then(move || view! {
-                                    <div class="table-wrap">
+                                    <div class="table-wrap" role="region" aria-label="Connections to this server" tabindex="0">
                                         <table class="data-table connections">
                                             <caption class="visually-hidden">"Connections to this server"</caption>
                                             <thead>

@@ -53,7 +53,7 @@ pub fn TemplatesPage() -> impl IntoView {
                     }
                     .into_any(),
                     Ok(list) => view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" role="region" aria-label="The tenant's agent templates, by name" tabindex="0">
                             <table class="data-table templates">
                                 <caption class="visually-hidden">"The tenant's agent templates, by name"</caption>
                                 <thead>

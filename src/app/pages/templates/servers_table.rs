@@ -28,7 +28,7 @@ pub fn ServersTable(
         .into_any();
     }
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" aria-label="The tenant's MCP servers and whether this template has each" tabindex="0">
             <table class="data-table template-servers">
                 <caption class="visually-hidden">"The tenant's MCP servers and whether this template has each"</caption>
                 <thead>
