@@ -99,6 +99,9 @@ export default defineConfig({
   // response. It needs the whole suite's traffic (it fails if no key was
   // ever used), so `./dev size`, which runs one spec, turns it off.
   ...(process.env.E2E_HYGIENE === 'off' ? {} : { globalTeardown: './tests/hygiene.teardown.ts' }),
+  // One folder per backend, so the second run keeps the first one's output
+  // (the a11y spec's screenshots, traces of failures).
+  outputDir: path.join('test-results', BACKEND),
   fullyParallel: false,
   workers: 1,
   retries: 0,

@@ -99,7 +99,7 @@ fn Sections(o: Overview) -> impl IntoView {
                         {counts
                             .into_iter()
                             .map(|(h, n)| view! {
-                                <li class=format!("stat {}", health_class(h))>
+                                <li class=format!("stat {}", if n > 0 { health_class(h) } else { "none" })>
                                     <span class="stat-value">{n}</span>
                                     <span class="stat-label">{h.label()}</span>
                                 </li>
