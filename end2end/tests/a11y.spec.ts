@@ -1,6 +1,6 @@
 // Accessibility checked in the browser: axe-core (npm @axe-core/playwright)
 // on every page and on the servers page's dialogs, at a desktop and a phone
-// width. A serious or critical violation fails the test, named with the
+// width, and in the dark colour scheme. A serious or critical violation fails the test, named with the
 // elements it was found on. A screenshot of each page at each width is kept
 // under the test output (looked at, not compared).
 
@@ -21,8 +21,10 @@ import {
 } from './fixtures';
 
 const WIDTHS = [
-  { name: 'desktop', width: 1280, height: 800 },
-  { name: 'phone', width: 390, height: 800 },
+  { name: 'desktop', width: 1280, height: 800, colorScheme: 'light' as const },
+  { name: 'phone', width: 390, height: 800, colorScheme: 'light' as const },
+  // The dark scheme's colours pass the same contrast checks.
+  { name: 'dark', width: 1280, height: 800, colorScheme: 'dark' as const },
 ];
 const PAGES = ['/', '/mcp-servers', '/agents', '/agent-templates', '/integrations', '/audit', '/settings/api-tokens'];
 
@@ -41,8 +43,8 @@ async function noSidewaysScroll(page: Page, what: string): Promise<void> {
 }
 
 for (const size of WIDTHS) {
-  test.describe(`at ${size.name} width (${size.width}px)`, () => {
-    test.use({ viewport: { width: size.width, height: size.height } });
+  test.describe(`${size.name}: ${size.width}px, ${size.colorScheme}`, () => {
+    test.use({ viewport: { width: size.width, height: size.height }, colorScheme: size.colorScheme });
 
     test('every page has no serious accessibility violation and no sideways scroll', async ({ page }, info) => {
       await gotoHydrated(page, '/login');
