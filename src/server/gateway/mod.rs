@@ -24,7 +24,7 @@ use crate::domain::{AgentUid, FieldError};
 use crate::server::error::ServiceError;
 use crate::server::rest::runtime::{RuntimeCaller, RuntimeError};
 use crate::server::services::gateway_calls::AgentCaller;
-use crate::server::services::resolution;
+use crate::server::services::named;
 use crate::server::state::AppState;
 
 pub use crate::server::services::agent_catalog::{NAME_SEPARATOR, exposed_name};
@@ -86,7 +86,7 @@ async fn caller(
         .map_err(IntoResponse::into_response)?;
     let refuse = |e: ServiceError| RuntimeError::from(e).into_response();
     let uid = AgentUid::parse(agent).ok_or_else(|| refuse(ServiceError::NotFound))?;
-    let agent_id = resolution::agent_of(&state.ports, runtime.tenant_id, &uid)
+    let agent_id = named::agent(&state.ports, runtime.tenant_id, &uid)
         .await
         .map_err(refuse)?
         .ok_or_else(|| refuse(ServiceError::NotFound))?;
@@ -94,7 +94,7 @@ async fn caller(
         None => None,
         Some(value) => {
             let name = value.to_str().unwrap_or_default().trim().to_owned();
-            let member = resolution::member_of(&state.ports, runtime.tenant_id, &name)
+            let member = named::member(&state.ports, runtime.tenant_id, &name)
                 .await
                 .map_err(refuse)?;
             if name.is_empty() || member.is_none() {

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::skills_templates::server;
 use super::skills_upsert::ThinkWork;
-use crate::domain::{AuditAction, AuditQuery, Role};
+use crate::domain::{AuditAction, AuditQuery};
 use crate::server::testing::{Peer, TestApp, repo_root, spawn_app, username_of};
 
 const TEMPLATES: &str = "/api/skills/templates";
@@ -28,7 +28,7 @@ pub(super) async fn client(url: &str, token: &str, user: Option<&str>, calls: Va
 }
 
 /// Runs the TypeScript SDK's client (the same contract as the Python one).
-async fn ts_client(url: &str, token: &str, user: Option<&str>, calls: Value) -> Value {
+pub(super) async fn ts_client(url: &str, token: &str, user: Option<&str>, calls: Value) -> Value {
     let mut cmd = tokio::process::Command::new("node");
     cmd.arg(repo_root().join("end2end/clients/gateway_client.mjs"));
     run_client(cmd, url, token, user, calls).await
@@ -95,8 +95,8 @@ pub(super) async fn test_server(c: &ThinkWork<'_>, id: i64) {
 
 pub(super) struct Agent {
     pub(super) url: String,
-    uid: String,
-    mail: i64,
+    pub(super) uid: String,
+    pub(super) mail: i64,
 }
 
 /// An agent made from a template of four servers: server-everything (every
@@ -203,7 +203,7 @@ pub(super) async fn world() -> World {
     }
 }
 
-fn names(listed: &Value) -> Vec<String> {
+pub(super) fn names(listed: &Value) -> Vec<String> {
     listed["tools"]
         .as_array()
         .expect("tools")
@@ -359,153 +359,4 @@ async fn one_endpoint_lists_and_calls_the_agents_tools_with_credentials_it_never
     );
     assert_eq!(ts_calls[1]["text"], calls[1]["text"], "{ts}");
     assert_eq!(ts_calls[2]["code"], -32602, "{ts}");
-}
-
-#[tokio::test]
-async fn a_users_unconnected_oauth_server_answers_with_the_url_to_connect_at() {
-    let World {
-        app,
-        agent: a,
-        token,
-        user,
-        _peers,
-    } = world().await;
-    // The mail server's catalog, as a test by someone connected would keep it.
-    let tenant = app.tenant_id("acme").await;
-    let tool: rmcp::model::Tool = serde_json::from_value(json!({
-        "name": "send", "description": "Send a mail",
-        "inputSchema": { "type": "object", "properties": { "to": { "type": "string" } } },
-    }))
-    .expect("a tool");
-    crate::server::services::tool_catalog::refresh(
-        &app.state.ports,
-        crate::server::services::audit::By::Schedule(tenant),
-        crate::domain::ServerId::new(a.mail),
-        "Mail",
-        &[tool],
-    )
-    .await
-    .expect("refresh");
-    let out = client(
-        &a.url,
-        &token,
-        Some(&user),
-        json!([["mail__send", { "to": "x" }]]),
-    )
-    .await;
-    assert!(names(&out).contains(&"mail__send".to_owned()));
-    let call = &out["calls"][0];
-    assert_eq!(call["code"], -32042, "{call}");
-    let urls = call["urls"].as_array().expect("urls");
-    assert_eq!(
-        urls[0].as_str(),
-        Some(
-            format!(
-                "{}/api/skills/mcp-oauth/authorize?mcpServerId={}",
-                app.base, a.mail
-            )
-            .as_str()
-        ),
-        "{call}"
-    );
-    // The TypeScript SDK reads the same elicitation with its own model.
-    let ts = ts_client(
-        &a.url,
-        &token,
-        Some(&user),
-        json!([["mail__send", { "to": "x" }]]),
-    )
-    .await;
-    assert_eq!(ts["calls"][0]["code"], -32042, "{ts}");
-    assert_eq!(ts["calls"][0]["urls"], call["urls"], "{ts}");
-
-    // The link's page lists the server with the agent that calls it.
-    let cookie = app.session("admin@acme.test").await;
-    let listed = app
-        .call("oauth/integrations", Some(&cookie), json!({}))
-        .await
-        .json();
-    let mail = listed
-        .as_array()
-        .and_then(|l| l.iter().find(|i| i["server_id"] == a.mail))
-        .unwrap_or_else(|| panic!("{listed}"));
-    assert_eq!(mail["agents"], json!(["Concierge"]), "{mail}");
-}
-
-#[tokio::test]
-async fn who_may_ask_is_checked_before_any_mcp() {
-    let World {
-        app,
-        agent: a,
-        token: runtime,
-        _peers,
-        user: _,
-    } = world().await;
-    app.user("globex", "admin@globex.test", Role::Admin).await;
-    let other = app.runtime_token("globex", "admin@globex.test").await;
-    let personal = app.token("acme", "admin@acme.test").await;
-    let cookie = app.session("admin@acme.test").await;
-    let list = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {} });
-    let path = format!("/mcp/agents/{}", a.uid);
-    let ask = |auth: Option<String>, path: String, headers: Vec<(&'static str, String)>| {
-        let app = &app;
-        let list = list.clone();
-        async move {
-            let mut request = app
-                .http
-                .post(format!("{}{path}", app.base))
-                .header("accept", "application/json, text/event-stream")
-                .header("content-type", "application/json")
-                .header("mcp-protocol-version", "2025-11-25")
-                .body(list.to_string());
-            if let Some(auth) = auth {
-                request = request.header("authorization", auth);
-            }
-            for (name, value) in headers {
-                request = request.header(name, value);
-            }
-            let reply = request.send().await.expect("the gateway");
-            let status = reply.status().as_u16();
-            (status, reply.text().await.unwrap_or_default())
-        }
-    };
-    let bearer = |t: &str| Some(format!("Bearer {t}"));
-    assert_eq!(ask(None, path.clone(), vec![]).await.0, 401);
-    assert_eq!(
-        ask(bearer("sb_rt_not-a-token"), path.clone(), vec![])
-            .await
-            .0,
-        401
-    );
-    assert_eq!(
-        ask(None, path.clone(), vec![("cookie", cookie)]).await.0,
-        401,
-        "a session cookie is not a runtime token"
-    );
-    assert_eq!(
-        ask(bearer(&personal), path.clone(), vec![]).await.0,
-        403,
-        "a user's token is not a runtime token"
-    );
-    assert_eq!(
-        ask(bearer(&other), path.clone(), vec![]).await.0,
-        404,
-        "another tenant's runtime token does not see this agent"
-    );
-    assert_eq!(
-        ask(bearer(&runtime), "/mcp/agents/not-a-uuid".into(), vec![])
-            .await
-            .0,
-        404
-    );
-    let (status, body) = ask(
-        bearer(&runtime),
-        path.clone(),
-        vec![("x-switchboard-user", "nobody-here".into())],
-    )
-    .await;
-    assert_eq!(status, 400, "{body}");
-    let (status, body) = ask(bearer(&runtime), path, vec![]).await;
-    assert_eq!(status, 200, "{body}");
-    assert!(body.contains("everything__echo"), "{body}");
 }

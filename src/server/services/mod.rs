@@ -18,6 +18,7 @@ pub mod directory;
 pub mod gateway_calls;
 pub mod images;
 pub mod key_status;
+pub mod named;
 pub mod oauth_callback;
 pub mod oauth_connect;
 pub mod oauth_grants;

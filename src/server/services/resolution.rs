@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::domain::headers::{DEFAULT_SCHEME, Header, render_headers};
 use crate::domain::resolution::{Binding, Caller, Resolution, ResolvedBy, Rule, ServerFacts};
-use crate::domain::{AgentId, AgentUid, AuthType, Scope, ServerId, TenantId, UserId};
+use crate::domain::{AgentId, AuthType, Scope, ServerId, TenantId, UserId};
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::mcp::McpTarget;
 use crate::server::ports::Ports;
@@ -57,42 +57,6 @@ pub(crate) async fn member_named(
         .membership(tenant, user.id)
         .await?
         .map(|_| user.id))
-}
-
-/// [`member_named`] through the replica's cache, which keeps only members
-/// found (so a new member is one at once).
-pub(crate) async fn member_of(
-    ports: &Ports,
-    tenant: TenantId,
-    username: &str,
-) -> ServiceResult<Option<UserId>> {
-    let cache = &ports.resolution_cache;
-    if let Some(id) = cache.user(tenant, username) {
-        return Ok(Some(id));
-    }
-    let found = member_named(ports, tenant, username).await?;
-    if let Some(id) = found {
-        cache.keep_user(tenant, username, id);
-    }
-    Ok(found)
-}
-
-/// The tenant's agent with this UUID, through the replica's cache.
-pub(crate) async fn agent_of(
-    ports: &Ports,
-    tenant: TenantId,
-    uid: &AgentUid,
-) -> ServiceResult<Option<AgentId>> {
-    let cache = &ports.resolution_cache;
-    if let Some(id) = cache.agent(tenant, uid) {
-        return Ok(Some(id));
-    }
-    let generation = cache.generation();
-    let found = ports.store.agent_by_uid(tenant, uid).await?.map(|a| a.id);
-    if let Some(id) = found {
-        cache.keep_agent(generation, tenant, uid, id);
-    }
-    Ok(found)
 }
 
 fn facts(s: &ServerRecord) -> ServerFacts {

@@ -10,6 +10,7 @@ use crate::domain::{AgentUid, FieldError, ServerId};
 use crate::server::auth::Runtime;
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::ports::Ports;
+use crate::server::services::named;
 use crate::server::services::resolution::{self, Asker, Resolved};
 use crate::server::services::resolve_audit::{self, ResolvedFor};
 use crate::server::store::{AssignmentRecord, Holder};
@@ -39,7 +40,7 @@ pub async fn resolve(
     let mut errors = Vec::new();
     let mut user = None;
     if let Some(name) = &request.user {
-        match resolution::member_of(ports, tenant, name).await? {
+        match named::member(ports, tenant, name).await? {
             Some(id) => user = Some((id, name.as_str())),
             None => errors.push(FieldError::new(
                 USER,
@@ -49,7 +50,7 @@ pub async fn resolve(
     }
     let mut agent = None;
     if let Some(uid) = &request.agent {
-        match resolution::agent_of(ports, tenant, uid).await? {
+        match named::agent(ports, tenant, uid).await? {
             Some(id) => agent = Some(id),
             None => errors.push(FieldError::new(
                 AGENT,
