@@ -285,7 +285,7 @@ pub fn OwnAccount(server: ServerId, #[prop(into)] name: String) -> impl IntoView
     // Whether the panel is being shown again after a change of its own.
     let changed = RwSignal::new(false);
     view! {
-        <section class="own-account" aria-labelledby="own-account-title">
+        <section class="box own-account" aria-labelledby="own-account-title">
             <h3 id="own-account-title">"Your account"</h3>
             <p class="help">
                 "This server signs each user in with OAuth. Connect your own account to test it, "

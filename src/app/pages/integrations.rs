@@ -82,7 +82,7 @@ fn Section(
                     .map(|i| {
                         let id = i.server_id;
                         view! {
-                            <li class="integration" data-server-id=id.to_string()>
+                            <li class="box integration" data-server-id=id.to_string()>
                                 <h3>{i.name.clone()}</h3>
                                 {(!i.description.is_empty()).then(|| view! { <p class="muted">{i.description.clone()}</p> })}
                                 {(!i.agents.is_empty()).then(|| view! {

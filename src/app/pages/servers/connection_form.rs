@@ -217,7 +217,7 @@ pub(super) fn ConnectionForm(
         "Add a connection"
     };
     view! {
-        <form class="connection-form" on:submit=on_submit novalidate aria-label=title>
+        <form class="box connection-form" on:submit=on_submit novalidate aria-label=title>
             <h3>{title}</h3>
             <div class="field">
                 <label for="connection-scope">"Scope"</label>

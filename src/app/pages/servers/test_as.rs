@@ -48,7 +48,7 @@ pub(super) fn TestAsPanel(server: ServerId, agents: Vec<AgentView>) -> impl Into
         }
     };
     view! {
-        <form class="test-as" on:submit=run aria-labelledby="test-as-title">
+        <form class="box test-as" on:submit=run aria-labelledby="test-as-title">
             <h3 id="test-as-title">"Test as…"</h3>
             <p class="help">"Runs Test Connection with exactly the credential an agent would get for this scope."</p>
             <div class="inline-form">

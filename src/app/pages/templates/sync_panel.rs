@@ -158,7 +158,7 @@ fn SyncButton(id: TemplateId, count: usize, on_changed: Callback<()>) -> impl In
                 {move || if plan.pending().get() { "Planning…".to_owned() } else { format!("Sync to {count} {agents}") }}
             </button>
             <Show when=move || showing.get()>
-                <section id="sync-plan" class="sync-plan" aria-label="Sync plan" aria-live="polite">
+                <section id="sync-plan" class="box sync-plan" aria-label="Sync plan" aria-live="polite">
                     {move || match plan.value().get() {
                         None => view! { <p class="loading" role="status">"Working out the plan…"</p> }.into_any(),
                         Some(Err(e)) => view! { <p class="alert error" role="alert">"Could not plan: " {e.to_string()}</p> }.into_any(),
