@@ -2,6 +2,7 @@
 
 mod accounts;
 mod agents;
+mod grants;
 mod servers;
 mod tokens;
 mod tool_pins;
@@ -13,6 +14,7 @@ use super::*;
 use crate::domain::{AuthType, TenantId, Transport};
 use accounts::*;
 use agents::*;
+use grants::*;
 use servers::*;
 use tokens::*;
 use tool_pins::*;
@@ -69,6 +71,7 @@ contract!(
     leases_are_renewed_seen_and_dropped,
     tool_pins_keep_approvals_and_see_changes,
     tool_checks_are_claimed_once_and_policies_are_per_tenant,
+    grants_due_are_ended_then_soonest_per_user_and_tenant,
 );
 
 pub(super) async fn tenant(store: &dyn Store, slug: &str) -> TenantRecord {
