@@ -37,6 +37,7 @@ mod key_binding;
 mod limits;
 mod metrics;
 mod oauth;
+mod openapi;
 mod overview;
 mod resolution;
 mod rest_ai_mentor;

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod connected_services;
 mod connection_rules;
 mod connection_secret;
+mod connection_update;
 pub mod connections;
 mod credentials;
 pub mod directory;
