@@ -9,7 +9,7 @@ use super::{AuditEvent, ErrorClass, GrantStatus, ServerId, ServerView};
 
 /// A stored key older than this is due for rotation.
 pub const KEY_ROTATION_DAYS: i64 = 90;
-/// OAuth sign-ins that end within this are listed.
+/// OAuth sign-ins that end within this, and cannot renew themselves, are listed.
 pub const GRANT_WINDOW_DAYS: i64 = 7;
 /// The latest audit events shown.
 pub const RECENT_EVENTS: u32 = 10;

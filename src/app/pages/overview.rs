@@ -1,7 +1,7 @@
 //! `/`: how the tenant is doing, in one call. Servers by health (the
 //! failing ones linked, with their error), stored keys due for rotation,
-//! OAuth sign-ins that ended or end within a week, and, for admins, the
-//! latest audit events.
+//! OAuth sign-ins that ended, or end within a week with no refresh token,
+//! and, for admins, the latest audit events.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -138,13 +138,14 @@ fn Sections(o: Overview) -> impl IntoView {
         <section class="overview-section" aria-labelledby="ov-grants">
             <h2 id="ov-grants" class="section-title">"OAuth sign-ins"</h2>
             {if o.grants_due.is_empty() {
-                view! { <p class="muted">{format!("None has ended or ends within {GRANT_WINDOW_DAYS} days.")}</p> }.into_any()
+                view! { <p class="muted">{format!("None has ended, and none that cannot renew itself ends within {GRANT_WINDOW_DAYS} days.")}</p> }.into_any()
             } else {
                 view! {
                     <p class="muted">
-                        {format!("Sign-ins that ended or end within {GRANT_WINDOW_DAYS} days. Switchboard renews one \
-                                  when it is next used, if the service gave it a refresh token; an expired one \
-                                  needs its user to connect again on ")}
+                        {format!("Sign-ins that have ended, or that end within {GRANT_WINDOW_DAYS} days and cannot \
+                                  renew themselves, as the service gave them no refresh token (Switchboard renews \
+                                  the others when they are next used). An ended one needs its user to connect \
+                                  again on ")}
                         <A href="/integrations">"Integrations"</A>"."
                     </p>
                     <ul class="overview-list">{o.grants_due.into_iter().map(grant_item).collect_view()}</ul>

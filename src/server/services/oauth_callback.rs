@@ -247,6 +247,7 @@ async fn store_grant(
             resource: flow.resource.clone(),
             scopes: tokens.scope.clone().unwrap_or_else(|| flow.scopes.clone()),
             expires_at: tokens.expires_at,
+            refreshable: tokens.refresh_token.is_some(),
             at: ports.clock.now(),
         })
         .await;

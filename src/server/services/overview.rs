@@ -1,6 +1,6 @@
 //! The overview page's answer, in one call: the servers by health, old
-//! keys, OAuth sign-ins that ended or end within a week, and (for admins)
-//! the latest audit events. It reads what the other pages read; it opens
+//! keys, OAuth sign-ins that ended, or end within a week with no refresh
+//! token, and (for admins) the latest audit events. It reads what the other pages read; it opens
 //! no secret and calls no server.
 
 use chrono::Duration;

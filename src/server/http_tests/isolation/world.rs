@@ -225,6 +225,7 @@ async fn oauth_world(
             resource: "http://127.0.0.1:9/mcp".into(),
             scopes: String::new(),
             expires_at: None,
+            refreshable: false,
             at: now,
         })
         .await

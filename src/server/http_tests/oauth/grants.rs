@@ -109,6 +109,12 @@ async fn a_grant_that_cannot_be_renewed_turns_expired_with_its_reason() {
     let back = s.to_callback(&s.cookie).await;
     assert_eq!(s.app.get(&back, Some(&s.cookie)).await.status, 200);
     assert_eq!(s.auth_status().await, "active");
+    // With no refresh token it cannot renew itself, so the Overview lists
+    // it from the start: its token ends within the hour.
+    let due = s.grants_on_overview().await;
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!(due[0]["status"], "active", "{due:?}");
+    assert!(due[0]["expires_at"].is_string(), "{due:?}");
 
     let store = &s.app.state.ports.store;
     let tenant = store
@@ -143,6 +149,12 @@ async fn a_grant_that_cannot_be_renewed_turns_expired_with_its_reason() {
 
     // Every reader now says so, and the token is no longer sent.
     assert_eq!(s.auth_status().await, "expired");
+    let due = s.grants_on_overview().await;
+    assert_eq!(
+        (due.len(), due[0]["status"].clone()),
+        (1, json!("expired")),
+        "{due:?}"
+    );
     let (_, list) = s
         .app
         .rest_json(

@@ -48,6 +48,17 @@ async fn ten_resolutions_on_two_replicas_refresh_a_due_grant_exactly_once() {
     assert_eq!(page.status, 200, "{}", page.body);
     let before = peer.stats().await;
     assert_eq!((before.codes, before.refreshes), (1, 0), "{before:?}");
+    // The provider gave a refresh token, so the grant renews itself: the
+    // Overview does not list it, however soon its access token ends.
+    let overview = one
+        .call("overview", Some(&cookie), serde_json::json!({}))
+        .await;
+    assert_eq!(overview.status, 200, "{}", overview.body);
+    assert_eq!(
+        overview.json()["grants_due"],
+        serde_json::json!([]),
+        "a grant that renews itself is not due"
+    );
 
     let (tenant, user) = (one.tenant_id("acme").await, one.user_id(ADMIN).await);
     let Fresh::Token(first) = oauth_grants::access_token(&one.state.ports, tenant, user, server)

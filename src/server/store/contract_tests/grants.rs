@@ -1,7 +1,7 @@
 //! The contract for users' OAuth grants as the Overview reads them: the
 //! grants that have ended come first, then those running out soonest; a
-//! grant with no expiry, one further off than the horizon, or a revoked
-//! one is not due; one user's view holds only their own; a tenant sees
+//! grant with no expiry, one further off than the horizon, a revoked one
+//! or one that renews itself (it has a refresh token) is not due; one user's view holds only their own; a tenant sees
 //! only its own.
 
 use chrono::{DateTime, Duration, Utc};
@@ -35,6 +35,7 @@ struct Grant {
     server: ServerId,
     client: OAuthClientId,
     expires_at: Option<DateTime<Utc>>,
+    refreshable: bool,
 }
 
 async fn grant(store: &dyn Store, g: Grant) -> GrantRecord {
@@ -49,6 +50,7 @@ async fn grant(store: &dyn Store, g: Grant) -> GrantRecord {
             resource: "https://mcp.example/mcp".into(),
             scopes: String::new(),
             expires_at: g.expires_at,
+            refreshable: g.refreshable,
             at,
         })
         .await
@@ -96,6 +98,7 @@ pub(super) async fn grants_due_are_ended_then_soonest_per_user_and_tenant(store:
         server,
         client: c,
         expires_at,
+        refreshable: false,
     };
 
     // Due: ann's Drive runs out in 2 days, bob's Mail in 5, bob's Drive has ended.
@@ -106,9 +109,18 @@ pub(super) async fn grants_due_are_ended_then_soonest_per_user_and_tenant(store:
         .mark_grant(ended.id, GrantStatus::Expired, Some("refresh refused"), now)
         .await
         .expect("mark");
-    // Not due: far off, no expiry, revoked (although its time is near).
+    // Not due: far off, no expiry, revoked (although its time is near),
+    // and one that renews itself (its access token has even run out).
     grant(store, g(ann.id, mail, Some(now + day * 30))).await;
     grant(store, g(ann.id, calendar, None)).await;
+    grant(
+        store,
+        Grant {
+            refreshable: true,
+            ..g(ann.id, wiki, Some(now - Duration::hours(1)))
+        },
+    )
+    .await;
     let revoked = grant(store, g(bob.id, wiki, Some(now + day))).await;
     store
         .mark_grant(revoked.id, GrantStatus::Revoked, None, now)
@@ -123,6 +135,7 @@ pub(super) async fn grants_due_are_ended_then_soonest_per_user_and_tenant(store:
             server: elsewhere,
             client: other_client,
             expires_at: Some(now + day),
+            refreshable: false,
         },
     )
     .await;
@@ -139,7 +152,7 @@ pub(super) async fn grants_due_are_ended_then_soonest_per_user_and_tenant(store:
             ("Drive".into(), "ann".into(), GrantStatus::Active),
             ("Mail".into(), "bob".into(), GrantStatus::Active),
         ],
-        "ended first, then soonest; nothing far off, open-ended or revoked"
+        "ended first, then soonest; nothing far off, open-ended, revoked or renewing itself"
     );
     assert_eq!(due[0].server_id, drive);
     assert_eq!(

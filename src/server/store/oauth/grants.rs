@@ -45,8 +45,8 @@ pub trait GrantStore: Send + Sync {
     /// A grant by its id (seed 000's connected service).
     async fn grant_by_id(&self, tenant: TenantId, id: GrantId) -> StoreResult<Option<GrantRecord>>;
     /// The tenant's grants (one user's, given one) that have expired, or
-    /// whose token runs out before `until`: ended first, then soonest; at
-    /// most `limit`.
+    /// that cannot renew themselves (no refresh token) and run out before
+    /// `until`: ended first, then soonest; at most `limit`.
     async fn grants_due(
         &self,
         tenant: TenantId,
@@ -111,12 +111,14 @@ impl GrantStore for Db {
             .filter(|old| *old != g.secret_ref);
         let sql = concat!(
             "INSERT INTO user_mcp_tokens (tenant_id, user_id, mcp_server_id, client_row_id, \
-             secret_ref, resource, scopes, expires_at, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $9) \
+             secret_ref, resource, scopes, expires_at, status, created_at, updated_at, \
+             refreshable) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $9, $10) \
              ON CONFLICT (user_id, mcp_server_id) DO UPDATE SET \
                client_row_id = excluded.client_row_id, secret_ref = excluded.secret_ref, \
                resource = excluded.resource, scopes = excluded.scopes, \
-               expires_at = excluded.expires_at, status = 'active', status_reason = NULL, \
+               expires_at = excluded.expires_at, refreshable = excluded.refreshable, \
+               status = 'active', status_reason = NULL, \
                refresh_lease_until = NULL, wanted_scopes = NULL, \
                updated_at = excluded.updated_at \
              RETURNING ",
@@ -132,6 +134,7 @@ impl GrantStore for Db {
             .bind(&g.scopes)
             .bind(g.expires_at)
             .bind(g.at)
+            .bind(g.refreshable)
             .fetch_one(pool)
             .await)?;
         Ok((row.try_into()?, previous))
@@ -191,7 +194,8 @@ impl GrantStore for Db {
                JOIN users u ON u.id = g.user_id \
              WHERE g.tenant_id = $1 AND ($2 IS NULL OR g.user_id = $2) \
                AND (g.status = 'expired' \
-                 OR (g.status = 'active' AND g.expires_at IS NOT NULL AND g.expires_at < $3)) \
+                 OR (g.status = 'active' AND NOT g.refreshable \
+                   AND g.expires_at IS NOT NULL AND g.expires_at < $3)) \
              ORDER BY CASE g.status WHEN 'expired' THEN 0 ELSE 1 END, g.expires_at, g.id \
              LIMIT $4";
         let rows: Vec<GrantDueRow> = on_pool!(self, pool => sqlx::query_as(SQL)

@@ -103,6 +103,8 @@ pub struct NewGrant {
     pub resource: String,
     pub scopes: String,
     pub expires_at: Option<DateTime<Utc>>,
+    /// The token set holds a refresh token (a refresh keeps it).
+    pub refreshable: bool,
     pub at: DateTime<Utc>,
 }
 
