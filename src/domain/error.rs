@@ -138,7 +138,26 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;
 
     fn from_server_fn_error(e: leptos::server_fn::error::ServerFnErrorErr) -> Self {
-        AppError::Network(e.to_string())
+        use leptos::server_fn::error::ServerFnErrorErr;
+        match e {
+            // The body did not decode into the function's arguments: the
+            // caller's mistake, said as one (the edge answers it with 400).
+            ServerFnErrorErr::Args(why) => {
+                AppError::invalid("request", format!("The request could not be read: {why}"))
+            }
+            // On the server only a request is ever decoded (the JSON codec
+            // names its failure so); in the browser this is an answer that
+            // could not be read, which stays a network error.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(why) => {
+                AppError::invalid("request", format!("The request could not be read: {why}"))
+            }
+            ServerFnErrorErr::MissingArg(name) => AppError::invalid(
+                "request",
+                format!("The request could not be read: {name} is missing."),
+            ),
+            e => AppError::Network(e.to_string()),
+        }
     }
 }
 

@@ -334,7 +334,7 @@ async fn json_only(
         .and_then(|v| v.split(';').next())
         .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
     if json {
-        return next.run(req).await;
+        return unreadable_arguments_as_400(next.run(req).await).await;
     }
     tracing::warn!(path = %req.uri().path(), "server function called without a JSON body: refused");
     Response::builder()
@@ -344,6 +344,32 @@ async fn json_only(
             "server functions take Content-Type: application/json",
         ))
         .unwrap_or_else(|_| StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response())
+}
+
+/// Leptos answers 500 to an error raised before a server function's body
+/// runs, such as arguments that do not decode; our errors set their own
+/// status as they are made (`api::fail`). Such a decode error arrives as
+/// `AppError::Invalid` (see its `FromServerFnError`), and is answered as
+/// the 400 it is. Only a server function's error answers are read here,
+/// and those are small.
+async fn unreadable_arguments_as_400(res: Response) -> Response {
+    use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key(SERVER_FN_ERROR_HEADER)
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if matches!(
+        serde_json::from_slice::<crate::domain::AppError>(&bytes),
+        Ok(crate::domain::AppError::Invalid(_))
+    ) {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 fn origin_ok(req: &Request) -> bool {

@@ -265,3 +265,40 @@ async fn server_functions_refuse_form_and_text_bodies() {
         .as_u16();
     assert_ne!(form, 415);
 }
+
+/// Arguments that do not decode are the caller's mistake: 400, with the
+/// reason as a field error, and nothing made (Leptos alone answers 500).
+#[tokio::test]
+async fn a_server_function_given_unreadable_arguments_answers_400() {
+    let app = spawn_app().await;
+    app.user("acme", "ann@acme.test", crate::domain::Role::Admin)
+        .await;
+    let cookie = app.session("ann@acme.test").await;
+    for (body, why) in [
+        (serde_json::json!({ "agent": 5 }), "invalid type"),
+        (serde_json::json!({ "agent": { "slug": null } }), "name"),
+        (serde_json::json!({}), "agent"),
+    ] {
+        let reply = app.call("agents/create", Some(&cookie), body.clone()).await;
+        assert_eq!(reply.status, 400, "{body}: {}", reply.body);
+        let error = reply.json();
+        let message = error["Invalid"][0]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.starts_with("The request could not be read: ") && message.contains(why),
+            "{body}: {error}"
+        );
+    }
+    let agents = app
+        .call("agents/list", Some(&cookie), serde_json::json!({}))
+        .await;
+    assert_eq!(agents.json(), serde_json::json!([]), "nothing was made");
+    // An error of the function's own keeps its status.
+    let missing = app
+        .call(
+            "agents/rename",
+            Some(&cookie),
+            serde_json::json!({ "id": "00000000-0000-4000-8000-000000000000", "name": "X" }),
+        )
+        .await;
+    assert_eq!(missing.status, 404, "{}", missing.body);
+}
