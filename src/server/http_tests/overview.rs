@@ -26,7 +26,8 @@ async fn register(app: &TestApp, cookie: &str, name: &str, url: &str, key: Optio
     made.json()["id"].as_i64().expect("id")
 }
 
-async fn overview_of(app: &TestApp, cookie: &str) -> Value {
+/// The overview as its page reads it (one server function), for `cookie`.
+pub(super) async fn overview_of(app: &TestApp, cookie: &str) -> Value {
     let reply = app.call("overview", Some(cookie), json!({})).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     reply.json()

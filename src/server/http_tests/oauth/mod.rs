@@ -172,15 +172,12 @@ impl Setup {
     /// The OAuth sign-ins the Overview lists as ended or ending, as its
     /// page reads them (the signed-in admin sees everyone's).
     async fn grants_on_overview(&self) -> Vec<serde_json::Value> {
-        let reply = self
-            .app
-            .call("overview", Some(&self.cookie), serde_json::json!({}))
-            .await;
-        assert_eq!(reply.status, 200, "{}", reply.body);
-        reply.json()["grants_due"]
+        let overview =
+            crate::server::http_tests::overview::overview_of(&self.app, &self.cookie).await;
+        overview["grants_due"]
             .as_array()
             .cloned()
-            .unwrap_or_else(|| panic!("grants_due: {}", reply.body))
+            .unwrap_or_else(|| panic!("grants_due: {overview}"))
     }
 
     async fn test_connection(&self) -> serde_json::Value {

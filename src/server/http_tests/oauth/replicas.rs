@@ -50,12 +50,9 @@ async fn ten_resolutions_on_two_replicas_refresh_a_due_grant_exactly_once() {
     assert_eq!((before.codes, before.refreshes), (1, 0), "{before:?}");
     // The provider gave a refresh token, so the grant renews itself: the
     // Overview does not list it, however soon its access token ends.
-    let overview = one
-        .call("overview", Some(&cookie), serde_json::json!({}))
-        .await;
-    assert_eq!(overview.status, 200, "{}", overview.body);
+    let overview = crate::server::http_tests::overview::overview_of(&one, &cookie).await;
     assert_eq!(
-        overview.json()["grants_due"],
+        overview["grants_due"],
         serde_json::json!([]),
         "a grant that renews itself is not due"
     );
