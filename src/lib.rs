@@ -18,20 +18,7 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // The pages are lazy routes (see `app::routes`): hydration waits until
-    // the current page's WASM chunk has arrived, so it runs as a task.
-    // (`hydrate_from_async` sets up Leptos' executor itself.)
-    wasm_bindgen_futures::spawn_local(async {
-        let Some(body) = leptos::prelude::document().body() else {
-            return;
-        };
-        leptos::mount::hydrate_from_async(body, app::App)
-            .await
-            .forget();
-        // Reached only if hydration did not panic: tests wait for this
-        // marker before they interact with the page.
-        if let Some(root) = leptos::prelude::document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
+    // Only the islands hydrate (see `app`); the last of them marks the page
+    // as hydrated (`app::components::hydration_mark`).
+    leptos::mount::hydrate_islands();
 }

@@ -239,6 +239,9 @@ export function serversTable(page: Page): Locator {
 
 /** Wait until the list has loaded: either the table or the empty state. */
 export async function waitForServerList(page: Page): Promise<void> {
+  // The list is on the page as the server sent it; its filter and rows
+  // answer once its island has hydrated.
+  await waitForHydration(page);
   await expect(serversTable(page).or(page.getByText('No MCP servers yet'))).toBeVisible();
 }
 

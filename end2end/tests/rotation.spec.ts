@@ -15,6 +15,7 @@ import {
   test,
   testConnection,
   uniqueName,
+  waitForHydration,
   waitForServerList,
 } from './fixtures';
 import type { Locator } from '@playwright/test';
@@ -86,6 +87,7 @@ test.describe('key rotation', () => {
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
     await expect(page).toHaveURL(/\/audit$/);
+    await waitForHydration(page);
     await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
     const rows = page.getByRole('table').getByRole('row');
     // Row 0 is the header; the newest event is this server's rotation.

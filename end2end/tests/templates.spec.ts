@@ -126,6 +126,7 @@ test.describe('agent templates', () => {
     await expect(page.getByText('Another template already has this name.')).toBeVisible();
     await expect(name).toHaveValue(template);
     await page.getByRole('link', { name: template }).click();
+    await page.waitForURL(/\/agent-templates\?id=\d+$/);
     await waitForHydration(page);
     await page.getByRole('button', { name: 'Delete template' }).click();
     await page.getByRole('button', { name: 'Delete now' }).click();

@@ -1,91 +1,13 @@
 //! List state (page, sort, filter) kept in the URL query, so a reload, a
 //! shared link and the Back button all show the same view of a list.
 //!
-//! A page reads its state from the URL with [`ListUrl::get`] (tracked) and
-//! changes it only by navigating: there is no second copy in a signal that
-//! could disagree with the address bar. The server renders from the same URL,
-//! so the first client render matches it and hydration holds.
+//! The server renders a list from its URL; the list's links and filter
+//! form carry the next state as another URL (see `components::live_list`).
+//! Each page reads its query type from the URL with a `from_url` that takes
+//! any query (invalid values fall back to defaults), and writes it back with
+//! [`QueryString`].
 
-use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
-
-/// A list's state as the URL holds it. `Q` is the page's query type.
-pub struct ListUrl<Q: Send + Sync + 'static> {
-    query: Memo<Q>,
-    to_search: fn(&Q) -> String,
-    /// Navigates to the current path with this query string; `true` replaces
-    /// the history entry instead of pushing one.
-    go: Callback<(String, bool)>,
-}
-
-impl<Q: Send + Sync + 'static> Clone for ListUrl<Q> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<Q: Send + Sync + 'static> Copy for ListUrl<Q> {}
-
-impl<Q> ListUrl<Q>
-where
-    Q: Clone + PartialEq + Send + Sync + 'static,
-{
-    /// Reads the list state from the current URL. `from_url` must accept any
-    /// query (invalid values fall back to defaults); `to_search` writes the
-    /// state back as `?…` (or `""` when everything is at its default).
-    pub fn new(from_url: fn(&ParamsMap) -> Q, to_search: fn(&Q) -> String) -> Self {
-        let params = use_query_map();
-        let query = Memo::new(move |_| params.with(from_url));
-        let location = use_location();
-        let navigate = use_navigate();
-        let go = Callback::new(move |(search, replace): (String, bool)| {
-            let path = location.pathname.get_untracked();
-            let options = NavigateOptions {
-                replace,
-                // Paging or sorting a table should not jump to the page's top.
-                scroll: false,
-                ..Default::default()
-            };
-            navigate(&format!("{path}{search}"), options);
-        });
-        Self {
-            query,
-            to_search,
-            go,
-        }
-    }
-
-    /// The current state, tracked.
-    pub fn get(&self) -> Q {
-        self.query.get()
-    }
-
-    /// Reads part of the current state, tracked.
-    pub fn with<T>(&self, f: impl FnOnce(&Q) -> T) -> T {
-        self.query.with(f)
-    }
-
-    /// A change Back should undo (a page or a sort): a new history entry.
-    pub fn push(&self, change: impl FnOnce(&mut Q)) {
-        self.navigate(change, false);
-    }
-
-    /// A change that is not a step of its own (each keystroke of a filter):
-    /// replaces the current history entry so Back is not flooded.
-    pub fn replace(&self, change: impl FnOnce(&mut Q)) {
-        self.navigate(change, true);
-    }
-
-    fn navigate(&self, change: impl FnOnce(&mut Q), replace: bool) {
-        let mut next = self.query.get_untracked();
-        change(&mut next);
-        if next != self.query.get_untracked() {
-            self.go.run(((self.to_search)(&next), replace));
-        }
-    }
-}
 
 /// Builds a `?a=1&b=2` query string. Values are percent-encoded here rather
 /// than by the router so the result is the same in every build.

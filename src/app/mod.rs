@@ -1,17 +1,24 @@
 //! The UI: shell, routes and layout. Pages talk to the server only through
 //! the server functions in `crate::api`.
+//!
+//! Leptos islands: the router, the layout and every page render on the
+//! server only, and ship no code. What a person can operate (a form, a
+//! list's filter and sorting, a dialog) is an island (`#[island]`): only
+//! islands are compiled into the browser's WASM, and a page's own islands
+//! are lazy (`#[island(lazy)]`), a chunk of their own fetched by the pages
+//! that show them. Links between pages are plain links.
 
 pub mod components;
 pub mod list_url;
 pub mod pages;
-pub mod routes;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{Lazy, path};
+use leptos_router::{SsrMode, path};
 
-use components::toasts::{ToastRegion, provide_toasts};
+use components::hydration_mark::HydrationMark;
+use components::toasts::ToastRegion;
 use pages::layout::SignedInLayout;
 use pages::not_found::NotFound;
 
@@ -23,7 +30,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -36,28 +43,29 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_toasts();
     view! {
         <Stylesheet id="leptos" href="/pkg/switchboard.css" />
         <Title formatter=|page: String| if page.is_empty() { "Switchboard".to_owned() } else { format!("{page} · Switchboard") } />
         <Router>
             <Routes fallback=NotFound>
                 // Sign-in has no signed-in frame.
-                <Route path=path!("/login") view={Lazy::<routes::Login>::new()} />
-                // The signed-in pages share one layout, rendered once, with the
-                // page in its <Outlet/>. Each page is a lazy route: its code is
-                // fetched when it is first shown (see `routes`).
-                <ParentRoute path=path!("") view=SignedInLayout>
-                    <Route path=path!("/") view={Lazy::<routes::Overview>::new()} />
-                    <Route path=path!("/mcp-servers") view={Lazy::<routes::Servers>::new()} />
-                    <Route path=path!("/agents") view={Lazy::<routes::Agents>::new()} />
-                    <Route path=path!("/agent-templates") view={Lazy::<routes::Templates>::new()} />
-                    <Route path=path!("/integrations") view={Lazy::<routes::Integrations>::new()} />
-                    <Route path=path!("/audit") view={Lazy::<routes::Audit>::new()} />
-                    <Route path=path!("/settings/api-tokens") view={Lazy::<routes::Tokens>::new()} />
+                <Route path=path!("/login") ssr=SsrMode::Async view=pages::login::LoginPage />
+                // The signed-in pages share one layout, with the page in its
+                // <Outlet/>. Every page is sent whole, its data in it
+                // (`Async`): islands hydrate once the page has loaded, and
+                // none of them may still be on its way in the stream.
+                <ParentRoute path=path!("") ssr=SsrMode::Async view=SignedInLayout>
+                    <Route path=path!("/") ssr=SsrMode::Async view=pages::overview::OverviewPage />
+                    <Route path=path!("/mcp-servers") ssr=SsrMode::Async view=pages::servers::ServersPage />
+                    <Route path=path!("/agents") ssr=SsrMode::Async view=pages::agents::AgentsPage />
+                    <Route path=path!("/agent-templates") ssr=SsrMode::Async view=pages::templates::TemplatesRoute />
+                    <Route path=path!("/integrations") ssr=SsrMode::Async view=pages::integrations::IntegrationsPage />
+                    <Route path=path!("/audit") ssr=SsrMode::Async view=pages::audit::AuditPage />
+                    <Route path=path!("/settings/api-tokens") ssr=SsrMode::Async view=pages::tokens::TokensPage />
                 </ParentRoute>
             </Routes>
         </Router>
         <ToastRegion />
+        <HydrationMark />
     }
 }

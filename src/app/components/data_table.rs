@@ -1,8 +1,11 @@
-//! A sortable table whose rows open something: click, or Enter/Space when focused.
-//! Data, paging and sorting live on the server; this only renders one page.
+//! A sortable table of one page of a list, its pager, and the page past the
+//! end. The server renders them: sorting and paging are links to the same
+//! list with another query, which a live list (`live_list`) follows in place
+//! and a browser without the island follows as plain links. Rows that open
+//! something carry `data-id`, `tabindex` and a name; what opening does is
+//! the island's.
 
 use leptos::prelude::*;
-use leptos::web_sys::KeyboardEvent;
 
 use crate::domain::SortDir;
 
@@ -15,79 +18,57 @@ pub struct Column<S> {
     pub numeric: bool,
 }
 
+/// Marks a link the live list follows in place (see `live_list`).
+pub const LIST_LINK: &str = "data-list-link";
+
 #[component]
-pub fn DataTable<S, T, K>(
+pub fn DataTable<S, T>(
     #[prop(into)] caption: String,
     columns: Vec<Column<S>>,
-    #[prop(into)] sorted: Signal<(S, SortDir)>,
-    #[prop(into)] on_sort: Callback<S>,
+    /// The column the list is sorted by, and which way.
+    sorted: (S, SortDir),
+    /// The list's address sorted by this column (the direction flipped if
+    /// it is the current one).
+    sort_href: Box<dyn Fn(S) -> String>,
     rows: Vec<T>,
-    /// What activating the row passes on, e.g. the row's typed id.
-    row_key: fn(&T) -> K,
+    /// What `data-id` carries, e.g. the row's typed id.
+    row_id: fn(&T) -> String,
     /// The accessible name of a row ("Open …").
     row_label: fn(&T) -> String,
     /// Renders the row's `<td>` cells.
     cells: fn(&T) -> AnyView,
-    #[prop(into)] on_activate: Callback<K>,
-    #[prop(into)] busy: Signal<bool>,
 ) -> impl IntoView
 where
     S: Copy + PartialEq + Send + Sync + 'static,
-    T: Clone + Send + Sync + 'static,
-    K: Copy + std::fmt::Display + Send + Sync + 'static,
+    T: Send + Sync + 'static,
 {
     let headers = columns
         .into_iter()
-        .map(|col| {
-            let label = col.label;
-            match col.sort {
-                Some(key) => {
-                    let aria = move || {
-                        let (s, d) = sorted.get();
-                        if s == key { d.aria() } else { "none" }
-                    };
-                    let arrow = move || {
-                        let (s, d) = sorted.get();
-                        match (s == key, d) {
-                            (false, _) => "↕",
-                            (true, SortDir::Asc) => "▲",
-                            (true, SortDir::Desc) => "▼",
-                        }
-                    };
-                    view! {
-                        <th scope="col" aria-sort=aria class:numeric=col.numeric>
-                            <button class="sort" type="button" on:click=move |_| on_sort.run(key)>
-                                {label}
-                                <span class="arrow" aria-hidden="true">{arrow}</span>
-                            </button>
-                        </th>
-                    }
-                    .into_any()
+        .map(|col| match col.sort {
+            Some(key) => {
+                let (aria, arrow) = match (sorted.0 == key, sorted.1) {
+                    (false, _) => ("none", "↕"),
+                    (true, dir) => (dir.aria(), if dir == SortDir::Asc { "▲" } else { "▼" }),
+                };
+                view! {
+                    <th scope="col" aria-sort=aria class:numeric=col.numeric>
+                        <a class="sort" href=sort_href(key) data-list-link="">
+                            {col.label}
+                            <span class="arrow" aria-hidden="true">{arrow}</span>
+                        </a>
+                    </th>
                 }
-                None => view! { <th scope="col" class:numeric=col.numeric>{label}</th> }.into_any(),
+                .into_any()
             }
+            None => view! { <th scope="col" class:numeric=col.numeric>{col.label}</th> }.into_any(),
         })
         .collect_view();
     let body = rows
-        .into_iter()
+        .iter()
         .map(|row| {
-            let id = row_key(&row);
-            let on_key = move |ev: KeyboardEvent| {
-                if ev.key() == "Enter" || ev.key() == " " {
-                    ev.prevent_default();
-                    on_activate.run(id);
-                }
-            };
             view! {
-                <tr
-                    class="clickable"
-                    tabindex="0"
-                    aria-label=row_label(&row)
-                    data-id=id.to_string()
-                    on:click=move |_| on_activate.run(id)
-                    on:keydown=on_key
-                >
-                    {cells(&row)}
+                <tr class="clickable" tabindex="0" aria-label=row_label(row) data-id=row_id(row)>
+                    {cells(row)}
                 </tr>
             }
         })
@@ -95,7 +76,7 @@ where
     let region = caption.clone();
     view! {
         <div class="table-wrap" role="region" aria-label=region tabindex="0">
-            <table class="data-table" aria-busy=move || busy.get().to_string()>
+            <table class="data-table">
                 <caption class="visually-hidden">{caption}</caption>
                 <thead>
                     <tr>{headers}</tr>
@@ -106,41 +87,31 @@ where
     }
 }
 
-/// "Previous / Page x of y / Next", for server-side paging.
+/// "Previous / Page x of y / Next", for server-side paging. `page_href`
+/// gives the list's address at another page.
 #[component]
 pub fn Pager(
-    #[prop(into)] page: Signal<u32>,
-    #[prop(into)] page_count: Signal<u32>,
-    #[prop(into)] total: Signal<u64>,
+    page: u32,
+    page_count: u32,
+    total: u64,
     /// "server" → "1 server", "12 servers".
     noun: &'static str,
-    #[prop(into)] on_page: Callback<u32>,
+    page_href: Box<dyn Fn(u32) -> String>,
 ) -> impl IntoView {
+    // A step that goes nowhere is shown, but is not a link.
+    let step = |label: &'static str, to: Option<u32>| match to {
+        Some(p) => {
+            view! { <a class="button ghost" href=page_href(p) data-list-link="">{label}</a> }
+                .into_any()
+        }
+        None => view! { <span class="button ghost" aria-disabled="true">{label}</span> }.into_any(),
+    };
     view! {
         <nav class="pager" aria-label="Pagination">
-            <span class="count">
-                {move || {
-                    let n = total.get();
-                    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
-                }}
-            </span>
-            <button
-                class="button ghost"
-                type="button"
-                disabled=move || { page.get() <= 1 }
-                on:click=move |_| on_page.run(page.get_untracked().saturating_sub(1).max(1))
-            >
-                "Previous"
-            </button>
-            <span aria-live="polite">{move || format!("Page {} of {}", page.get(), page_count.get())}</span>
-            <button
-                class="button ghost"
-                type="button"
-                disabled=move || { page.get() >= page_count.get() }
-                on:click=move |_| on_page.run(page.get_untracked() + 1)
-            >
-                "Next"
-            </button>
+            <span class="count">{format!("{total} {noun}{}", if total == 1 { "" } else { "s" })}</span>
+            {step("Previous", (page > 1).then(|| page - 1))}
+            <span>{format!("Page {page} of {page_count}")}</span>
+            {step("Next", (page < page_count).then(|| page + 1))}
         </nav>
     }
 }
@@ -149,7 +120,7 @@ pub fn Pager(
 /// the end (an old link, or the last rows were deleted). Offers the last page
 /// instead of claiming there is nothing at all.
 #[component]
-pub fn PastTheEnd(page_count: u32, #[prop(into)] on_page: Callback<u32>) -> impl IntoView {
+pub fn PastTheEnd(page_count: u32, last_page_href: String) -> impl IntoView {
     let pages = if page_count == 1 {
         "1 page".to_owned()
     } else {
@@ -159,9 +130,9 @@ pub fn PastTheEnd(page_count: u32, #[prop(into)] on_page: Callback<u32>) -> impl
         <div class="empty">
             <p class="empty-title">"Nothing on this page"</p>
             <p>{format!("The list has {pages}.")}</p>
-            <button class="button" type="button" on:click=move |_| on_page.run(page_count)>
+            <a class="button" href=last_page_href data-list-link="">
                 {format!("Go to page {page_count}")}
-            </button>
+            </a>
         </div>
     }
 }

@@ -5,5 +5,7 @@ pub mod audit_table;
 pub mod data_table;
 pub mod dialog;
 pub mod form;
+pub mod hydration_mark;
+pub mod live_list;
 pub mod time;
 pub mod toasts;

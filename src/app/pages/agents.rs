@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::layout::AdminOnly;
+use super::layout::{AdminOnly, CurrentUser};
 use crate::api::agents::{CreateAgent, DeleteAgent, RenameAgent, list_agents};
 use crate::app::components::form::{FieldErrorText, aria_bool};
 use crate::app::components::time::when;
@@ -14,12 +14,21 @@ use crate::domain::{AgentView, AppError, NewAgent};
 
 #[component]
 pub fn AgentsPage() -> impl IntoView {
+    view! {
+        <Title text="Agents" />
+        <AgentsView user=CurrentUser::get() />
+    }
+}
+
+/// The page's content: an island, rendered on the server first.
+#[island(lazy)]
+fn AgentsView(user: CurrentUser) -> impl IntoView {
+    provide_context(user);
     let version = RwSignal::new(0u32);
     let agents = Resource::new(move || version.get(), |_| list_agents());
     let refresh = move || version.update(|v| *v += 1);
 
     view! {
-        <Title text="Agents" />
         <div class="page-header">
             <h1>"Agents"</h1>
         </div>

@@ -2,22 +2,15 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 
 use crate::api::audit::list_audit;
 use crate::app::components::audit_table::AuditTable;
 use crate::app::components::data_table::{Pager, PastTheEnd};
-use crate::app::list_url::{ListUrl, QueryString, page_param};
-use crate::domain::{AppError, AuditAction, AuditQuery};
-
-/// The page inside the signed-in layout (see `app::App`'s routes).
-#[component]
-pub fn AuditPage() -> impl IntoView {
-    view! {
-        <Title text="Audit log" />
-        <AuditView />
-    }
-}
+use crate::app::components::live_list::LiveList;
+use crate::app::list_url::{QueryString, page_param};
+use crate::domain::{AppError, AuditAction, AuditEvent, AuditQuery, Page};
 
 /// `?page=2&action=key.rotate` (the action's stored name); a missing or
 /// unknown value is the default.
@@ -36,97 +29,119 @@ fn query_to_url(q: &AuditQuery) -> String {
         .finish()
 }
 
-#[component]
-fn AuditView() -> impl IntoView {
-    let query = ListUrl::new(query_from_url, query_to_url);
-    let version = RwSignal::new(0u32);
-    let events = Resource::new(move || (query.get(), version.get()), |(q, _)| list_audit(q));
-    let action = move || query.with(|q| q.action);
-    let selected = move || action().map_or("", AuditAction::as_str);
+/// The id of the log's results region, which the live list swaps.
+const RESULTS: &str = "audit-results";
 
+/// The page inside the signed-in layout (see `app::App`'s routes). The
+/// server renders the log from the URL; `AuditList` keeps it live.
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let query = use_query_map().with_untracked(query_from_url);
+    let events = Resource::new(
+        {
+            let query = query.clone();
+            move || query.clone()
+        },
+        list_audit,
+    );
+    let action = query.action;
     view! {
-        <div class="page-header">
-            <h1>"Audit log"</h1>
-        </div>
-        <p class="lede">
-            "Who changed which server, rotated which key, and every time a stored secret was read. Newest first."
-        </p>
-        <div class="toolbar">
-            <div class="filter">
-                <label for="audit-action">"Action"</label>
-                <select
-                    id="audit-action"
-                    prop:value=selected
-                    on:change:target=move |ev| {
-                        let chosen = AuditAction::parse(&ev.target().value());
-                        query.push(|q| {
-                            q.action = chosen;
-                            q.page = 1;
-                        });
-                    }
-                >
-                    // `selected` for the server-rendered page, `prop:value` once live.
-                    <option value="" selected=move || action().is_none()>"All actions"</option>
-                    {AuditAction::ALL
-                        .iter()
-                        .map(|&a| {
-                            view! {
-                                <option value=a.as_str() selected=move || action() == Some(a)>
-                                    {a.label()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
+        <Title text="Audit log" />
+        <AuditList>
+            <div class="page-header">
+                <h1>"Audit log"</h1>
             </div>
-        </div>
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the audit log…"</p> }>
-            {move || Suspend::new(async move {
-                match events.await {
-                    Err(AppError::Forbidden) => view! {
-                        <p class="alert error" role="alert">"Only tenant admins can read the audit log."</p>
-                    }
-                    .into_any(),
-                    Err(e) => view! {
-                        <div class="alert error" role="alert">
-                            <p>"Could not load the audit log: " {e.to_string()}</p>
-                            <button class="button" type="button" on:click=move |_| version.update(|v| *v += 1)>
-                                "Retry"
-                            </button>
-                        </div>
-                    }
-                    .into_any(),
-                    Ok(page) if page.items.is_empty() && page.total > 0 => view! {
-                        <PastTheEnd
-                            page_count=page.page_count()
-                            on_page=move |p| query.push(|q| q.page = p)
-                        />
-                    }
-                    .into_any(),
-                    Ok(page) if page.items.is_empty() => view! {
-                        <div class="empty">
-                            <p class="empty-title">"No events"</p>
-                            <p>"Nothing has been recorded for this filter yet."</p>
-                        </div>
-                    }
-                    .into_any(),
-                    Ok(page) => {
-                        let page_count = page.page_count();
-                        view! {
-                            <AuditTable events=page.items caption="Audit events, newest first" />
-                            <Pager
-                                page=page.page
-                                page_count=page_count
-                                total=page.total
-                                noun="event"
-                                on_page=move |p| query.push(|q| q.page = p)
-                            />
-                        }
-                        .into_any()
-                    }
-                }
-            })}
-        </Transition>
+            <p class="lede">
+                "Who changed which server, rotated which key, and every time a stored secret was read. Newest first."
+            </p>
+            <form class="toolbar" method="get" action="/audit" aria-label="Audit log" data-list-form="">
+                <div class="filter">
+                    <label for="audit-action">"Action"</label>
+                    <select id="audit-action" name="action">
+                        <option value="" selected=action.is_none()>"All actions"</option>
+                        {AuditAction::ALL
+                            .iter()
+                            .map(|&a| view! {
+                                <option value=a.as_str() selected=action == Some(a)>{a.label()}</option>
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                // Without the island, the choice is sent with this button.
+                <noscript><button class="button" type="submit">"Show"</button></noscript>
+            </form>
+            <div id=RESULTS aria-busy="false">
+                <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the audit log…"</p> }>
+                    {move || {
+                        let query = query.clone();
+                        Suspend::new(async move { results(events.await, &query) })
+                    }}
+                </Suspense>
+            </div>
+        </AuditList>
+    }
+}
+
+/// Keeps the server-rendered log live: its filter and pages load in place.
+#[island(lazy)]
+fn AuditList(children: Children) -> impl IntoView {
+    view! { <LiveList results=RESULTS>{children()}</LiveList> }
+}
+
+/// The log's address in this state.
+fn href(q: &AuditQuery) -> String {
+    format!("/audit{}", query_to_url(q))
+}
+
+fn results(fetched: Result<Page<AuditEvent>, AppError>, q: &AuditQuery) -> AnyView {
+    match fetched {
+        Err(AppError::Forbidden) => view! {
+            <p class="alert error" role="alert">"Only tenant admins can read the audit log."</p>
+        }
+        .into_any(),
+        Err(e) => view! {
+            <div class="alert error" role="alert">
+                <p>"Could not load the audit log: " {e.to_string()}</p>
+                <a class="button" href=href(q) data-list-link="">"Retry"</a>
+            </div>
+        }
+        .into_any(),
+        Ok(page) if page.items.is_empty() && page.total > 0 => {
+            let last = AuditQuery {
+                page: page.page_count(),
+                ..q.clone()
+            };
+            view! { <PastTheEnd page_count=page.page_count() last_page_href=href(&last) /> }
+                .into_any()
+        }
+        Ok(page) if page.items.is_empty() => view! {
+            <div class="empty">
+                <p class="empty-title">"No events"</p>
+                <p>"Nothing has been recorded for this filter yet."</p>
+            </div>
+        }
+        .into_any(),
+        Ok(page) => {
+            let page_count = page.page_count();
+            let page_query = q.clone();
+            let page_href = move |p: u32| {
+                href(&AuditQuery {
+                    page: p,
+                    ..page_query.clone()
+                })
+            };
+            view! {
+                <AuditTable events=page.items caption="Audit events, newest first" />
+                <Pager
+                    page=page.page
+                    page_count
+                    total=page.total
+                    noun="event"
+                    page_href=Box::new(page_href)
+                />
+            }
+            .into_any()
+        }
     }
 }
 

@@ -11,6 +11,15 @@ use crate::domain::{AuthStatus, Integration, ServerId};
 
 #[component]
 pub fn IntegrationsPage() -> impl IntoView {
+    view! {
+        <Title text="Integrations" />
+        <IntegrationsView />
+    }
+}
+
+/// The page's content: an island, rendered on the server first.
+#[island(lazy)]
+fn IntegrationsView() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let list = Resource::new(move || version.get(), |_| my_integrations());
     let refresh = Callback::new(move |_| version.update(|v| *v += 1));
@@ -19,7 +28,6 @@ pub fn IntegrationsPage() -> impl IntoView {
     let last = RwSignal::new(None::<ServerId>);
 
     view! {
-        <Title text="Integrations" />
         <div class="page-header">
             <h1>"Integrations"</h1>
         </div>

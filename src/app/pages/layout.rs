@@ -1,35 +1,44 @@
 //! The signed-in frame: header with tenant, user and sign-out, around the
-//! page the route below it picked. It is the view of the parent route, so it
-//! renders once and stays put while client-side navigation swaps the page.
+//! page the route below it picked. It renders on the server; only the
+//! sign-out button is an island.
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
+use serde::{Deserialize, Serialize};
 
 use crate::api::auth::{SignOut, me};
-use crate::domain::SessionInfo;
+use crate::domain::{Role, SessionInfo};
 
-/// Who is signed in, loaded once by the layout and shared with every page.
-#[derive(Clone, Copy)]
-pub struct CurrentUser(pub Resource<Option<SessionInfo>>);
+/// Who is signed in. The layout loads it once on the server and provides
+/// it to the page; a page hands it to its islands as a prop, and each
+/// island provides it again for what it renders in the browser.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser(pub Option<SessionInfo>);
 
-/// Renders its children only for tenant admins. Reads the user inside a
-/// `Transition`, so server and browser render the same markup.
-#[component]
-pub fn AdminOnly(children: ChildrenFn) -> impl IntoView {
-    let user = expect_context::<CurrentUser>();
-    let children = StoredValue::new(children);
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let admin = user.0.await.is_some_and(|u| u.role == crate::domain::Role::Admin);
-                admin.then(|| children.read_value()())
-            })}
-        </Transition>
+impl CurrentUser {
+    /// The signed-in user as the layout (server) or the island (browser)
+    /// provided it; no one if neither did.
+    pub fn get() -> Self {
+        use_context::<Self>().unwrap_or_default()
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.0.as_ref().is_some_and(|u| u.role == Role::Admin)
+    }
+
+    pub fn tenant_slug(&self) -> Option<String> {
+        self.0.as_ref().map(|u| u.tenant_slug.clone())
     }
 }
 
-/// The main navigation. `<A>` navigates on the client and marks the link of
-/// the current page with `aria-current="page"`.
+/// Renders its children only for tenant admins.
+#[component]
+pub fn AdminOnly(children: Children) -> impl IntoView {
+    CurrentUser::get().is_admin().then(children)
+}
+
+/// The main navigation. `<A>` marks the link of the current page with
+/// `aria-current="page"` as the server renders it.
 #[component]
 fn MainNav() -> impl IntoView {
     view! {
@@ -52,7 +61,37 @@ fn MainNav() -> impl IntoView {
 #[component]
 pub fn SignedInLayout() -> impl IntoView {
     let user = Resource::new(|| (), |_| async { me().await.ok().flatten() });
-    provide_context(CurrentUser(user));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let user = user.await;
+                provide_context(CurrentUser(user.clone()));
+                view! {
+                    <a class="skip-link" href="#main">"Skip to content"</a>
+                    <header class="topbar">
+                        // Not an `<A>`: it does not claim `aria-current` next to
+                        // the nav's own link.
+                        <a class="brand" href="/">"Switchboard"</a>
+                        <MainNav />
+                        <div class="who">
+                            {user.map(|u| view! {
+                                <span class="tenant" title="Tenant">{u.tenant_name}</span>
+                                <span class="user">{u.email}</span>
+                            })}
+                            <SignOutButton />
+                        </div>
+                    </header>
+                    <main id="main" tabindex="-1">
+                        <Outlet />
+                    </main>
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[island]
+fn SignOutButton() -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     Effect::new(move |_| {
         if sign_out.value().get().is_some() {
@@ -60,38 +99,14 @@ pub fn SignedInLayout() -> impl IntoView {
         }
     });
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
-        <header class="topbar">
-            // A plain link: the router still navigates it on the client, and
-            // it does not claim `aria-current` next to the nav's own link.
-            <a class="brand" href="/">"Switchboard"</a>
-            <MainNav />
-            <div class="who">
-                <Transition fallback=|| ()>
-                    {move || {
-                        user.get()
-                            .flatten()
-                            .map(|u| {
-                                view! {
-                                    <span class="tenant" title="Tenant">{u.tenant_name.clone()}</span>
-                                    <span class="user">{u.email.clone()}</span>
-                                }
-                            })
-                    }}
-                </Transition>
-                <button
-                    class="button ghost"
-                    on:click=move |_| {
-                        sign_out.dispatch(SignOut {});
-                    }
-                    disabled=move || sign_out.pending().get()
-                >
-                    "Sign out"
-                </button>
-            </div>
-        </header>
-        <main id="main" tabindex="-1">
-            <Outlet />
-        </main>
+        <button
+            class="button ghost"
+            on:click=move |_| {
+                sign_out.dispatch(SignOut {});
+            }
+            disabled=move || sign_out.pending().get()
+        >
+            "Sign out"
+        </button>
     }
 }

@@ -10,12 +10,26 @@ use crate::domain::session::EMAIL_MAX;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
-    let next = Memo::new(move |_| safe_next(query.read().get_str("next")));
+    let next = safe_next(query.read_untracked().get_str("next"));
+    view! {
+        <Title text="Sign in" />
+        <main class="login">
+            <div class="card">
+                <h1>"Sign in to Switchboard"</h1>
+                <SignInForm next />
+            </div>
+        </main>
+    }
+}
+
+/// `next`: where to go once signed in, already checked to be this site's.
+#[island(lazy)]
+fn SignInForm(next: String) -> impl IntoView {
     let sign_in = ServerAction::<SignIn>::new();
     let error = Memo::new(move |_| sign_in.value().get().and_then(|r| r.err()));
     Effect::new(move |_| {
         if let Some(Ok(_)) = sign_in.value().get() {
-            let _ = window().location().set_href(&next.get_untracked());
+            let _ = window().location().set_href(&next);
         }
     });
     let field_error = move |field: &'static str| {
@@ -28,10 +42,6 @@ pub fn LoginPage() -> impl IntoView {
             .map(|e| e.to_string())
     };
     view! {
-        <Title text="Sign in" />
-        <main class="login">
-            <div class="card">
-                <h1>"Sign in to Switchboard"</h1>
                 <ActionForm action=sign_in attr:novalidate="true" attr:aria-label="Sign in">
                     <div class="field">
                         <label for="email">"Email"</label>
@@ -68,7 +78,5 @@ pub fn LoginPage() -> impl IntoView {
                         {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </ActionForm>
-            </div>
-        </main>
     }
 }

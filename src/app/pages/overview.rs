@@ -17,9 +17,9 @@ use crate::domain::overview::{
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    let version = RwSignal::new(0u32);
-    let overview = Resource::new(move || version.get(), |_| tenant_overview());
-    let retry = move |_| version.update(|v| *v += 1);
+    // Rendered on the server only: the page has nothing to operate, so it
+    // ships no code of its own.
+    let overview = Resource::new(|| (), |_| tenant_overview());
     view! {
         <Title text="Overview" />
         <div class="page-header">
@@ -31,7 +31,7 @@ pub fn OverviewPage() -> impl IntoView {
                     Err(e) => view! {
                         <div class="alert error" role="alert">
                             <p>"Could not load the overview: " {e.to_string()}</p>
-                            <button class="button" type="button" on:click=retry>"Retry"</button>
+                            <a class="button" href="/">"Retry"</a>
                         </div>
                     }
                     .into_any(),

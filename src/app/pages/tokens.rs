@@ -19,12 +19,13 @@ use crate::domain::{ApiTokenView, AppError, CreatedToken, NewApiToken, TokenKind
 pub fn TokensPage() -> impl IntoView {
     view! {
         <Title text="API tokens" />
-        <TokensView />
+        <TokensView user=CurrentUser::get() />
     }
 }
 
-#[component]
-fn TokensView() -> impl IntoView {
+#[island(lazy)]
+fn TokensView(user: CurrentUser) -> impl IntoView {
+    provide_context(user);
     let version = RwSignal::new(0u32);
     let tokens = Resource::new(move || version.get(), |_| list_tokens());
     let created = RwSignal::new(None::<CreatedToken>);
@@ -307,21 +308,16 @@ fn TokenRow(token: ApiTokenView, #[prop(into)] on_revoked: Callback<()>) -> impl
 /// How to use a token, with this tenant's slug filled in.
 #[component]
 fn UsageHint() -> impl IntoView {
-    let user = expect_context::<CurrentUser>();
+    let slug = CurrentUser::get()
+        .tenant_slug()
+        .unwrap_or_else(|| "<tenant>".into());
     view! {
         <details class="usage">
             <summary>"Using a token"</summary>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let slug = user.0.await.map(|u| u.tenant_slug).unwrap_or_else(|| "<tenant>".into());
-                    view! {
-                        <pre class="mono">{format!(
-                            "curl -H 'Authorization: Token <token>' -H 'x-tenant-slug: {slug}' \\\n  http://<host>/api/skills/mcp-servers"
-                        )}</pre>
-                        <p>"The OpenAPI description of both REST APIs is at " <a href="/api/openapi.json">"/api/openapi.json"</a> "."</p>
-                    }
-                })}
-            </Transition>
+            <pre class="mono">{format!(
+                "curl -H 'Authorization: Token <token>' -H 'x-tenant-slug: {slug}' \\\n  http://<host>/api/skills/mcp-servers"
+            )}</pre>
+            <p>"The OpenAPI description of both REST APIs is at " <a href="/api/openapi.json">"/api/openapi.json"</a> "."</p>
         </details>
     }
 }

@@ -39,6 +39,7 @@ mod metrics;
 mod oauth;
 mod openapi;
 mod overview;
+mod pages;
 mod resolution;
 mod rest_ai_mentor;
 mod rest_ai_mentor_connection_access;

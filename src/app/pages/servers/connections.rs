@@ -46,7 +46,7 @@ pub(super) fn ConnectionsTab(server: ServerId) -> impl IntoView {
     let version = RwSignal::new(0u32);
     let connections = Resource::new(move || version.get(), move |_| list_connections(server));
     let agents = Resource::new(|| (), |_| list_agents());
-    let user = expect_context::<CurrentUser>();
+    let role = CurrentUser::get().0.map_or(Role::Member, |u| u.role);
     let editing = RwSignal::new(None::<Editing>);
     // The form and the rows are re-rendered after each change: focus goes
     // back to the tab, which stays, so it never leaves the dialog.
@@ -72,7 +72,6 @@ pub(super) fn ConnectionsTab(server: ServerId) -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading" role="status">"Loading connections…"</p> }>
                 {move || Suspend::new(async move {
                     let agents = agents.await.unwrap_or_default();
-                    let role = user.0.await.map_or(Role::Member, |u| u.role);
                     match connections.await {
                         Err(e) => view! {
                             <div class="alert error" role="alert">

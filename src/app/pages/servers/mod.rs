@@ -12,22 +12,178 @@ mod tool_pins;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 
-use super::layout::AdminOnly;
+use super::layout::{AdminOnly, CurrentUser};
 use crate::api::servers::list_servers;
 use crate::app::components::data_table::{Column, DataTable, Pager, PastTheEnd};
-use crate::app::list_url::{ListUrl, QueryString, page_param};
-use crate::domain::{ListQuery, ServerId, ServerSort, ServerSummary, SortDir};
+use crate::app::components::live_list::LiveList;
+use crate::app::list_url::{QueryString, page_param};
+use crate::domain::{ListQuery, Page, ServerId, ServerSort, ServerSummary, SortDir};
 use add_dialog::AddServerDialog;
 use detail_dialog::ServerDetailDialog;
 
-/// The page inside the signed-in layout (see `app::App`'s routes).
+/// The id of the list's results region, which the live list swaps.
+const RESULTS: &str = "servers-results";
+
+/// The page inside the signed-in layout (see `app::App`'s routes). The
+/// server renders the list from the URL; the island around it (see
+/// `ServersList`) keeps it live and opens the dialogs.
 #[component]
 pub fn ServersPage() -> impl IntoView {
+    let query = use_query_map().with_untracked(query_from_url);
+    let servers = Resource::new(
+        {
+            let query = query.clone();
+            move || query.clone()
+        },
+        list_servers,
+    );
+    let filter = query.filter.clone();
+    let hidden = |name: &'static str, value: &'static str, default: &'static str| {
+        (value != default).then(|| view! { <input type="hidden" name=name value=value /> })
+    };
+    let sort_field = hidden(
+        "sort",
+        sort_name(query.sort),
+        sort_name(ServerSort::default()),
+    );
+    let dir_field = hidden(
+        "dir",
+        if query.dir == SortDir::Desc {
+            "desc"
+        } else {
+            "asc"
+        },
+        "asc",
+    );
     view! {
         <Title text="MCP Servers" />
-        <ServersView />
+        <ServersList user=CurrentUser::get()>
+            <div class="page-header">
+                <h1>"MCP Servers"</h1>
+                <AdminOnly>
+                    <button class="button primary" type="button" data-register="">
+                        "Register Server"
+                    </button>
+                </AdminOnly>
+            </div>
+            <p class="lede">
+                "External MCP servers your agents may call. Select a server to test it, see its tools, or change it."
+            </p>
+            <form class="toolbar" method="get" action="/mcp-servers" role="search" aria-label="Servers" data-list-form="">
+                <label class="filter">
+                    <span>"Filter by name"</span>
+                    <input type="search" name="q" placeholder="Filter by name" value=filter />
+                </label>
+                {sort_field}
+                {dir_field}
+            </form>
+            <div id=RESULTS aria-busy="false">
+                <Suspense fallback=|| view! { <p class="loading" role="status">"Loading servers…"</p> }>
+                    {move || {
+                        let query = query.clone();
+                        Suspend::new(async move { results(servers.await, &query) })
+                    }}
+                </Suspense>
+            </div>
+        </ServersList>
+    }
+}
+
+/// The list's address in this state.
+fn href(q: &ListQuery<ServerSort>) -> String {
+    format!("/mcp-servers{}", query_to_url(q))
+}
+
+/// The table, its pager, or what stands in for them, as the server renders
+/// them for one state of the list.
+fn results(
+    fetched: Result<Page<ServerSummary>, crate::domain::AppError>,
+    q: &ListQuery<ServerSort>,
+) -> AnyView {
+    match fetched {
+        Err(e) => {
+            let signed_out = matches!(e, crate::domain::AppError::Unauthorized);
+            view! {
+                <div class="alert error" role="alert">
+                    <p>"Could not load servers: " {e.to_string()}</p>
+                    {signed_out.then(|| view! { <p><a href="/login?next=%2Fmcp-servers">"Sign in again"</a></p> })}
+                    <a class="button" href=href(q) data-list-link="">"Retry"</a>
+                </div>
+            }
+            .into_any()
+        }
+        Ok(page) if page.items.is_empty() && page.total > 0 => {
+            let last = ListQuery {
+                page: page.page_count(),
+                ..q.clone()
+            };
+            view! { <PastTheEnd page_count=page.page_count() last_page_href=href(&last) /> }
+                .into_any()
+        }
+        Ok(page) if page.items.is_empty() => {
+            let filter = q.filter.clone();
+            view! {
+                <div class="empty">
+                    {if filter.is_empty() {
+                        view! {
+                            <p class="empty-title">"No MCP servers yet"</p>
+                            <p>"Register the first server your agents may call."</p>
+                        }
+                        .into_any()
+                    } else {
+                        view! { <p>"No servers match “" {filter} "”."</p> }.into_any()
+                    }}
+                </div>
+            }
+            .into_any()
+        }
+        Ok(page) => {
+            let sort_query = q.clone();
+            let sort_href = move |key: ServerSort| {
+                let dir = if sort_query.sort == key {
+                    sort_query.dir.flip()
+                } else {
+                    SortDir::Asc
+                };
+                href(&ListQuery {
+                    sort: key,
+                    dir,
+                    page: 1,
+                    ..sort_query.clone()
+                })
+            };
+            let page_query = q.clone();
+            let page_href = move |p: u32| {
+                href(&ListQuery {
+                    page: p,
+                    ..page_query.clone()
+                })
+            };
+            let page_count = page.page_count();
+            view! {
+                <DataTable
+                    caption="MCP servers"
+                    columns=columns()
+                    sorted=(q.sort, q.dir)
+                    sort_href=Box::new(sort_href)
+                    rows=page.items
+                    row_id=|s: &ServerSummary| s.id.to_string()
+                    row_label=|s: &ServerSummary| s.name.clone()
+                    cells=cells
+                />
+                <Pager
+                    page=page.page
+                    page_count
+                    total=page.total
+                    noun="server"
+                    page_href=Box::new(page_href)
+                />
+            }
+            .into_any()
+        }
     }
 }
 
@@ -116,157 +272,143 @@ fn cells(s: &ServerSummary) -> AnyView {
     .into_any()
 }
 
-#[component]
-fn ServersView() -> impl IntoView {
-    let query = ListUrl::new(query_from_url, query_to_url);
-    // Bumped after every change so the list is fetched again.
-    let version = RwSignal::new(0u32);
-    let servers = Resource::new(
-        move || (query.get(), version.get()),
-        |(q, _)| list_servers(q),
-    );
-    let adding = RwSignal::new(false);
-    let selected = RwSignal::new(None::<ServerId>);
-    let refresh = Callback::new(move |_: ()| version.update(|v| *v += 1));
+/// The island around the server-rendered list: it follows the list's links
+/// and filter in place (`LiveList`), opens a row (click, or Enter or Space
+/// on a focused row) and the Register dialog, and reloads the list after a
+/// change.
+///
+/// It renders nothing itself: the dialogs' host is mounted the first time
+/// one opens (`mount_dialogs`), so the code that builds views in the browser
+/// is fetched then, not with the page.
+#[island(lazy)]
+fn ServersList(user: CurrentUser, children: Children) -> impl IntoView {
+    let dialogs = Dialogs {
+        adding: RwSignal::new(false),
+        selected: RwSignal::new(None),
+        reload: RwSignal::new(0),
+        stale: StoredValue::new(false),
+    };
+    let host = NodeRef::<leptos::html::Div>::new();
+    let mounted = StoredValue::new(false);
+    let user = StoredValue::new(user);
+    let mount = move || {
+        if mounted.get_value() {
+            return;
+        }
+        if let Some(host) = host.get_untracked() {
+            mounted.set_value(true);
+            let user = user.get_value();
+            leptos::task::spawn_local(mount_dialogs(host.into(), dialogs, user));
+        }
+    };
 
-    let sorted = Signal::derive(move || query.with(|q| (q.sort, q.dir)));
-    let on_sort = Callback::new(move |key: ServerSort| {
-        query.push(|q| {
-            q.dir = if q.sort == key {
-                q.dir.flip()
-            } else {
-                SortDir::Asc
-            };
-            q.sort = key;
-            q.page = 1;
-        })
-    });
-    let busy = Signal::derive(move || servers.get().is_none());
-    let filter = move || query.with(|q| q.filter.clone());
+    let open = move |target: Option<leptos::web_sys::EventTarget>, click: bool| -> bool {
+        use leptos::wasm_bindgen::JsCast;
+        let Some(el) = target.and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok()) else {
+            return false;
+        };
+        if click && el.closest("[data-register]").ok().flatten().is_some() {
+            dialogs.adding.set(true);
+            mount();
+            return true;
+        }
+        // A key opens only the row that has focus, not one it bubbles from.
+        let row = if click {
+            el.closest("tr[data-id]").ok().flatten()
+        } else {
+            el.matches("tr[data-id]").unwrap_or(false).then_some(el)
+        };
+        match row
+            .and_then(|r| r.get_attribute("data-id"))
+            .as_deref()
+            .and_then(ServerId::parse)
+        {
+            Some(id) => {
+                dialogs.selected.set(Some(id));
+                mount();
+                true
+            }
+            None => false,
+        }
+    };
 
     view! {
-        <div class="page-header">
-            <h1>"MCP Servers"</h1>
-            <AdminOnly>
-                <button class="button primary" type="button" on:click=move |_| adding.set(true)>
-                    "Register Server"
-                </button>
-            </AdminOnly>
-        </div>
-        <p class="lede">
-            "External MCP servers your agents may call. Select a server to test it, see its tools, or change it."
-        </p>
-        <div class="toolbar">
-            <label class="filter">
-                <span>"Filter by name"</span>
-                // `value` for the server-rendered page, `prop:value` once live.
-                <input
-                    type="search"
-                    placeholder="Filter by name"
-                    value=filter
-                    prop:value=filter
-                    on:input:target=move |ev| {
-                        let value = ev.target().value();
-                        query.replace(|q| {
-                            q.filter = value;
-                            q.page = 1;
-                        });
-                    }
-                />
-            </label>
-        </div>
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading servers…"</p> }>
-            {move || Suspend::new(async move {
-                match servers.await {
-                    Err(e) => view! {
-                        <div class="alert error" role="alert">
-                            <p>"Could not load servers: " {e.to_string()}</p>
-                            <Show when=move || matches!(e, crate::domain::AppError::Unauthorized)>
-                                <p><a href="/login?next=%2Fmcp-servers">"Sign in again"</a></p>
-                            </Show>
-                            <button class="button" type="button" on:click=move |_| refresh.run(())>"Retry"</button>
-                        </div>
-                    }
-                    .into_any(),
-                    Ok(page) if page.items.is_empty() && page.total > 0 => view! {
-                        <PastTheEnd
-                            page_count=page.page_count()
-                            on_page=move |p| query.push(|q| q.page = p)
-                        />
-                    }
-                    .into_any(),
-                    Ok(page) if page.items.is_empty() => {
-                        let filtered = !filter().is_empty();
-                        view! {
-                            <div class="empty">
-                                {if filtered {
-                                    view! { <p>"No servers match “" {filter()} "”."</p> }.into_any()
-                                } else {
-                                    view! {
-                                        <p class="empty-title">"No MCP servers yet"</p>
-                                        <p>"Register the first server your agents may call."</p>
-                                    }
-                                    .into_any()
-                                }}
-                            </div>
-                        }
-                        .into_any()
-                    }
-                    Ok(page) => {
-                        let page_count = page.page_count();
-                        view! {
-                            <DataTable
-                                caption="MCP servers"
-                                columns=columns()
-                                sorted=sorted
-                                on_sort=on_sort
-                                rows=page.items.clone()
-                                row_key=|s: &ServerSummary| s.id
-                                row_label=|s: &ServerSummary| s.name.clone()
-                                cells=cells
-                                on_activate=move |id| selected.set(Some(id))
-                                busy=busy
-                            />
-                            <Pager
-                                page=page.page
-                                page_count=page_count
-                                total=page.total
-                                noun="server"
-                                on_page=move |p| query.push(|q| q.page = p)
-                            />
-                        }
-                        .into_any()
-                    }
+        <div
+            on:click=move |ev| {
+                open(ev.target(), true);
+            }
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if (ev.key() == "Enter" || ev.key() == " ") && open(ev.target(), false) {
+                    ev.prevent_default();
                 }
-            })}
-        </Transition>
-        <Show when=move || adding.get()>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(add_server_dialog(
-                    Callback::new(move |_| adding.set(false)),
-                    Callback::new(move |_id: ServerId| {
-                        adding.set(false);
-                        refresh.run(());
-                    }),
-                ))}
-            </Suspense>
-        </Show>
-        {move || {
-            selected
-                .get()
-                .map(|id| {
-                    view! {
-                        <Suspense fallback=|| ()>
-                            {move || Suspend::new(server_detail_dialog(
-                                id,
-                                Callback::new(move |_| selected.set(None)),
-                                Callback::new(move |_| refresh.run(())),
-                            ))}
-                        </Suspense>
-                    }
-                })
-        }}
+            }
+        >
+            <LiveList results=RESULTS reload=dialogs.reload>{children()}</LiveList>
+        </div>
+        <div node_ref=host></div>
     }
+}
+
+/// What the list and its dialogs share.
+#[derive(Clone, Copy)]
+struct Dialogs {
+    adding: RwSignal<bool>,
+    selected: RwSignal<Option<ServerId>>,
+    /// Bumped to reload the list.
+    reload: RwSignal<u32>,
+    /// A change made in the open dialog: the list reloads when it closes,
+    /// after the dialog has given focus back to the row.
+    stale: StoredValue<bool>,
+}
+
+impl Dialogs {
+    fn refresh(self) {
+        self.reload.update(|v| *v += 1);
+    }
+}
+
+/// Mounts the dialogs' host into `host`, a root of its own: the user is
+/// provided again, as no context reaches it from the island.
+#[lazy]
+fn mount_dialogs(host: leptos::web_sys::HtmlElement, d: Dialogs, user: CurrentUser) {
+    let view = move || {
+        provide_context(user);
+        view! {
+            <Show when=move || d.adding.get()>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(add_server_dialog(
+                        Callback::new(move |_| d.adding.set(false)),
+                        Callback::new(move |_id: ServerId| {
+                            d.adding.set(false);
+                            d.refresh();
+                        }),
+                    ))}
+                </Suspense>
+            </Show>
+            {move || {
+                d.selected
+                    .get()
+                    .map(|id| {
+                        view! {
+                            <Suspense fallback=|| ()>
+                                {move || Suspend::new(server_detail_dialog(
+                                    id,
+                                    Callback::new(move |_| {
+                                        d.selected.set(None);
+                                        if d.stale.get_value() {
+                                            d.stale.set_value(false);
+                                            d.refresh();
+                                        }
+                                    }),
+                                    Callback::new(move |_| d.stale.set_value(true)),
+                                ))}
+                            </Suspense>
+                        }
+                    })
+            }}
+        }
+    };
+    leptos::mount::mount_to(host, view).forget();
 }
 
 // The dialogs are lazy functions: their code (forms, validation, the test

@@ -7,9 +7,9 @@ mod sync_panel;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
-use super::layout::AdminOnly;
+use super::layout::{AdminOnly, CurrentUser};
 use crate::api::templates::{CreateTemplate, list_templates};
 use crate::app::components::form::{FieldErrorText, aria_bool};
 use crate::app::components::time::when;
@@ -17,13 +17,33 @@ use crate::app::components::toasts::use_toasts;
 use crate::domain::AppError;
 use crate::domain::template::{NewTemplate, TEMPLATE_DESCRIPTION_MAX, TEMPLATE_NAME_MAX};
 
+/// `/agent-templates`, and one template at `/agent-templates?id=…`. A query
+/// rather than a path parameter keeps the old links working.
+#[component]
+pub fn TemplatesRoute() -> impl IntoView {
+    if use_query_map().read_untracked().get_str("id").is_some() {
+        view! { <detail::TemplatePage /> }.into_any()
+    } else {
+        view! { <TemplatesPage /> }.into_any()
+    }
+}
+
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
+    view! {
+        <Title text="Agent Templates" />
+        <TemplatesView user=CurrentUser::get() />
+    }
+}
+
+/// The page's content: an island, rendered on the server first.
+#[island(lazy)]
+fn TemplatesView(user: CurrentUser) -> impl IntoView {
+    provide_context(user);
     let version = RwSignal::new(0u32);
     let templates = Resource::new(move || version.get(), |_| list_templates());
     let refresh = move || version.update(|v| *v += 1);
     view! {
-        <Title text="Agent Templates" />
         <div class="page-header">
             <h1>"Agent Templates"</h1>
         </div>
@@ -70,7 +90,7 @@ pub fn TemplatesPage() -> impl IntoView {
                                         .into_iter()
                                         .map(|t| view! {
                                             <tr>
-                                                <td><A href=format!("/agent-templates?id={}", t.id)>{t.name}</A></td>
+                                                <td><a href=format!("/agent-templates?id={}", t.id)>{t.name}</a></td>
                                                 <td>{t.description}</td>
                                                 <td>{t.servers}</td>
                                                 <td>{t.agents}</td>

@@ -9,8 +9,8 @@ use crate::api::templates::{AssignServer, UnassignServer};
 use crate::app::components::form::aria_bool;
 use crate::app::components::toasts::use_toasts;
 use crate::app::pages::layout::CurrentUser;
+use crate::domain::TemplateId;
 use crate::domain::template::TemplateServerRow;
-use crate::domain::{Role, TemplateId};
 
 #[component]
 pub fn ServersTable(
@@ -55,7 +55,7 @@ pub fn ServersTable(
 #[component]
 fn ServerRow(id: TemplateId, row: TemplateServerRow, on_changed: Callback<()>) -> impl IntoView {
     let toasts = use_toasts();
-    let user = expect_context::<CurrentUser>();
+    let admin = CurrentUser::get().is_admin();
     let assigned = row.assignment.is_some();
     let server = row.server_id;
     let name = StoredValue::new(row.name.clone());
@@ -106,7 +106,6 @@ fn ServerRow(id: TemplateId, row: TemplateServerRow, on_changed: Callback<()>) -
             <td>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
-                        let admin = user.0.await.is_some_and(|u| u.role == Role::Admin);
                         view! {
                             <label class="switch">
                                 <button type="button" role="switch" id=sid.get_value() aria-checked=aria_bool(assigned)
