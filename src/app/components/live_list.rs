@@ -13,6 +13,41 @@
 
 use leptos::prelude::*;
 
+use crate::domain::AppError;
+
+/// A live list's results region as the server renders it: `load` fetches
+/// the list in the state `query` names, `render` draws what came back (the
+/// table and pager, or an empty or error state). `id` is what the island
+/// swaps.
+#[component]
+pub fn LiveResults<Q, T, Fut>(
+    id: &'static str,
+    /// What shows while the list loads ("Loading servers…").
+    loading: &'static str,
+    query: Q,
+    load: fn(Q) -> Fut,
+    render: fn(Result<T, AppError>, &Q) -> AnyView,
+) -> impl IntoView
+where
+    Q: Clone + Send + Sync + 'static,
+    T: Send + 'static,
+    Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    view! {
+        <div id=id aria-busy="false">
+            <Suspense fallback=move || view! { <p class="loading" role="status">{loading}</p> }>
+                {move || {
+                    let query = query.clone();
+                    Suspend::new(async move {
+                        let fetched = load(query.clone()).await;
+                        render(fetched, &query)
+                    })
+                }}
+            </Suspense>
+        </div>
+    }
+}
+
 /// The element whose content is swapped: the list's results (table, pager,
 /// empty and error states), but not its filter, which keeps the caret.
 #[component]

@@ -8,7 +8,7 @@ use leptos_router::params::ParamsMap;
 use crate::api::audit::list_audit;
 use crate::app::components::audit_table::AuditTable;
 use crate::app::components::data_table::{Pager, PastTheEnd};
-use crate::app::components::live_list::LiveList;
+use crate::app::components::live_list::{LiveList, LiveResults};
 use crate::app::list_url::{QueryString, page_param};
 use crate::domain::{AppError, AuditAction, AuditEvent, AuditQuery, Page};
 
@@ -37,13 +37,6 @@ const RESULTS: &str = "audit-results";
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let query = use_query_map().with_untracked(query_from_url);
-    let events = Resource::new(
-        {
-            let query = query.clone();
-            move || query.clone()
-        },
-        list_audit,
-    );
     let action = query.action;
     view! {
         <Title text="Audit log" />
@@ -70,14 +63,7 @@ pub fn AuditPage() -> impl IntoView {
                 // Without the island, the choice is sent with this button.
                 <noscript><button class="button" type="submit">"Show"</button></noscript>
             </form>
-            <div id=RESULTS aria-busy="false">
-                <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the audit log…"</p> }>
-                    {move || {
-                        let query = query.clone();
-                        Suspend::new(async move { results(events.await, &query) })
-                    }}
-                </Suspense>
-            </div>
+            <LiveResults id=RESULTS loading="Loading the audit log…" query load=list_audit render=results />
         </AuditList>
     }
 }

@@ -18,7 +18,7 @@ use leptos_router::params::ParamsMap;
 use super::layout::{AdminOnly, CurrentUser};
 use crate::api::servers::list_servers;
 use crate::app::components::data_table::{Column, DataTable, Pager, PastTheEnd};
-use crate::app::components::live_list::LiveList;
+use crate::app::components::live_list::{LiveList, LiveResults};
 use crate::app::list_url::{QueryString, page_param};
 use crate::domain::{ListQuery, Page, ServerId, ServerSort, ServerSummary, SortDir};
 use add_dialog::AddServerDialog;
@@ -33,13 +33,6 @@ const RESULTS: &str = "servers-results";
 #[component]
 pub fn ServersPage() -> impl IntoView {
     let query = use_query_map().with_untracked(query_from_url);
-    let servers = Resource::new(
-        {
-            let query = query.clone();
-            move || query.clone()
-        },
-        list_servers,
-    );
     let filter = query.filter.clone();
     let hidden = |name: &'static str, value: &'static str, default: &'static str| {
         (value != default).then(|| view! { <input type="hidden" name=name value=value /> })
@@ -80,14 +73,7 @@ pub fn ServersPage() -> impl IntoView {
                 {sort_field}
                 {dir_field}
             </form>
-            <div id=RESULTS aria-busy="false">
-                <Suspense fallback=|| view! { <p class="loading" role="status">"Loading servers…"</p> }>
-                    {move || {
-                        let query = query.clone();
-                        Suspend::new(async move { results(servers.await, &query) })
-                    }}
-                </Suspense>
-            </div>
+            <LiveResults id=RESULTS loading="Loading servers…" query load=list_servers render=results />
         </ServersList>
     }
 }
