@@ -25,13 +25,15 @@ import { APP_URL, e2eTmp, expect, gotoHydrated, openRegisterDialog, signIn, test
 const SERVERS_CEILING_BYTES = 250_000;
 
 /**
- * Pages held to 200 kB gzip already: the Overview has no island of its own
- * (179.4 kB, the main module alone), and the audit log is a server-rendered
- * list like the servers page (199.2 kB). The form pages (sign-in, agents,
- * templates, integrations, tokens) are still whole-page islands, over it.
+ * Pages held to 200 kB gzip already: the Overview and the sign-in page have
+ * no island of their own (179.4 kB, the main module alone; sign-in was a
+ * 266.0 kB island before its form became plain server HTML), and the audit
+ * log is a server-rendered list like the servers page (199.2 kB). The other
+ * form pages (agents, templates, integrations, tokens) are still whole-page
+ * islands, over it.
  */
 const PAGE_BUDGET_BYTES = 200_000;
-const WITHIN_PAGE_BUDGET = ['/', '/audit'];
+const WITHIN_PAGE_BUDGET = ['/', '/login', '/audit'];
 
 
 type Weight = { files: number; raw: number; gzip: number; transfer: number; names: string[] };
@@ -181,8 +183,10 @@ test('each page downloads only its own code, compressed, and /mcp-servers does n
     expect(rows[route].files, `${route} fetched no code`).toBeGreaterThan(0);
   }
   expect(rows['+ Register dialog'].files, 'the Register dialog is a chunk of its own').toBeGreaterThan(0);
+  // The sign-in form is server HTML posted without script: the page loads
+  // nothing the servers page does not.
   const loginOnly = rows['/login'].names.filter((n) => !rows['/mcp-servers'].names.includes(n));
-  expect(loginOnly.length, '/login has a chunk /mcp-servers does not load').toBeGreaterThan(0);
+  expect(loginOnly, '/login loads no chunk of its own').toEqual([]);
   expect(rows['/mcp-servers'].gzip, `/mcp-servers initial WASM + JS (${kb(rows['/mcp-servers'].gzip)} gzip)`).toBeLessThanOrEqual(
     SERVERS_CEILING_BYTES,
   );

@@ -4,8 +4,33 @@ use leptos::prelude::*;
 
 use crate::domain::{AppError, SessionInfo};
 
+/// Signs in. The sign-in page posts here as a plain HTML form (it ships no
+/// script): then the answer is a redirect, to `next` once signed in, or back
+/// to the page with the error and the email typed, so nothing but the
+/// password has to be typed again. A script's call gets the session back.
 #[server(endpoint = "auth/sign-in")]
-pub async fn sign_in(email: String, password: String) -> Result<SessionInfo, AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<SessionInfo, AppError> {
+    use super::edge::plain_form;
+    use crate::domain::redirect::safe_next;
+
+    let form = plain_form().await;
+    let next = safe_next(next.as_deref());
+    let started = start_session(&email, &password).await;
+    if form {
+        match &started {
+            Ok(_) => leptos_axum::redirect(&next),
+            Err(e) => leptos_axum::redirect(&sign_in_again(e, &next, &email)),
+        }
+    }
+    started
+}
+
+#[cfg(feature = "ssr")]
+async fn start_session(email: &str, password: &str) -> Result<SessionInfo, AppError> {
     use axum::http::{HeaderValue, header};
 
     use super::edge::{client_ip, fail, session_token, state};
@@ -14,7 +39,7 @@ pub async fn sign_in(email: String, password: String) -> Result<SessionInfo, App
 
     let state = state()?;
     let ip = client_ip().await;
-    let signed_in = accounts::sign_in(&state.ports, &email, &password, &ip)
+    let signed_in = accounts::sign_in(&state.ports, email, password, &ip)
         .await
         .map_err(fail)?;
     // The cookie is about to name the new session; the one it named before
@@ -29,6 +54,34 @@ pub async fn sign_in(email: String, password: String) -> Result<SessionInfo, App
     let value = HeaderValue::from_str(&cookie).map_err(|_| fail(AppError::Internal))?;
     expect_context::<leptos_axum::ResponseOptions>().append_header(header::SET_COOKIE, value);
     Ok(signed_in.actor.session_info())
+}
+
+/// The sign-in page again, saying what went wrong (in Leptos' own `__err`
+/// form, which the page's `ServerAction` reads) with the email kept (one too
+/// long to be an email is not carried).
+#[cfg(feature = "ssr")]
+fn sign_in_again(error: &AppError, next: &str, email: &str) -> String {
+    use leptos::server_fn::ServerFn;
+    use leptos::server_fn::error::ServerFnUrlError;
+    use url::{Position, Url};
+
+    use crate::domain::session::EMAIL_MAX;
+
+    // Only the path and query are kept; the origin is a placeholder.
+    let Ok(mut page) = Url::parse("http://switchboard/login") else {
+        return "/login".into();
+    };
+    {
+        let mut query = page.query_pairs_mut();
+        query.append_pair("next", next);
+        if email.len() <= EMAIL_MAX {
+            query.append_pair("email", email);
+        }
+    }
+    match ServerFnUrlError::new(SignIn::PATH, error.clone()).to_url(page.as_str()) {
+        Ok(url) => url[Position::BeforePath..].to_owned(),
+        Err(_) => page[Position::BeforePath..].to_owned(),
+    }
 }
 
 #[server(endpoint = "auth/sign-out")]

@@ -73,6 +73,17 @@ mod edge {
             .map_err(fail)
     }
 
+    /// A browser's own form submission, made without script: it asks for
+    /// HTML (the test Leptos itself uses to answer such a post with a
+    /// redirect).
+    pub async fn plain_form() -> bool {
+        let headers: HeaderMap = leptos_axum::extract().await.unwrap_or_default();
+        headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    }
+
     /// The client's address as rate limits count it (see
     /// `server::auth::client`).
     pub async fn client_ip() -> String {
