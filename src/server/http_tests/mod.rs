@@ -51,6 +51,7 @@ mod rotation;
 mod runtime;
 mod servers;
 mod sessions;
+mod sign_in_form;
 mod sign_in_limits;
 mod skills_runtime_configs;
 mod skills_sync;
