@@ -50,7 +50,7 @@ test.describe('Agents page', () => {
     await row.getByLabel('New name').fill(renamed);
     await row.getByLabel('New name').press('Enter');
     await expect(row).toContainText(renamed);
-    await expect(row.getByLabel('New name')).toHaveCount(0);
+    await expect(row.getByLabel('New name')).toBeHidden();
 
     // It survives a reload, with the same id.
     await gotoHydrated(page, '/agents');

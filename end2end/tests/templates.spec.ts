@@ -85,6 +85,19 @@ test.describe('agent templates', () => {
     await assign.click();
     await expect(page.getByRole('switch', { name: `Assign ${server}` })).toHaveAttribute('aria-checked', 'true');
 
+    // Its allow-list: narrowed to one tool, then every tool again.
+    const tools = page.locator('details.allowlist');
+    await tools.locator('summary').click();
+    await tools.getByRole('checkbox', { name: 'Every tool' }).uncheck();
+    await tools.getByRole('checkbox', { name: 'echo' }).check();
+    await tools.getByRole('button', { name: 'Save allowed tools' }).click();
+    await expect(page.getByText('Allowed tools saved.').first()).toBeVisible();
+    await expect(page.locator('details.allowlist summary')).toHaveText('1 allowed');
+    await page.locator('details.allowlist summary').click();
+    await page.locator('details.allowlist').getByRole('checkbox', { name: 'Every tool' }).check();
+    await page.locator('details.allowlist').getByRole('button', { name: 'Save allowed tools' }).click();
+    await expect(page.locator('details.allowlist summary')).toHaveText('Every tool');
+
     // 8. Sync: the plan first (+1 server for each agent), then the sync.
     await page.getByRole('button', { name: 'Sync to 2 agents' }).click();
     const plan = page.getByRole('region', { name: 'Sync plan' });

@@ -65,14 +65,16 @@ pub async fn delete_template(id: TemplateId) -> Result<(), AppError> {
         .map_err(fail)
 }
 
-/// Assigns a server to the template, or changes its switch or allow-list
-/// (`tool_allowlist: Some(None)` allows every tool again).
+/// Assigns a server to the template, or changes its switch or allow-list.
+/// `every_tool: true` allows every tool again: in JSON, `tool_allowlist:
+/// null` reads as "leave it", so the list cannot say "no list" itself.
 #[server(input = Json, endpoint = "templates/assign")]
 pub async fn assign_server(
     id: TemplateId,
     server: ServerId,
     enabled: Option<bool>,
     tool_allowlist: Option<Option<Vec<String>>>,
+    #[server(default)] every_tool: Option<bool>,
 ) -> Result<(), AppError> {
     use super::edge::{caller, fail};
     use crate::server::services::templates::{self, AssignmentChange, Of};
@@ -80,7 +82,11 @@ pub async fn assign_server(
     let (state, actor) = caller().await?;
     let change = AssignmentChange {
         enabled,
-        tool_allowlist,
+        tool_allowlist: if every_tool == Some(true) {
+            Some(None)
+        } else {
+            tool_allowlist
+        },
     };
     templates::assign(&state.ports, &actor, &Of::Template(id), server, change)
         .await
@@ -118,6 +124,7 @@ pub async fn sync_template(id: TemplateId) -> Result<SyncSummary, AppError> {
     let (state, actor) = caller().await?;
     template_sync::apply(&state.ports, &actor, id)
         .await
+        .map(SyncSummary::with_problem)
         .map_err(fail)
 }
 

@@ -2,11 +2,14 @@
 //! the server functions in `crate::api`.
 //!
 //! Leptos islands: the router, the layout and every page render on the
-//! server only, and ship no code. What a person can operate (a form, a
-//! list's filter and sorting, a dialog) is an island (`#[island]`): only
-//! islands are compiled into the browser's WASM, and a page's own islands
-//! are lazy (`#[island(lazy)]`), a chunk of their own fetched by the pages
-//! that show them. Links between pages are plain links.
+//! server only, and ship no code. Only islands (`#[island]`) are compiled
+//! into the browser's WASM, lazy ones (`#[island(lazy)]`) as chunks fetched
+//! by the pages that show them. Most pages have one, `LivePage`, the same
+//! for all: their lists reload in place and their forms (create, rename,
+//! delete, revoke, assign) are server-rendered markup it sends in place
+//! (`components::live_form`). What needs code of its own is its own island:
+//! the servers list's dialogs, an OAuth connection's popup, a template's
+//! sync plan and allow-lists. Links between pages are plain links.
 
 pub mod components;
 pub mod list_url;

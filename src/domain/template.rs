@@ -214,6 +214,25 @@ pub struct SyncSummary {
     pub agents_failed: u32,
     /// One "agent name: reason" per failed agent.
     pub errors: Vec<String>,
+    /// What the page says when some agents failed (see `with_problem`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+impl SyncSummary {
+    /// With `problem` said, should any agent have failed.
+    pub fn with_problem(mut self) -> Self {
+        self.problem = (self.agents_failed > 0).then(|| {
+            let synced = self.agents_synced;
+            let word = if synced == 1 { "agent" } else { "agents" };
+            format!(
+                "Synced {synced} {word}; {} could not be synced and are as they were: {}",
+                self.agents_failed,
+                self.errors.join("; ")
+            )
+        });
+        self
+    }
 }
 
 /// A row of the template page's servers table: every server of the tenant,

@@ -36,6 +36,11 @@ enum Phase {
     Failed(String),
 }
 
+/// The id of the panel's main button (Authenticate, Re-authenticate).
+pub fn primary_button_id(server: ServerId) -> String {
+    format!("account-{server}")
+}
+
 /// The status line and buttons for one server. `on_changed` runs after a
 /// connect or disconnect, so whoever holds `grant` can read it again; the
 /// holder then renders this anew, with `focus` set so that focus lands on
@@ -222,7 +227,7 @@ pub fn AccountConnection(
             </p>
             {wants_more.map(|w| view! { <p class="alert warn" role="status">{w}</p> })}
             <div class="row-actions">
-                <button class="button primary" type="button" node_ref=primary
+                <button class="button primary" type="button" node_ref=primary id=primary_button_id(server)
                     disabled=busy
                     aria-busy=move || aria_bool(phase.get() == Phase::Waiting)
                     on:click=connect>

@@ -9,7 +9,9 @@
 //! Forward do the same. Should the answer not hold a results region (a
 //! sign-in page after the session ended), the browser simply goes there.
 //!
-//! The list's code stays on the server; the island only carries this.
+//! The list's code stays on the server; the island only carries this, and
+//! the forms inside it that the server renders to work in place
+//! (`live_form`).
 
 use leptos::prelude::*;
 
@@ -48,6 +50,53 @@ where
     }
 }
 
+/// The island of a page that is all server-rendered but for its live list
+/// and live forms: one island for every such page. It is not lazy: its
+/// code is in the main module, which every page loads anyway. As a lazy
+/// island (one per page, or one for all) the split cut the code it shares
+/// with the others into some thirty small chunks, each a request and a
+/// module's overhead: 44 kB gzip in all, against what it adds to the main
+/// module (see page-weight.spec).
+#[island]
+pub fn LivePage(
+    /// The id of the results region (see [`LiveList`]).
+    results: String,
+    children: Children,
+) -> impl IntoView {
+    // `LiveList` names its region for the page's life; the island lives as
+    // long as the page, so the one string it keeps is not a leak that grows.
+    let results: &'static str = String::leak(results);
+    view! { <LiveList results>{children()}</LiveList> }
+}
+
+/// Live forms (see `live_form`) outside a live list: the header's Sign out.
+#[island]
+pub fn LiveForms(children: Children) -> impl IntoView {
+    view! {
+        <div
+            class="live-forms"
+            on:click=move |ev| {
+                #[cfg(feature = "hydrate")]
+                if super::live_form::on_click(&ev) {
+                    ev.prevent_default();
+                }
+                #[cfg(not(feature = "hydrate"))]
+                let _ = ev;
+            }
+            on:submit=move |ev| {
+                #[cfg(feature = "hydrate")]
+                if super::live_form::on_submit(ev.target()) {
+                    ev.prevent_default();
+                }
+                #[cfg(not(feature = "hydrate"))]
+                let _ = ev;
+            }
+        >
+            {children()}
+        </div>
+    }
+}
+
 /// The element whose content is swapped: the list's results (table, pager,
 /// empty and error states), but not its filter, which keeps the caret.
 #[component]
@@ -62,14 +111,18 @@ pub fn LiveList(
     #[cfg(feature = "hydrate")]
     {
         let handle = window_event_listener(leptos::ev::popstate, move |_| {
-            client::load(results, current_url(), true);
+            client::load(results, current_url(), true, None);
         });
-        on_cleanup(move || handle.remove());
+        client::register(results);
+        on_cleanup(move || {
+            handle.remove();
+            client::unregister(results);
+        });
         if let Some(reload) = reload {
             Effect::new(move |first: Option<()>| {
                 reload.track();
                 if first.is_some() {
-                    client::load(results, current_url(), false);
+                    client::load(results, current_url(), false, None);
                 }
             });
         }
@@ -80,16 +133,37 @@ pub fn LiveList(
         <div
             class="live-list"
             on:click=move |ev| on_click(results, ev)
+            on:keydown=move |ev| {
+                #[cfg(feature = "hydrate")]
+                super::live_form::on_keydown(&ev);
+                #[cfg(not(feature = "hydrate"))]
+                let _ = ev;
+            }
             on:input=move |ev| on_form(results, ev.target(), true)
             on:change=move |ev| on_form(results, ev.target(), true)
             on:submit=move |ev| {
                 ev.prevent_default();
+                #[cfg(feature = "hydrate")]
+                if super::live_form::on_submit(ev.target()) {
+                    return;
+                }
                 on_form(results, ev.target(), false);
             }
         >
             {children()}
         </div>
     }
+}
+
+/// Asks every live list on this page to load its address again, as after a
+/// change an island made in it; once the new results are in, the element
+/// with the id `focus` takes the focus (the results region does, should it
+/// be gone), so the keyboard user is not dropped to the page's top.
+pub fn reload_lists(focus: Option<String>) {
+    #[cfg(feature = "hydrate")]
+    client::reload_all(focus);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = focus;
 }
 
 /// This page's address, path and query.
@@ -105,17 +179,31 @@ fn current_url() -> String {
 /// A plain click on a list link: followed in place, as a new history entry.
 fn on_click(results: &'static str, ev: leptos::ev::MouseEvent) {
     use leptos::wasm_bindgen::JsCast;
+    #[cfg(feature = "hydrate")]
+    if super::live_form::on_click(&ev) {
+        ev.prevent_default();
+        return;
+    }
     if ev.button() != 0 || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() {
         return;
     }
+    // A link, or a button that stands for one (`data-list-href`: a form's
+    // button, which without script sends the same address as a GET).
     let Some(link) = ev
         .target()
         .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
-        .and_then(|el| el.closest("a[data-list-link]").ok().flatten())
+        .and_then(|el| {
+            el.closest("a[data-list-link], [data-list-href]")
+                .ok()
+                .flatten()
+        })
     else {
         return;
     };
-    let Some(href) = link.get_attribute("href") else {
+    let Some(href) = link
+        .get_attribute("data-list-href")
+        .or_else(|| link.get_attribute("href"))
+    else {
         return;
     };
     ev.prevent_default();
@@ -173,7 +261,7 @@ fn navigate(results: &'static str, url: String, replace: bool) {
             history.push_state_with_url(&none, "", Some(&url))
         };
     }
-    client::load(results, url, false);
+    client::load(results, url, false, None);
 }
 
 mod client {
@@ -182,36 +270,115 @@ mod client {
     use leptos::web_sys::{
         DomParser, Element, HtmlElement, HtmlInputElement, Response, SupportedType,
     };
-    use std::cell::Cell;
+    use std::cell::{Cell, RefCell};
 
     thread_local! {
         /// The latest load asked for: an older answer arriving late is dropped.
         static LATEST: Cell<u64> = const { Cell::new(0) };
+        /// The results regions of the live lists hydrated on this page.
+        static LISTS: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
+    }
+
+    #[cfg(feature = "hydrate")]
+    pub fn register(results: &'static str) {
+        LISTS.with(|l| l.borrow_mut().push(results));
+    }
+
+    #[cfg(feature = "hydrate")]
+    pub fn unregister(results: &'static str) {
+        LISTS.with(|l| l.borrow_mut().retain(|r| *r != results));
+    }
+
+    #[cfg(feature = "hydrate")]
+    pub fn reload_all(focus: Option<String>) {
+        let lists = LISTS.with(|l| l.borrow().clone());
+        for results in lists {
+            load(results, super::current_url(), false, focus.clone());
+        }
     }
 
     /// Loads `url` and swaps its results region into this page's. With
     /// `sync_form`, the filter fields take the loaded page's values too
-    /// (Back and Forward: the address, not the person, changed them).
-    pub fn load(results: &'static str, url: String, sync_form: bool) {
+    /// (Back and Forward: the address, not the person, changed them);
+    /// `focus` names the element to focus in the new results.
+    ///
+    /// While it loads, the old results are `inert`: a click on what is about
+    /// to be replaced would act on a row that is gone a moment later.
+    pub fn load(results: &'static str, url: String, sync_form: bool, focus: Option<String>) {
         let ticket = LATEST.with(|l| {
             l.set(l.get() + 1);
             l.get()
         });
+        let refocus = Refocus::read(results, focus);
         set_busy(results, true);
         leptos::task::spawn_local(async move {
             let fetched = fetch(&url).await;
             if LATEST.with(Cell::get) != ticket {
                 return;
             }
-            set_busy(results, false);
             match fetched.and_then(|doc| swap(&doc, results, sync_form)) {
-                Some(()) => {}
+                Some(here) => {
+                    hydrate_islands(&here).await;
+                    set_busy(results, false);
+                    refocus.apply(&here);
+                }
                 // Not a page of this list: go there instead.
                 None => {
                     let _ = window().location().assign(&url);
                 }
             }
         });
+    }
+
+    /// Where the focus goes once new results are in.
+    enum Refocus {
+        /// It was not in the results, and no one asked: it stays put.
+        Stay,
+        /// A row, by its `data-id`.
+        Row(String),
+        /// An element, by its id; the region itself should it be gone.
+        Id(String),
+        /// The region itself (what had focus has no name to find it by).
+        Region,
+    }
+
+    impl Refocus {
+        fn read(results: &str, asked: Option<String>) -> Self {
+            let focused = document().active_element().filter(|el| {
+                document()
+                    .get_element_by_id(results)
+                    .is_some_and(|here| here.contains(Some(el)))
+            });
+            if let Some(id) = asked {
+                return Self::Id(id);
+            }
+            let Some(el) = focused else {
+                return Self::Stay;
+            };
+            match (el.get_attribute("data-id"), el.id()) {
+                (Some(row), _) => Self::Row(row),
+                (None, id) if !id.is_empty() => Self::Id(id),
+                _ => Self::Region,
+            }
+        }
+
+        fn apply(self, here: &Element) {
+            match self {
+                Self::Stay => {}
+                Self::Row(id) => focus_row(here, &id),
+                Self::Id(id) => match document()
+                    .get_element_by_id(&id)
+                    .and_then(|el| el.dyn_into::<HtmlElement>().ok())
+                {
+                    Some(el) => {
+                        let _ = el.focus();
+                    }
+                    // Gone (the row was deleted): the region, not the page's top.
+                    None => focus_region(here),
+                },
+                Self::Region => focus_region(here),
+            }
+        }
     }
 
     async fn fetch(url: &str) -> Option<leptos::web_sys::Document> {
@@ -233,22 +400,57 @@ mod client {
             .ok()
     }
 
-    fn swap(doc: &leptos::web_sys::Document, results: &str, sync_form: bool) -> Option<()> {
+    fn swap(doc: &leptos::web_sys::Document, results: &str, sync_form: bool) -> Option<Element> {
         let fresh = doc.get_element_by_id(results)?;
         let here = document().get_element_by_id(results)?;
-        // A row that had focus keeps it in the new rows.
-        let focused = document()
-            .active_element()
-            .filter(|el| here.contains(Some(el)))
-            .and_then(|el| el.get_attribute("data-id"));
         here.set_inner_html(&fresh.inner_html());
         if sync_form {
             sync_fields(doc);
         }
-        if let Some(id) = focused {
-            focus_row(&here, &id);
+        Some(here)
+    }
+
+    fn focus_region(here: &Element) {
+        if !here.has_attribute("tabindex") {
+            let _ = here.set_attribute("tabindex", "-1");
         }
-        Some(())
+        if let Some(el) = here.dyn_ref::<HtmlElement>() {
+            let _ = el.focus();
+        }
+    }
+
+    /// The islands in freshly swapped results (a row's actions) hydrate as
+    /// those of the page did, through the function Leptos' own island
+    /// script leaves on `window`; their code is already loaded.
+    async fn hydrate_islands(here: &Element) {
+        let Some(hydrate) = js_sys::Reflect::get(&window(), &"__hydrateIsland".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        else {
+            return;
+        };
+        let Ok(islands) = here.query_selector_all("leptos-island") else {
+            return;
+        };
+        for i in 0..islands.length() {
+            let Some(el) = islands.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                continue;
+            };
+            // One inside another is the outer one's to hydrate.
+            let nested = el
+                .parent_element()
+                .and_then(|p| p.closest("leptos-island").ok().flatten())
+                .is_some_and(|outer| here.contains(Some(&outer)));
+            if nested {
+                continue;
+            }
+            let id = el.get_attribute("data-component").unwrap_or_default();
+            if let Ok(done) = hydrate.call2(&leptos::wasm_bindgen::JsValue::NULL, &el, &id.into())
+                && let Ok(done) = done.dyn_into::<js_sys::Promise>()
+            {
+                let _ = wasm_bindgen_futures::JsFuture::from(done).await;
+            }
+        }
     }
 
     /// Focuses the row with this `data-id` in the results, if it is there.
@@ -302,6 +504,11 @@ mod client {
     fn set_busy(results: &str, busy: bool) {
         if let Some(here) = document().get_element_by_id(results) {
             let _ = here.set_attribute("aria-busy", if busy { "true" } else { "false" });
+            let _ = if busy {
+                here.set_attribute("inert", "")
+            } else {
+                here.remove_attribute("inert")
+            };
         }
     }
 }

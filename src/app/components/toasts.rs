@@ -33,9 +33,10 @@ impl Toasts {
 
     /// Copies text to the clipboard and says how that went; `what` names
     /// it ("Token", "Agent id").
-    pub fn copy(&self, text: String, what: &'static str) {
+    pub fn copy(&self, text: String, what: &str) {
         let promise = window().navigator().clipboard().write_text(&text);
         let toasts = *self;
+        let what = what.to_owned();
         leptos::task::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(promise).await {
                 Ok(_) => toasts.success(format!("{what} copied.")),

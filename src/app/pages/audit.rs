@@ -8,7 +8,7 @@ use leptos_router::params::ParamsMap;
 use crate::api::audit::list_audit;
 use crate::app::components::audit_table::AuditTable;
 use crate::app::components::data_table::{Pager, PastTheEnd};
-use crate::app::components::live_list::{LiveList, LiveResults};
+use crate::app::components::live_list::{LivePage, LiveResults};
 use crate::app::list_url::{QueryString, page_param};
 use crate::domain::{AppError, AuditAction, AuditEvent, AuditQuery, Page};
 
@@ -40,7 +40,7 @@ pub fn AuditPage() -> impl IntoView {
     let action = query.action;
     view! {
         <Title text="Audit log" />
-        <AuditList>
+        <LivePage results=RESULTS.to_owned()>
             <div class="page-header">
                 <h1>"Audit log"</h1>
             </div>
@@ -64,14 +64,8 @@ pub fn AuditPage() -> impl IntoView {
                 <noscript><button class="button" type="submit">"Show"</button></noscript>
             </form>
             <LiveResults id=RESULTS loading="Loading the audit log…" query load=list_audit render=results />
-        </AuditList>
+        </LivePage>
     }
-}
-
-/// Keeps the server-rendered log live: its filter and pages load in place.
-#[island(lazy)]
-fn AuditList(children: Children) -> impl IntoView {
-    view! { <LiveList results=RESULTS>{children()}</LiveList> }
 }
 
 /// The log's address in this state.

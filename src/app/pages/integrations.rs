@@ -6,28 +6,20 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::oauth::my_integrations;
-use crate::app::components::account_connection::AccountConnection;
-use crate::domain::{AuthStatus, Integration, ServerId};
+use crate::app::components::account_connection::{AccountConnection, primary_button_id};
+use crate::app::components::live_list::{LivePage, LiveResults, reload_lists};
+use crate::domain::{AppError, AuthStatus, GrantView, Integration, ServerId};
 
+/// The id of the list's results region, which the live list swaps.
+const RESULTS: &str = "integrations-results";
+
+/// The page inside the signed-in layout. The server renders it, the list
+/// too; each server's connection panel is an island, and the list reloads
+/// after one changes (the server may move to the other section).
 #[component]
 pub fn IntegrationsPage() -> impl IntoView {
     view! {
         <Title text="Integrations" />
-        <IntegrationsView />
-    }
-}
-
-/// The page's content: an island, rendered on the server first.
-#[island(lazy)]
-fn IntegrationsView() -> impl IntoView {
-    let version = RwSignal::new(0u32);
-    let list = Resource::new(move || version.get(), |_| my_integrations());
-    let refresh = Callback::new(move |_| version.update(|v| *v += 1));
-    // The server whose panel changed last: its new panel takes the focus
-    // (it may have moved to the other section).
-    let last = RwSignal::new(None::<ServerId>);
-
-    view! {
         <div class="page-header">
             <h1>"Integrations"</h1>
         </div>
@@ -36,78 +28,73 @@ fn IntegrationsView() -> impl IntoView {
             "Connect it once: your agents can then use the server as you, and Switchboard keeps "
             "the sign-in renewed. Disconnecting revokes it."
         </p>
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading integrations…"</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Err(e) => view! {
-                        <div class="alert error" role="alert">
-                            <p>"Could not load your integrations: " {e.to_string()}</p>
-                            <button class="button" type="button" on:click=move |_| refresh.run(())>"Retry"</button>
-                        </div>
-                    }
-                    .into_any(),
-                    Ok(list) if list.is_empty() => view! {
-                        <div class="empty">
-                            <p class="empty-title">"Nothing to connect"</p>
-                            <p>"When an admin adds an MCP server that signs users in with OAuth, "
-                                "it shows here for you to connect."</p>
-                        </div>
-                    }
-                    .into_any(),
-                    Ok(list) => {
-                        let (todo, done): (Vec<Integration>, Vec<Integration>) = list
-                            .into_iter()
-                            .partition(|i| i.grant.status != AuthStatus::Active);
-                        view! {
-                            {(!todo.is_empty()).then(|| view! {
-                                <Section title="Needs connection" items=todo last on_changed=refresh />
-                            })}
-                            {(!done.is_empty()).then(|| view! {
-                                <Section title="Connected" items=done last on_changed=refresh />
-                            })}
-                        }
-                        .into_any()
-                    }
-                }
-            })}
-        </Transition>
+        <LivePage results=RESULTS.to_owned()>
+            <LiveResults id=RESULTS loading="Loading integrations…" query=() load=|()| my_integrations() render=results />
+        </LivePage>
+    }
+}
+
+fn results(fetched: Result<Vec<Integration>, AppError>, _: &()) -> AnyView {
+    match fetched {
+        Err(e) => view! {
+            <div class="alert error" role="alert">
+                <p>"Could not load your integrations: " {e.to_string()}</p>
+                <a class="button" href="/integrations" data-list-link="">"Retry"</a>
+            </div>
+        }
+        .into_any(),
+        Ok(list) if list.is_empty() => view! {
+            <div class="empty">
+                <p class="empty-title">"Nothing to connect"</p>
+                <p>"When an admin adds an MCP server that signs users in with OAuth, "
+                    "it shows here for you to connect."</p>
+            </div>
+        }
+        .into_any(),
+        Ok(list) => {
+            let (todo, done): (Vec<Integration>, Vec<Integration>) = list
+                .into_iter()
+                .partition(|i| i.grant.status != AuthStatus::Active);
+            view! {
+                {(!todo.is_empty()).then(|| view! { <Section title="Needs connection" items=todo /> })}
+                {(!done.is_empty()).then(|| view! { <Section title="Connected" items=done /> })}
+            }
+            .into_any()
+        }
     }
 }
 
 #[component]
-fn Section(
-    title: &'static str,
-    items: Vec<Integration>,
-    last: RwSignal<Option<ServerId>>,
-    on_changed: Callback<()>,
-) -> impl IntoView {
+fn Section(title: &'static str, items: Vec<Integration>) -> impl IntoView {
     view! {
         <section class="integrations" aria-label=title>
             <h2 class="section-title">{title}</h2>
             <ul class="integration-list">
                 {items
                     .into_iter()
-                    .map(|i| {
-                        let id = i.server_id;
-                        view! {
-                            <li class="box integration" data-server-id=id.to_string()>
-                                <h3>{i.name.clone()}</h3>
-                                {(!i.description.is_empty()).then(|| view! { <p class="muted">{i.description.clone()}</p> })}
-                                {(!i.agents.is_empty()).then(|| view! {
-                                    <p class="muted integration-agents">{used_by(&i.agents)}</p>
-                                })}
-                                <AccountConnection server=id name=i.name grant=i.grant
-                                    focus=last.get_untracked() == Some(id)
-                                    on_changed=move |_| {
-                                        last.set(Some(id));
-                                        on_changed.run(());
-                                    } />
-                            </li>
-                        }
+                    .map(|i| view! {
+                        <li class="box integration" data-server-id=i.server_id.to_string()>
+                            <h3>{i.name.clone()}</h3>
+                            {(!i.description.is_empty()).then(|| view! { <p class="muted">{i.description.clone()}</p> })}
+                            {(!i.agents.is_empty()).then(|| view! {
+                                <p class="muted integration-agents">{used_by(&i.agents)}</p>
+                            })}
+                            <IntegrationAccount server=i.server_id name=i.name grant=i.grant />
+                        </li>
                     })
                     .collect_view()}
             </ul>
         </section>
+    }
+}
+
+/// One server's connection panel. After a change the list reloads, and
+/// this server's main button, wherever it now is, keeps the focus.
+#[island(lazy)]
+fn IntegrationAccount(server: ServerId, name: String, grant: GrantView) -> impl IntoView {
+    view! {
+        <AccountConnection server name grant
+            on_changed=move |_| reload_lists(Some(primary_button_id(server))) />
     }
 }
 

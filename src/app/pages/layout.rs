@@ -7,6 +7,8 @@ use leptos_router::components::{A, Outlet};
 use serde::{Deserialize, Serialize};
 
 use crate::api::auth::{SignOut, me};
+use crate::app::components::form::live_action;
+use crate::app::components::live_list::LiveForms;
 use crate::domain::{Role, SessionInfo};
 
 /// Who is signed in. The layout loads it once on the server and provides
@@ -90,23 +92,16 @@ pub fn SignedInLayout() -> impl IntoView {
     }
 }
 
-#[island]
+/// Sign out, as a live form (see `live_form`): without script it is a
+/// plain form post, and Leptos sends the browser back, now to sign in.
+#[component]
 fn SignOutButton() -> impl IntoView {
-    let sign_out = ServerAction::<SignOut>::new();
-    Effect::new(move |_| {
-        if sign_out.value().get().is_some() {
-            let _ = window().location().set_href("/login");
-        }
-    });
     view! {
-        <button
-            class="button ghost"
-            on:click=move |_| {
-                sign_out.dispatch(SignOut {});
-            }
-            disabled=move || sign_out.pending().get()
-        >
-            "Sign out"
-        </button>
+        <LiveForms>
+            <form method="post" action={live_action::<SignOut>()}
+                data-live-form={live_action::<SignOut>()} data-encoding="url" data-then="/login">
+                <button class="button ghost" type="submit">"Sign out"</button>
+            </form>
+        </LiveForms>
     }
 }

@@ -88,11 +88,93 @@ async fn the_audit_log_is_rendered_from_its_url() {
         .map(|at| &page.body[at..(at + 40).min(page.body.len())]);
     assert!(option.is_some_and(|o| o.contains("selected")), "{option:?}");
     assert!(
-        page.body.contains("data-component=\"AuditList_"),
+        page.body.contains("data-component=\"LivePage_"),
         "{}",
         page.body
     );
 
     let none = app.get("/audit?action=key.rotate", Some(&cookie)).await;
     assert!(none.body.contains("No events"), "{}", none.body);
+}
+
+/// The agents page and a template's page carry their forms as live-form
+/// markup (see `app::components::live_form`): each posts to its server
+/// function, says where a field's refusal goes, and the sync plan is the
+/// page itself with `&plan=1`.
+#[tokio::test]
+async fn the_form_pages_render_their_forms_for_the_live_list() {
+    use serde_json::json;
+
+    let app = spawn_app().await;
+    let cookie = admin(&app, "acme").await;
+    let made = app
+        .call(
+            "agents/create",
+            Some(&cookie),
+            json!({ "agent": { "name": "Rendered Bot" } }),
+        )
+        .await;
+    assert_eq!(made.status, 200, "{}", made.body);
+    let uid = made.json()["unique_id"].as_str().expect("uid").to_owned();
+
+    let page = app.get("/agents", Some(&cookie)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let body = &page.body;
+    assert!(body.contains("data-component=\"LivePage_"), "{body}");
+    assert!(
+        body.contains("data-live-form=\"/api/agents/create\""),
+        "{body}"
+    );
+    assert!(body.contains("data-error-for=\"name\""), "{body}");
+    assert!(body.contains("data-live-form=\"/api/agents/rename\""));
+    assert!(body.contains(&format!("data-open=\"rename-{uid}\"")));
+    assert!(body.contains(&format!("data-copy=\"{uid}\"")));
+
+    // A member gets the list and the copy button, no form.
+    app.user("acme", "mia@acme.test", Role::Member).await;
+    let member = app.session("mia@acme.test").await;
+    let seen = app.get("/agents", Some(&member)).await;
+    assert!(seen.body.contains("Rendered Bot"), "{}", seen.body);
+    assert!(!seen.body.contains("data-live-form=\"/api/agents/"));
+
+    let template = app
+        .call(
+            "templates/create",
+            Some(&cookie),
+            json!({ "template": { "name": "Rendered" } }),
+        )
+        .await;
+    let id = template.json()["id"].as_i64().expect("template id");
+    let agent = app
+        .call(
+            "templates/create-agent",
+            Some(&cookie),
+            json!({ "id": id, "agent": { "name": "From Rendered" } }),
+        )
+        .await;
+    assert_eq!(agent.status, 200, "{}", agent.body);
+    let plain = app
+        .get(&format!("/agent-templates?id={id}"), Some(&cookie))
+        .await;
+    assert!(plain.body.contains("Sync to 1 agent"), "{}", plain.body);
+    assert!(!plain.body.contains("aria-label=\"Sync plan\""));
+    let plan = app
+        .get(&format!("/agent-templates?id={id}&plan=1"), Some(&cookie))
+        .await;
+    assert!(
+        plan.body.contains("aria-label=\"Sync plan\""),
+        "{}",
+        plan.body
+    );
+    assert!(plan.body.contains("From Rendered"));
+    assert!(plan.body.contains("data-live-form=\"/api/templates/sync\""));
+    // A member asking for the plan is shown none.
+    let asked = app
+        .get(&format!("/agent-templates?id={id}&plan=1"), Some(&member))
+        .await;
+    assert!(
+        !asked.body.contains("aria-label=\"Sync plan\""),
+        "{}",
+        asked.body
+    );
 }

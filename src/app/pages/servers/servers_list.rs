@@ -18,7 +18,9 @@ use crate::domain::ServerId;
 /// It renders nothing itself: the dialogs' host is mounted the first time
 /// one opens (`mount_dialogs`), so the code that builds views in the browser
 /// is fetched then, not with the page.
-#[island(lazy)]
+// Not lazy: what it adds to the main module is less than a chunk of its
+// own would weigh once split (see `LivePage`).
+#[island]
 pub fn ServersList(user: CurrentUser, children: Children) -> impl IntoView {
     let dialogs = Dialogs {
         adding: RwSignal::new(false),

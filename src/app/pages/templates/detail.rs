@@ -7,42 +7,44 @@ use leptos_router::hooks::use_query_map;
 
 use super::servers_table::ServersTable;
 use super::sync_panel::SyncPanel;
-use crate::api::templates::{DeleteTemplate, get_template};
-use crate::app::components::toasts::use_toasts;
-use crate::app::pages::layout::{AdminOnly, CurrentUser};
-use crate::domain::template::TemplateDetail;
+use crate::api::templates::{DeleteTemplate, get_template, sync_plan};
+use crate::app::components::form::live_action;
+use crate::app::components::live_list::{LivePage, LiveResults};
+use crate::app::pages::layout::CurrentUser;
+use crate::domain::template::{AgentPlanView, TemplateDetail};
 use crate::domain::{AppError, TemplateId};
 
-/// The id of the control to focus once the page has re-rendered after a
-/// change: a switch or button that is replaced by the reload keeps focus.
-#[derive(Clone, Copy)]
-pub struct Refocus(pub RwSignal<Option<String>>);
+/// The id of the template's results region, which the live list swaps.
+const RESULTS: &str = "template-results";
 
-impl Refocus {
-    /// Called by a control as it mounts: takes focus if it asked for it.
-    pub fn claim(self, id: &str) {
-        if self.0.get_untracked().as_deref() == Some(id) {
-            self.0.set(None);
-            let id = id.to_owned();
-            request_animation_frame(move || crate::app::components::dialog::focus_id(&id));
-        }
-    }
-}
+/// The address's state: the template, whether the caller is an admin, and
+/// whether the sync plan is asked for (`&plan=1`).
+type Query = (Option<TemplateId>, bool, bool);
+
+/// The template with its sync plan, when asked for.
+type Loaded = (TemplateDetail, Option<Result<Vec<AgentPlanView>, AppError>>);
 
 /// What the page found for the `?id=` it was given: `None` for a missing,
 /// malformed or deleted id, and for another tenant's template alike.
-async fn load(id: Option<TemplateId>) -> Result<Option<TemplateDetail>, AppError> {
-    match id {
-        Some(id) => match get_template(id).await {
-            Err(AppError::NotFound) => Ok(None),
-            other => other.map(Some),
-        },
-        None => Ok(None),
-    }
+async fn load((id, admin, plan): Query) -> Result<Option<Loaded>, AppError> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let detail = match get_template(id).await {
+        Err(AppError::NotFound) => return Ok(None),
+        other => other?,
+    };
+    let plan = if plan && admin {
+        Some(sync_plan(id).await)
+    } else {
+        None
+    };
+    Ok(Some((detail, plan)))
 }
 
-/// `/agent-templates?id=…`. The server loads the template once: for the
-/// page's title, and as the island's first state.
+/// `/agent-templates?id=…`. The server renders the template; its switches,
+/// allow-lists and forms are islands, and `TemplateLive` loads the page
+/// again in place after each change.
 #[component]
 pub fn TemplatePage() -> impl IntoView {
     let id = use_query_map()
@@ -50,105 +52,73 @@ pub fn TemplatePage() -> impl IntoView {
         .get("id")
         .as_deref()
         .and_then(TemplateId::parse);
-    let detail = Resource::new(move || id, load);
+    let plan = use_query_map().read_untracked().get_str("plan") == Some("1");
+    let query = (id, CurrentUser::get().is_admin(), plan);
     view! {
         <p class="breadcrumb"><a href="/agent-templates">"← Agent Templates"</a></p>
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the template…"</p> }>
-            {move || Suspend::new(async move {
-                let initial = detail.await;
-                let title = match &initial {
-                    Err(_) => "Agent Template".to_owned(),
-                    Ok(None) => "Template not found".to_owned(),
-                    Ok(Some(d)) => d.template.name.clone(),
-                };
-                view! {
-                    <Title text=title />
-                    <TemplateView user=CurrentUser::get() id initial />
-                }
-            })}
-        </Suspense>
+        <LivePage results=RESULTS.to_owned()>
+            <LiveResults id=RESULTS loading="Loading the template…" query load render=results />
+        </LivePage>
     }
 }
 
-/// The template's content: an island. It starts from what the server
-/// loaded, and loads again after each change.
-#[island(lazy)]
-fn TemplateView(
-    user: CurrentUser,
-    id: Option<TemplateId>,
-    initial: Result<Option<TemplateDetail>, AppError>,
-) -> impl IntoView {
-    provide_context(user);
-    provide_context(Refocus(RwSignal::new(None)));
-    let detail = RwSignal::new(initial);
-    let refresh = Callback::new(move |()| {
-        leptos::task::spawn_local(async move { detail.set(load(id).await) });
-    });
-    move || {
-        match detail.get() {
+fn results(fetched: Result<Option<Loaded>, AppError>, &(id, admin, _): &Query) -> AnyView {
+    match fetched {
         Err(e) => view! {
+            <Title text="Agent Template" />
             <div class="alert error" role="alert">
                 <p>"Could not load the template: " {e.to_string()}</p>
-                <button class="button" type="button" on:click=move |_| refresh.run(())>"Retry"</button>
+                <a class="button" data-list-link=""
+                    href=format!("/agent-templates?id={}", id.map(|i| i.to_string()).unwrap_or_default())>
+                    "Retry"
+                </a>
             </div>
         }
         .into_any(),
         Ok(None) => view! {
+            <Title text="Template not found" />
             <div class="empty">
                 <p class="empty-title">"No such template"</p>
                 <p>"It may have been deleted. " <a href="/agent-templates">"See all templates"</a></p>
             </div>
         }
         .into_any(),
-        Ok(Some(d)) => {
+        Ok(Some((d, plan))) => {
             let id = d.template.id;
             let name = d.template.name.clone();
             view! {
+                <Title text=name.clone() />
                 <div class="page-header">
                     <h1>{name.clone()}</h1>
-                    <AdminOnly>
-                        <DeleteTemplateButton id name=name.clone() />
-                    </AdminOnly>
+                    {admin.then(|| delete_template_button(id, &name))}
                 </div>
                 {(!d.template.description.is_empty())
                     .then(|| view! { <p class="lede">{d.template.description.clone()}</p> })}
                 <h2 class="section-title">"MCP Servers"</h2>
-                <ServersTable id rows=d.servers on_changed=refresh />
+                <ServersTable id rows=d.servers admin />
                 <h2 class="section-title">"Agents"</h2>
-                <SyncPanel id agents=d.agents on_changed=refresh />
+                <SyncPanel id agents=d.agents admin plan />
             }
             .into_any()
         }
     }
-    }
 }
 
-#[component]
-fn DeleteTemplateButton(id: TemplateId, name: String) -> impl IntoView {
-    let toasts = use_toasts();
-    let confirming = RwSignal::new(false);
-    let delete = ServerAction::<DeleteTemplate>::new();
-    let name = StoredValue::new(name);
-    Effect::new(move |_| match delete.value().get() {
-        Some(Ok(())) => {
-            toasts.success_on_next_page(format!("Deleted “{}”.", name.get_value()));
-            let _ = window().location().set_href("/agent-templates");
-        }
-        Some(Err(e)) => toasts.error(format!("Could not delete: {e}")),
-        None => {}
-    });
+/// Delete, with a confirmation step; then back to the list of templates.
+fn delete_template_button(id: TemplateId, name: &str) -> impl IntoView + use<> {
     view! {
-        <Show when=move || confirming.get() fallback=move || view! {
-            <button class="button danger-outline" type="button" on:click=move |_| confirming.set(true)>
-                "Delete template"
-            </button>
-        }>
+        <span data-openers="">
+            <button class="button danger-outline" type="button" id="delete-template-open"
+                data-open="delete-template">"Delete template"</button>
+        </span>
+        <div id="delete-template" class="row-panel" hidden data-panel="">
             <span role="alert" class="confirm">"Its agents keep their servers. "</span>
-            <button class="button danger" type="button" disabled=move || delete.pending().get()
-                on:click=move |_| { delete.dispatch(DeleteTemplate { id }); }>
-                {move || if delete.pending().get() { "Deleting…" } else { "Delete now" }}
-            </button>
-            <button class="button ghost" type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
-        </Show>
+            <form data-live-form={live_action::<DeleteTemplate>()} data-done=format!("Deleted “{name}”.")
+                data-then="/agent-templates">
+                <input type="hidden" name="id" data-type="number" value=id.to_string() />
+                <button class="button danger" type="submit" data-pending="Deleting…">"Delete now"</button>
+            </form>
+            <button class="button ghost" type="button" data-close="">"Cancel"</button>
+        </div>
     }
 }

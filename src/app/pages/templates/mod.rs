@@ -9,13 +9,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::layout::{AdminOnly, CurrentUser};
+use super::layout::CurrentUser;
 use crate::api::templates::{CreateTemplate, list_templates};
-use crate::app::components::form::{FieldErrorText, aria_bool};
+use crate::app::components::form::{FieldSlot, FormError, live_action};
+use crate::app::components::live_list::{LivePage, LiveResults};
 use crate::app::components::time::when;
-use crate::app::components::toasts::use_toasts;
 use crate::domain::AppError;
-use crate::domain::template::{NewTemplate, TEMPLATE_DESCRIPTION_MAX, TEMPLATE_NAME_MAX};
+use crate::domain::template::{
+    NewTemplate, TEMPLATE_DESCRIPTION_MAX, TEMPLATE_NAME_MAX, TemplateView,
+};
 
 /// `/agent-templates`, and one template at `/agent-templates?id=…`. A query
 /// rather than a path parameter keeps the old links working.
@@ -28,149 +30,101 @@ pub fn TemplatesRoute() -> impl IntoView {
     }
 }
 
+/// The id of the list's results region, which the live list swaps.
+const RESULTS: &str = "templates-results";
+
+/// The list of templates. The server renders it; the create form is an
+/// island, and `TemplatesList` reloads the list after it adds one.
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
     view! {
         <Title text="Agent Templates" />
-        <TemplatesView user=CurrentUser::get() />
+        <LivePage results=RESULTS.to_owned()>
+            <div class="page-header">
+                <h1>"Agent Templates"</h1>
+            </div>
+            <p class="lede">
+                "A template is the set of MCP servers its agents get. Assign servers to a template, "
+                "then sync it to the agents made from it."
+            </p>
+            {CurrentUser::get().is_admin().then(create_template_form)}
+            <h2 class="section-title">"Templates"</h2>
+            <LiveResults id=RESULTS loading="Loading templates…" query=() load=|()| list_templates() render=results />
+        </LivePage>
     }
 }
 
-/// The page's content: an island, rendered on the server first.
-#[island(lazy)]
-fn TemplatesView(user: CurrentUser) -> impl IntoView {
-    provide_context(user);
-    let version = RwSignal::new(0u32);
-    let templates = Resource::new(move || version.get(), |_| list_templates());
-    let refresh = move || version.update(|v| *v += 1);
-    view! {
-        <div class="page-header">
-            <h1>"Agent Templates"</h1>
-        </div>
-        <p class="lede">
-            "A template is the set of MCP servers its agents get. Assign servers to a template, "
-            "then sync it to the agents made from it."
-        </p>
-        <AdminOnly>
-            <CreateTemplateForm on_created=move || refresh() />
-        </AdminOnly>
-        <h2 class="section-title">"Templates"</h2>
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading templates…"</p> }>
-            {move || Suspend::new(async move {
-                match templates.await {
-                    Err(e) => view! {
-                        <div class="alert error" role="alert">
-                            <p>"Could not load the templates: " {e.to_string()}</p>
-                            <button class="button" type="button" on:click=move |_| refresh()>"Retry"</button>
-                        </div>
-                    }
-                    .into_any(),
-                    Ok(list) if list.is_empty() => view! {
-                        <div class="empty">
-                            <p class="empty-title">"No templates yet"</p>
-                            <p>"An admin can create one above."</p>
-                        </div>
-                    }
-                    .into_any(),
-                    Ok(list) => view! {
-                        <div class="table-wrap" role="region" aria-label="The tenant's agent templates, by name" tabindex="0">
-                            <table class="data-table templates">
-                                <caption class="visually-hidden">"The tenant's agent templates, by name"</caption>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Name"</th>
-                                        <th scope="col">"Description"</th>
-                                        <th scope="col">"Servers"</th>
-                                        <th scope="col">"Agents"</th>
-                                        <th scope="col">"Changed"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {list
-                                        .into_iter()
-                                        .map(|t| view! {
-                                            <tr>
-                                                <td><a href=format!("/agent-templates?id={}", t.id)>{t.name}</a></td>
-                                                <td>{t.description}</td>
-                                                <td>{t.servers}</td>
-                                                <td>{t.agents}</td>
-                                                <td class="nowrap">{when(t.updated_at)}</td>
-                                            </tr>
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Transition>
+fn results(fetched: Result<Vec<TemplateView>, AppError>, _: &()) -> AnyView {
+    match fetched {
+        Err(e) => view! {
+            <div class="alert error" role="alert">
+                <p>"Could not load the templates: " {e.to_string()}</p>
+                <a class="button" href="/agent-templates" data-list-link="">"Retry"</a>
+            </div>
+        }
+        .into_any(),
+        Ok(list) if list.is_empty() => view! {
+            <div class="empty">
+                <p class="empty-title">"No templates yet"</p>
+                <p>"An admin can create one above."</p>
+            </div>
+        }
+        .into_any(),
+        Ok(list) => view! {
+            <div class="table-wrap" role="region" aria-label="The tenant's agent templates, by name" tabindex="0">
+                <table class="data-table templates">
+                    <caption class="visually-hidden">"The tenant's agent templates, by name"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"Description"</th>
+                            <th scope="col">"Servers"</th>
+                            <th scope="col">"Agents"</th>
+                            <th scope="col">"Changed"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {list
+                            .into_iter()
+                            .map(|t| view! {
+                                <tr>
+                                    <td><a href=format!("/agent-templates?id={}", t.id)>{t.name}</a></td>
+                                    <td>{t.description}</td>
+                                    <td>{t.servers}</td>
+                                    <td>{t.agents}</td>
+                                    <td class="nowrap">{when(t.updated_at)}</td>
+                                </tr>
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+        .into_any(),
     }
 }
 
-#[component]
-fn CreateTemplateForm(#[prop(into)] on_created: Callback<()>) -> impl IntoView {
-    let toasts = use_toasts();
-    let name = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<AppError>);
-    let create = ServerAction::<CreateTemplate>::new();
-    Effect::new(move |_| match create.value().get() {
-        Some(Ok(t)) => {
-            name.set(String::new());
-            description.set(String::new());
-            error.set(None);
-            toasts.success(format!("Created “{}”.", t.name));
-            on_created.run(());
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
-    let field =
-        move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
-    let name_error = field(NewTemplate::NAME);
-    let description_error = field(NewTemplate::DESCRIPTION);
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if create.pending().get_untracked() {
-            return;
-        }
-        let mut template = NewTemplate {
-            name: name.get_untracked(),
-            description: description.get_untracked(),
-        };
-        match template.validate() {
-            Ok(()) => {
-                error.set(None);
-                create.dispatch(CreateTemplate { template });
-            }
-            Err(e) => error.set(Some(e)),
-        }
-    };
+/// Creates a template; the list reloads with it.
+fn create_template_form() -> impl IntoView {
     view! {
-        <form class="inline-form" on:submit=on_submit novalidate aria-label="Create a template">
+        <form class="inline-form" novalidate aria-label="Create a template"
+            data-live-form={live_action::<CreateTemplate>()} data-done="Created “{name}”." data-reset="">
             <div class="field">
                 <label for="template-name">"Template name"</label>
-                <input id="template-name" type="text" maxlength=TEMPLATE_NAME_MAX.to_string()
-                    placeholder="e.g. Support agents" required bind:value=name
-                    aria-invalid=move || aria_bool(name_error.get().is_some())
+                <input id="template-name" name="template.name" type="text" maxlength=TEMPLATE_NAME_MAX.to_string()
+                    placeholder="e.g. Support agents" required aria-invalid="false"
                     aria-describedby="template-name-error" />
-                <FieldErrorText id="template-name-error" message=name_error />
+                <FieldSlot id="template-name-error" field=NewTemplate::NAME />
             </div>
             <div class="field">
                 <label for="template-description">"Description " <span class="optional">"(optional)"</span></label>
-                <input id="template-description" type="text" maxlength=TEMPLATE_DESCRIPTION_MAX.to_string()
-                    bind:value=description
-                    aria-invalid=move || aria_bool(description_error.get().is_some())
+                <input id="template-description" name="template.description" type="text"
+                    maxlength=TEMPLATE_DESCRIPTION_MAX.to_string() aria-invalid="false"
                     aria-describedby="template-description-error" />
-                <FieldErrorText id="template-description-error" message=description_error />
+                <FieldSlot id="template-description-error" field=NewTemplate::DESCRIPTION />
             </div>
-            <button class="button primary" type="submit" disabled=move || create.pending().get()>
-                {move || if create.pending().get() { "Creating…" } else { "Create template" }}
-            </button>
-            {move || error.get().and_then(|e| e.general_message())
-                .map(|m| view! { <p class="alert error" role="alert">{m}</p> })}
+            <button class="button primary" type="submit" data-pending="Creating…">"Create template"</button>
+            <FormError />
         </form>
     }
 }

@@ -4,20 +4,14 @@
 
 use leptos::prelude::*;
 
-use super::detail::Refocus;
 use crate::api::templates::{AssignServer, UnassignServer};
-use crate::app::components::form::aria_bool;
-use crate::app::components::toasts::use_toasts;
-use crate::app::pages::layout::CurrentUser;
-use crate::domain::TemplateId;
+use crate::app::components::form::{aria_bool, live_action};
 use crate::domain::template::TemplateServerRow;
+use crate::domain::{ServerId, TemplateId};
 
+/// Rendered by the server; each row's switch and allow-list are live forms.
 #[component]
-pub fn ServersTable(
-    id: TemplateId,
-    rows: Vec<TemplateServerRow>,
-    on_changed: Callback<()>,
-) -> impl IntoView {
+pub fn ServersTable(id: TemplateId, rows: Vec<TemplateServerRow>, admin: bool) -> impl IntoView {
     if rows.is_empty() {
         return view! {
             <div class="empty">
@@ -43,7 +37,7 @@ pub fn ServersTable(
                 <tbody>
                     {rows
                         .into_iter()
-                        .map(|row| view! { <ServerRow id row on_changed /> })
+                        .map(|row| server_row(id, row, admin))
                         .collect_view()}
                 </tbody>
             </table>
@@ -52,46 +46,7 @@ pub fn ServersTable(
     .into_any()
 }
 
-#[component]
-fn ServerRow(id: TemplateId, row: TemplateServerRow, on_changed: Callback<()>) -> impl IntoView {
-    let toasts = use_toasts();
-    let admin = CurrentUser::get().is_admin();
-    let assigned = row.assignment.is_some();
-    let server = row.server_id;
-    let name = StoredValue::new(row.name.clone());
-    let assign = ServerAction::<AssignServer>::new();
-    let unassign = ServerAction::<UnassignServer>::new();
-    let busy = move || assign.pending().get() || unassign.pending().get();
-    let refocus = expect_context::<Refocus>();
-    let switch_id = format!("assign-{server}");
-    let sid = StoredValue::new(switch_id.clone());
-    Effect::new(move |_| refocus.claim(&sid.get_value()));
-    Effect::new(move |_| {
-        let done = assign.value().get().or_else(|| unassign.value().get());
-        match done {
-            Some(Ok(())) => {
-                refocus.0.set(Some(sid.get_value()));
-                on_changed.run(());
-            }
-            Some(Err(e)) => toasts.error(format!("{}: {e}", name.get_value())),
-            None => {}
-        }
-    });
-    let toggle = move |_| {
-        if busy() {
-            return;
-        }
-        if assigned {
-            unassign.dispatch(UnassignServer { id, server });
-        } else {
-            assign.dispatch(AssignServer {
-                id,
-                server,
-                enabled: None,
-                tool_allowlist: None,
-            });
-        }
-    };
+fn server_row(id: TemplateId, row: TemplateServerRow, admin: bool) -> impl IntoView {
     let tools = row.tools.len();
     let off = row.assignment.as_ref().is_some_and(|a| !a.enabled);
     view! {
@@ -104,43 +59,57 @@ fn ServerRow(id: TemplateId, row: TemplateServerRow, on_changed: Callback<()>) -
             <td>{row.auth_type.label()}</td>
             <td>{if tools == 0 { "—".to_owned() } else { format!("{tools} tools") }}</td>
             <td>
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        view! {
-                            <label class="switch">
-                                <button type="button" role="switch" id=sid.get_value() aria-checked=aria_bool(assigned)
-                                    aria-label=format!("Assign {}", name.get_value())
-                                    disabled=move || !admin || busy() on:click=toggle>
-                                    <span class="track" aria-hidden="true"></span>
-                                </button>
-                            </label>
-                        }
-                    })}
-                </Transition>
+                {assign_switch(id, row.server_id, &row.name, row.assignment.is_some(), admin)}
             </td>
             <td>
-                {row.assignment.clone().map(|a| view! {
-                    <AllowList id server name=row.name.clone() tools=row.tools.clone()
-                        allowed=a.tool_allowlist on_changed />
+                {row.assignment.clone().map(|a| {
+                    allow_list(id, row.server_id, &row.name, row.tools.clone(), a.tool_allowlist)
                 })}
             </td>
         </tr>
     }
 }
 
-/// "Every tool", or a chosen few of the tools the server listed.
-#[component]
-fn AllowList(
+/// Assigns the server to the template, or removes it, at once; the page
+/// reloads with focus back on this switch.
+fn assign_switch(
     id: TemplateId,
-    server: crate::domain::ServerId,
-    name: String,
+    server: ServerId,
+    name: &str,
+    assigned: bool,
+    admin: bool,
+) -> impl IntoView + use<> {
+    let action = if assigned {
+        live_action::<UnassignServer>()
+    } else {
+        live_action::<AssignServer>()
+    };
+    let switch_id = format!("assign-{server}");
+    let focus_after = switch_id.clone();
+    view! {
+        <form data-live-form=action data-focus-after=focus_after>
+            <input type="hidden" name="id" data-type="number" value=id.to_string() />
+            <input type="hidden" name="server" data-type="number" value=server.to_string() />
+            <label class="switch">
+                <button type="submit" role="switch" id=switch_id aria-checked=aria_bool(assigned)
+                    aria-label=format!("Assign {name}") disabled=!admin>
+                    <span class="track" aria-hidden="true"></span>
+                </button>
+            </label>
+        </form>
+    }
+}
+
+/// "Every tool", or a chosen few of the tools the server listed: a live
+/// form (see `live_form`). With "Every tool" ticked the list is set free
+/// whatever else is ticked.
+fn allow_list(
+    id: TemplateId,
+    server: ServerId,
+    name: &str,
     tools: Vec<String>,
     allowed: Option<Vec<String>>,
-    on_changed: Callback<()>,
-) -> impl IntoView {
-    let toasts = use_toasts();
-    let every = RwSignal::new(allowed.is_none());
-    let chosen = RwSignal::new(allowed.clone().unwrap_or_default());
+) -> impl IntoView + use<> {
     // Tools the list names that the last test did not list stay visible.
     let mut names = tools;
     for extra in allowed.iter().flatten() {
@@ -148,62 +117,41 @@ fn AllowList(
             names.push(extra.clone());
         }
     }
-    let save = ServerAction::<AssignServer>::new();
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(())) => {
-            toasts.success("Allowed tools saved.");
-            on_changed.run(());
-        }
-        Some(Err(e)) => toasts.error(format!("Could not save the allowed tools: {e}")),
-        None => {}
-    });
     let summary = match &allowed {
         None => "Every tool".to_owned(),
         Some(list) => format!("{} allowed", list.len()),
     };
+    let every = allowed.is_none();
     view! {
         <details class="allowlist">
             <summary aria-label=format!("Allowed tools of {name}: {summary}")>{summary.clone()}</summary>
-            <label class="check">
-                <input type="checkbox" prop:checked=move || every.get()
-                    on:change=move |ev| every.set(event_target_checked(&ev)) />
-                "Every tool"
-            </label>
-            {if names.is_empty() {
-                view! { <p class="hint">"Test the server to list its tools."</p> }.into_any()
-            } else {
-                names
-                    .into_iter()
-                    .map(|tool| {
-                        let t = StoredValue::new(tool.clone());
-                        // The label wraps its box: no ids to keep unique.
-                        view! {
-                            <label class="check">
-                                <input type="checkbox" disabled=move || every.get()
-                                    prop:checked=move || chosen.read().contains(&t.get_value())
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        chosen.update(|c| {
-                                            c.retain(|x| *x != t.get_value());
-                                            if on {
-                                                c.push(t.get_value());
-                                            }
-                                        });
-                                    } />
-                                <code>{tool}</code>
-                            </label>
-                        }
-                    })
-                    .collect_view()
-                    .into_any()
-            }}
-            <button class="button small" type="button" disabled=move || save.pending().get()
-                on:click=move |_| {
-                    let list = (!every.get_untracked()).then(|| chosen.get_untracked());
-                    save.dispatch(AssignServer { id, server, enabled: None, tool_allowlist: Some(list) });
-                }>
-                {move || if save.pending().get() { "Saving…" } else { "Save allowed tools" }}
-            </button>
+            <form data-live-form={live_action::<AssignServer>()} data-done="Allowed tools saved.">
+                <input type="hidden" name="id" data-type="number" value=id.to_string() />
+                <input type="hidden" name="server" data-type="number" value=server.to_string() />
+                <label class="check">
+                    <input type="checkbox" name="every_tool" value="true" data-type="bool" checked=every />
+                    "Every tool"
+                </label>
+                {if names.is_empty() {
+                    view! { <p class="hint">"Test the server to list its tools."</p> }.into_any()
+                } else {
+                    names
+                        .into_iter()
+                        .map(|tool| {
+                            let on = allowed.as_ref().is_some_and(|a| a.contains(&tool));
+                            // The label wraps its box: no ids to keep unique.
+                            view! {
+                                <label class="check">
+                                    <input type="checkbox" name="tool_allowlist[]" value=tool.clone() checked=on />
+                                    <code>{tool}</code>
+                                </label>
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
+                }}
+                <button class="button small" type="submit" data-pending="Saving…">"Save allowed tools"</button>
+            </form>
         </details>
     }
 }

@@ -4,21 +4,21 @@
 
 use leptos::prelude::*;
 
-use super::detail::Refocus;
-use crate::api::templates::{CreateAgentFromTemplate, SyncPlan, SyncTemplate};
-use crate::app::components::form::{FieldErrorText, aria_bool};
+use crate::api::templates::{CreateAgentFromTemplate, SyncTemplate};
+use crate::app::components::form::{FieldSlot, FormError, aria_bool, live_action};
 use crate::app::components::time::when;
-use crate::app::components::toasts::use_toasts;
-use crate::app::pages::layout::AdminOnly;
 use crate::domain::agent::AGENT_NAME_MAX;
-use crate::domain::template::TemplateAgent;
+use crate::domain::template::{AgentPlanView, TemplateAgent};
 use crate::domain::{AppError, NewAgent, TemplateId};
 
+/// Rendered by the server, the sync plan too; the new-agent form and the
+/// sync are live forms.
 #[component]
 pub fn SyncPanel(
     id: TemplateId,
     agents: Vec<TemplateAgent>,
-    on_changed: Callback<()>,
+    admin: bool,
+    plan: Option<Result<Vec<AgentPlanView>, AppError>>,
 ) -> impl IntoView {
     let count = agents.len();
     view! {
@@ -47,152 +47,98 @@ pub fn SyncPanel(
             }
             .into_any()
         }}
-        <AdminOnly>
-            <NewAgentForm id on_changed />
-            {(count > 0).then(|| view! { <SyncButton id count on_changed /> })}
-        </AdminOnly>
+        {admin.then(|| view! {
+            {new_agent_form(id)}
+            {(count > 0).then(|| sync_section(id, count, plan))}
+        })}
     }
 }
 
-#[component]
-fn NewAgentForm(id: TemplateId, on_changed: Callback<()>) -> impl IntoView {
-    let toasts = use_toasts();
-    let name = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<AppError>);
-    let create = ServerAction::<CreateAgentFromTemplate>::new();
-    let refocus = expect_context::<Refocus>();
-    Effect::new(move |_| refocus.claim("template-agent-name"));
-    Effect::new(move |_| match create.value().get() {
-        Some(Ok(agent)) => {
-            name.set(String::new());
-            error.set(None);
-            toasts.success(format!("Created “{}” from the template.", agent.name));
-            // Ready for the next name after the reload.
-            refocus.0.set(Some("template-agent-name".to_owned()));
-            on_changed.run(());
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
-    let name_error = Signal::derive(move || {
-        error.get().and_then(|e| {
-            e.field_message(NewAgent::NAME)
-                .or_else(|| e.field_message(NewAgent::SLUG))
-        })
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if create.pending().get_untracked() {
-            return;
-        }
-        let mut agent = NewAgent {
-            name: name.get_untracked(),
-            slug: None,
-        };
-        match agent.validate() {
-            Ok(()) => {
-                error.set(None);
-                create.dispatch(CreateAgentFromTemplate { id, agent });
-            }
-            Err(e) => error.set(Some(e)),
-        }
-    };
+fn new_agent_form(id: TemplateId) -> impl IntoView {
     view! {
-        <form class="inline-form" on:submit=on_submit novalidate aria-label="Create an agent from this template">
+        <form class="inline-form" novalidate aria-label="Create an agent from this template"
+            data-live-form={live_action::<CreateAgentFromTemplate>()}
+            data-done="Created “{name}” from the template." data-reset=""
+            data-focus-after="template-agent-name">
+            <input type="hidden" name="id" data-type="number" value=id.to_string() />
             <div class="field">
                 <label for="template-agent-name">"New agent"</label>
-                <input id="template-agent-name" type="text" maxlength=AGENT_NAME_MAX.to_string()
-                    placeholder="e.g. Support bot" bind:value=name
-                    aria-invalid=move || aria_bool(name_error.get().is_some())
+                <input id="template-agent-name" name="agent.name" type="text" maxlength=AGENT_NAME_MAX.to_string()
+                    placeholder="e.g. Support bot" aria-invalid="false"
                     aria-describedby="template-agent-name-error" />
-                <FieldErrorText id="template-agent-name-error" message=name_error />
+                // The slug is derived from the name here: what is wrong with
+                // it is said under the name.
+                <FieldSlot id="template-agent-name-error" field=format!("{} {}", NewAgent::NAME, NewAgent::SLUG) />
             </div>
-            <button class="button" type="submit" disabled=move || create.pending().get()>
-                {move || if create.pending().get() { "Creating…" } else { "Create agent" }}
-            </button>
-            {move || error.get().and_then(|e| e.general_message())
-                .map(|m| view! { <p class="alert error" role="alert">{m}</p> })}
+            <button class="button" type="submit" data-pending="Creating…">"Create agent"</button>
+            <FormError />
         </form>
     }
 }
 
-/// "Sync to agents" shows the plan first; "Sync now" applies it.
-#[component]
-fn SyncButton(id: TemplateId, count: usize, on_changed: Callback<()>) -> impl IntoView {
-    let toasts = use_toasts();
-    let plan = ServerAction::<SyncPlan>::new();
-    let sync = ServerAction::<SyncTemplate>::new();
-    let showing = RwSignal::new(false);
-    let refocus = expect_context::<Refocus>();
-    Effect::new(move |_| refocus.claim("sync-button"));
-    Effect::new(move |_| match sync.value().get() {
-        Some(Ok(summary)) => {
-            showing.set(false);
-            let synced = summary.agents_synced;
-            let word = if synced == 1 { "agent" } else { "agents" };
-            // A toast: the page reloads below, and a failure must outlive it.
-            if summary.agents_failed == 0 {
-                toasts.success(format!("Synced {synced} {word}."));
-            } else {
-                toasts.error(format!(
-                    "Synced {synced} {word}; {} could not be synced and are as they were: {}",
-                    summary.agents_failed,
-                    summary.errors.join("; ")
-                ));
-            }
-            refocus.0.set(Some("sync-button".to_owned()));
-            on_changed.run(());
-        }
-        Some(Err(e)) => toasts.error(format!("Could not sync: {e}")),
-        None => {}
-    });
+/// "Sync to agents" shows the plan first (the page again, with `&plan=1`,
+/// loaded in place); "Sync now" applies it and goes back to the page.
+fn sync_section(
+    id: TemplateId,
+    count: usize,
+    plan: Option<Result<Vec<AgentPlanView>, AppError>>,
+) -> impl IntoView + use<> {
     let agents = if count == 1 { "agent" } else { "agents" };
+    let page = format!("/agent-templates?id={id}");
+    let showing = plan.is_some();
     view! {
         <div class="sync">
-            <button id="sync-button" class="button primary" type="button" disabled=move || plan.pending().get()
-                aria-expanded=move || aria_bool(showing.get()) aria-controls="sync-plan"
-                on:click=move |_| {
-                    showing.set(true);
-                    plan.dispatch(SyncPlan { id });
-                }>
-                {move || if plan.pending().get() { "Planning…".to_owned() } else { format!("Sync to {count} {agents}") }}
-            </button>
-            <Show when=move || showing.get()>
-                <section id="sync-plan" class="box sync-plan" aria-label="Sync plan" aria-live="polite">
-                    {move || match plan.value().get() {
-                        None => view! { <p class="loading" role="status">"Working out the plan…"</p> }.into_any(),
-                        Some(Err(e)) => view! { <p class="alert error" role="alert">"Could not plan: " {e.to_string()}</p> }.into_any(),
-                        Some(Ok(lines)) => view! {
-                            <ul class="plain-list">
-                                {lines.into_iter().map(|l| {
-                                    let detail = [("added", &l.added), ("removed", &l.removed), ("changed", &l.changed)]
-                                        .into_iter()
-                                        .filter(|(_, names)| !names.is_empty())
-                                        .map(|(what, names)| format!("{what}: {}", names.join(", ")))
-                                        .collect::<Vec<_>>()
-                                        .join("; ");
-                                    view! {
-                                        <li class="plan-line">
-                                            <strong>{l.name.clone()}</strong> ": " {l.summary()}
-                                            {l.drifted.then(|| view! {
-                                                <span class="badge warn" title="Its servers were changed by hand since its last sync; the sync replaces that.">
-                                                    "edited by hand"
-                                                </span>
-                                            })}
-                                            {(!detail.is_empty()).then(|| view! { <span class="muted">" (" {detail} ")"</span> })}
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                            <button class="button primary" type="button" disabled=move || sync.pending().get()
-                                on:click=move |_| { sync.dispatch(SyncTemplate { id }); }>
-                                {move || if sync.pending().get() { "Syncing…" } else { "Sync now" }}
-                            </button>
-                            <button class="button ghost" type="button" on:click=move |_| showing.set(false)>"Cancel"</button>
+            // Without script, the same address is asked for as a plain GET.
+            <form method="get" action="/agent-templates">
+                <input type="hidden" name="id" value=id.to_string() />
+                <input type="hidden" name="plan" value="1" />
+                <button id="sync-button" class="button primary" type="submit"
+                    data-list-href=format!("{page}&plan=1")
+                    aria-expanded=aria_bool(showing) aria-controls="sync-plan">
+                    {format!("Sync to {count} {agents}")}
+                </button>
+            </form>
+            {plan.map(|plan| view! {
+                <section id="sync-plan" class="box sync-plan" aria-label="Sync plan">
+                    {match plan {
+                        Err(e) => view! { <p class="alert error" role="alert">"Could not plan: " {e.to_string()}</p> }.into_any(),
+                        Ok(lines) => view! {
+                            <ul class="plain-list">{lines.into_iter().map(plan_line).collect_view()}</ul>
+                            <form data-live-form={live_action::<SyncTemplate>()} data-goto=page.clone()
+                                data-focus-after="sync-button"
+                                data-done=format!("Synced {{agents_synced}} {agents}.")>
+                                <input type="hidden" name="id" data-type="number" value=id.to_string() />
+                                <button class="button primary" type="submit" data-pending="Syncing…">"Sync now"</button>
+                                <button class="button ghost" type="button" data-list-href=page.clone()>"Cancel"</button>
+                            </form>
                         }.into_any(),
                     }}
                 </section>
-            </Show>
+            })}
         </div>
+    }
+}
+
+fn plan_line(l: AgentPlanView) -> impl IntoView {
+    let detail = [
+        ("added", &l.added),
+        ("removed", &l.removed),
+        ("changed", &l.changed),
+    ]
+    .into_iter()
+    .filter(|(_, names)| !names.is_empty())
+    .map(|(what, names)| format!("{what}: {}", names.join(", ")))
+    .collect::<Vec<_>>()
+    .join("; ");
+    view! {
+        <li class="plan-line">
+            <strong>{l.name.clone()}</strong> ": " {l.summary()}
+            {l.drifted.then(|| view! {
+                <span class="badge warn" title="Its servers were changed by hand since its last sync; the sync replaces that.">
+                    "edited by hand"
+                </span>
+            })}
+            {(!detail.is_empty()).then(|| view! { <span class="muted">" (" {detail} ")"</span> })}
+        </li>
     }
 }
