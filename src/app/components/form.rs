@@ -38,3 +38,37 @@ pub fn FormError() -> impl IntoView {
 pub fn live_action<F: leptos::server_fn::ServerFn>() -> &'static str {
     F::PATH
 }
+
+/// A confirmation step for a live form (see `live_form`): a hidden panel,
+/// opened by a `data-open` button elsewhere, with what will happen, the
+/// button that does it, and Cancel. `children` are the form's hidden
+/// fields.
+#[component]
+pub fn ConfirmPanel(
+    #[prop(into)] id: String,
+    /// What will happen ("Scripts using it stop working.").
+    warning: &'static str,
+    /// The server function's address (`live_action`).
+    action: &'static str,
+    /// The notice once done ("Revoked “deploy”.").
+    #[prop(into)]
+    done: String,
+    /// Another page to go to once done (`data-then`).
+    #[prop(optional)]
+    then: Option<&'static str>,
+    /// The button ("Revoke now") and what it reads while it runs.
+    now: &'static str,
+    pending: &'static str,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div id=id class="row-panel" hidden data-panel="">
+            <span role="alert" class="confirm">{warning} " "</span>
+            <form data-live-form=action data-done=done data-then=then>
+                {children()}
+                <button class="button danger" type="submit" data-pending=pending>{now}</button>
+            </form>
+            <button class="button ghost" type="button" data-close="">"Cancel"</button>
+        </div>
+    }
+}

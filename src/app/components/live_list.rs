@@ -50,6 +50,34 @@ where
     }
 }
 
+/// A list's results when they could not be loaded: what, why, and Retry
+/// (the same address, which the live list loads in place).
+#[component]
+pub fn LoadFailed(
+    /// "the agents", "your tokens".
+    what: &'static str,
+    #[prop(into)] retry: String,
+    error: AppError,
+) -> impl IntoView {
+    view! {
+        <div class="alert error" role="alert">
+            <p>{format!("Could not load {what}: ")} {error.to_string()}</p>
+            <a class="button" href=retry data-list-link="">"Retry"</a>
+        </div>
+    }
+}
+
+/// A list with nothing in it: a title, and what to do about it.
+#[component]
+pub fn EmptyResults(title: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="empty">
+            <p class="empty-title">{title}</p>
+            {children()}
+        </div>
+    }
+}
+
 /// The island of a page that is all server-rendered but for its live list
 /// and live forms: one island for every such page. It is not lazy: its
 /// code is in the main module, which every page loads anyway. As a lazy

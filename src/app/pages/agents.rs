@@ -9,8 +9,8 @@ use leptos_meta::Title;
 
 use super::layout::CurrentUser;
 use crate::api::agents::{CreateAgent, DeleteAgent, RenameAgent, list_agents};
-use crate::app::components::form::{FieldSlot, FormError, live_action};
-use crate::app::components::live_list::{LivePage, LiveResults};
+use crate::app::components::form::{ConfirmPanel, FieldSlot, FormError, live_action};
+use crate::app::components::live_list::{EmptyResults, LivePage, LiveResults, LoadFailed};
 use crate::app::components::time::when;
 use crate::domain::agent::AGENT_NAME_MAX;
 use crate::domain::{AgentView, AppError, NewAgent};
@@ -66,18 +66,14 @@ fn create_agent_form() -> impl IntoView {
 fn results(fetched: Result<Vec<AgentView>, AppError>, &admin: &bool) -> AnyView {
     match fetched {
         Err(e) => view! {
-            <div class="alert error" role="alert">
-                <p>"Could not load the agents: " {e.to_string()}</p>
-                <a class="button" href="/agents" data-list-link="">"Retry"</a>
-            </div>
+            <LoadFailed what="the agents" retry="/agents" error=e />
         }
         .into_any(),
         Ok(list) if list.is_empty() => view! {
-            <div class="empty">
-                <p class="empty-title">"No agents yet"</p>
+            <EmptyResults title="No agents yet">
                 <p>"An admin can create one above, or with "
                     <code>"switchboard agents create"</code> "."</p>
-            </div>
+            </EmptyResults>
         }
         .into_any(),
         Ok(list) => view! {
@@ -124,6 +120,7 @@ fn agent_row(agent: AgentView, admin: bool) -> impl IntoView {
 fn row_actions(uid: &str, name: &str) -> impl IntoView + use<> {
     let rename = format!("rename-{uid}");
     let delete = format!("delete-{uid}");
+    let delete_id = uid.to_owned();
     view! {
         <span data-openers="">
             <button class="button" type="button" id=format!("{rename}-open") data-open=rename.clone()
@@ -142,15 +139,10 @@ fn row_actions(uid: &str, name: &str) -> impl IntoView + use<> {
             <button class="button primary" type="submit" data-pending="Saving…">"Save"</button>
             <button class="button ghost" type="button" data-close="">"Cancel"</button>
         </form>
-        <div id=delete.clone() class="row-panel" hidden data-panel="">
-            <span role="alert" class="confirm">
-                "Its connections go too; runtimes using its id stop resolving. "
-            </span>
-            <form data-live-form={live_action::<DeleteAgent>()} data-done=format!("Deleted “{name}”.")>
-                <input type="hidden" name="id" value=uid.to_owned() />
-                <button class="button danger" type="submit" data-pending="Deleting…">"Delete now"</button>
-            </form>
-            <button class="button ghost" type="button" data-close="">"Cancel"</button>
-        </div>
+        <ConfirmPanel id=delete.clone() warning="Its connections go too; runtimes using its id stop resolving."
+            action={live_action::<DeleteAgent>()} done=format!("Deleted “{name}”.")
+            now="Delete now" pending="Deleting…">
+            <input type="hidden" name="id" value=delete_id />
+        </ConfirmPanel>
     }
 }

@@ -8,7 +8,7 @@ use leptos_router::params::ParamsMap;
 use crate::api::audit::list_audit;
 use crate::app::components::audit_table::AuditTable;
 use crate::app::components::data_table::{Pager, PastTheEnd};
-use crate::app::components::live_list::{LivePage, LiveResults};
+use crate::app::components::live_list::{EmptyResults, LivePage, LiveResults, LoadFailed};
 use crate::app::list_url::{QueryString, page_param};
 use crate::domain::{AppError, AuditAction, AuditEvent, AuditQuery, Page};
 
@@ -80,10 +80,7 @@ fn results(fetched: Result<Page<AuditEvent>, AppError>, q: &AuditQuery) -> AnyVi
         }
         .into_any(),
         Err(e) => view! {
-            <div class="alert error" role="alert">
-                <p>"Could not load the audit log: " {e.to_string()}</p>
-                <a class="button" href=href(q) data-list-link="">"Retry"</a>
-            </div>
+            <LoadFailed what="the audit log" retry=href(q) error=e />
         }
         .into_any(),
         Ok(page) if page.items.is_empty() && page.total > 0 => {
@@ -95,10 +92,9 @@ fn results(fetched: Result<Page<AuditEvent>, AppError>, q: &AuditQuery) -> AnyVi
                 .into_any()
         }
         Ok(page) if page.items.is_empty() => view! {
-            <div class="empty">
-                <p class="empty-title">"No events"</p>
+            <EmptyResults title="No events">
                 <p>"Nothing has been recorded for this filter yet."</p>
-            </div>
+            </EmptyResults>
         }
         .into_any(),
         Ok(page) => {

@@ -7,7 +7,9 @@ use leptos_meta::Title;
 
 use crate::api::oauth::my_integrations;
 use crate::app::components::account_connection::{AccountConnection, primary_button_id};
-use crate::app::components::live_list::{LivePage, LiveResults, reload_lists};
+use crate::app::components::live_list::{
+    EmptyResults, LivePage, LiveResults, LoadFailed, reload_lists,
+};
 use crate::domain::{AppError, AuthStatus, GrantView, Integration, ServerId};
 
 /// The id of the list's results region, which the live list swaps.
@@ -37,18 +39,14 @@ pub fn IntegrationsPage() -> impl IntoView {
 fn results(fetched: Result<Vec<Integration>, AppError>, _: &()) -> AnyView {
     match fetched {
         Err(e) => view! {
-            <div class="alert error" role="alert">
-                <p>"Could not load your integrations: " {e.to_string()}</p>
-                <a class="button" href="/integrations" data-list-link="">"Retry"</a>
-            </div>
+            <LoadFailed what="your integrations" retry="/integrations" error=e />
         }
         .into_any(),
         Ok(list) if list.is_empty() => view! {
-            <div class="empty">
-                <p class="empty-title">"Nothing to connect"</p>
+            <EmptyResults title="Nothing to connect">
                 <p>"When an admin adds an MCP server that signs users in with OAuth, "
                     "it shows here for you to connect."</p>
-            </div>
+            </EmptyResults>
         }
         .into_any(),
         Ok(list) => {

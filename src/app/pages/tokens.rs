@@ -8,8 +8,8 @@ use leptos_meta::Title;
 use super::layout::CurrentUser;
 use crate::api::auth::SignOutEverywhere;
 use crate::api::tokens::{CreateToken, RevokeToken, list_tokens};
-use crate::app::components::form::{FieldSlot, FormError, live_action};
-use crate::app::components::live_list::{LivePage, LiveResults};
+use crate::app::components::form::{ConfirmPanel, FieldSlot, FormError, live_action};
+use crate::app::components::live_list::{EmptyResults, LivePage, LiveResults, LoadFailed};
 use crate::app::components::time::when;
 use crate::domain::token::LIFETIME_CHOICES_DAYS;
 use crate::domain::{ApiTokenView, AppError, NewApiToken, TokenId, TokenKind};
@@ -44,17 +44,13 @@ pub fn TokensPage() -> impl IntoView {
 fn results(fetched: Result<Vec<ApiTokenView>, AppError>, _: &()) -> AnyView {
     match fetched {
         Err(e) => view! {
-            <div class="alert error" role="alert">
-                <p>"Could not load your tokens: " {e.to_string()}</p>
-                <a class="button" href="/settings/api-tokens" data-list-link="">"Retry"</a>
-            </div>
+            <LoadFailed what="your tokens" retry="/settings/api-tokens" error=e />
         }
         .into_any(),
         Ok(list) if list.is_empty() => view! {
-            <div class="empty">
-                <p class="empty-title">"No API tokens yet"</p>
+            <EmptyResults title="No API tokens yet">
                 <p>"Create one above to call the REST API from a script."</p>
-            </div>
+            </EmptyResults>
         }
         .into_any(),
         Ok(list) => view! {
@@ -192,14 +188,11 @@ fn revoke_button(id: TokenId, name: &str) -> impl IntoView + use<> {
             <button class="button danger-outline" type="button" id=format!("{panel}-open")
                 data-open=panel.clone() aria-label=format!("Revoke {name}")>"Revoke"</button>
         </span>
-        <div id=panel class="row-panel" hidden data-panel="">
-            <span role="alert" class="confirm">"Scripts using it stop working. "</span>
-            <form data-live-form={live_action::<RevokeToken>()} data-done=format!("Revoked “{name}”.")>
-                <input type="hidden" name="id" data-type="number" value=id.to_string() />
-                <button class="button danger" type="submit" data-pending="Revoking…">"Revoke now"</button>
-            </form>
-            <button class="button ghost" type="button" data-close="">"Cancel"</button>
-        </div>
+        <ConfirmPanel id=panel warning="Scripts using it stop working."
+            action={live_action::<RevokeToken>()} done=format!("Revoked “{name}”.")
+            now="Revoke now" pending="Revoking…">
+            <input type="hidden" name="id" data-type="number" value=id.to_string() />
+        </ConfirmPanel>
     }
 }
 

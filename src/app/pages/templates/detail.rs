@@ -8,8 +8,8 @@ use leptos_router::hooks::use_query_map;
 use super::servers_table::ServersTable;
 use super::sync_panel::SyncPanel;
 use crate::api::templates::{DeleteTemplate, get_template, sync_plan};
-use crate::app::components::form::live_action;
-use crate::app::components::live_list::{LivePage, LiveResults};
+use crate::app::components::form::{ConfirmPanel, live_action};
+use crate::app::components::live_list::{EmptyResults, LivePage, LiveResults, LoadFailed};
 use crate::app::pages::layout::CurrentUser;
 use crate::domain::template::{AgentPlanView, TemplateDetail};
 use crate::domain::{AppError, TemplateId};
@@ -66,21 +66,14 @@ fn results(fetched: Result<Option<Loaded>, AppError>, &(id, admin, _): &Query) -
     match fetched {
         Err(e) => view! {
             <Title text="Agent Template" />
-            <div class="alert error" role="alert">
-                <p>"Could not load the template: " {e.to_string()}</p>
-                <a class="button" data-list-link=""
-                    href=format!("/agent-templates?id={}", id.map(|i| i.to_string()).unwrap_or_default())>
-                    "Retry"
-                </a>
-            </div>
+            <LoadFailed what="the template" retry=format!("/agent-templates?id={}", id.map(|i| i.to_string()).unwrap_or_default()) error=e />
         }
         .into_any(),
         Ok(None) => view! {
             <Title text="Template not found" />
-            <div class="empty">
-                <p class="empty-title">"No such template"</p>
+            <EmptyResults title="No such template">
                 <p>"It may have been deleted. " <a href="/agent-templates">"See all templates"</a></p>
-            </div>
+            </EmptyResults>
         }
         .into_any(),
         Ok(Some((d, plan))) => {
@@ -111,14 +104,10 @@ fn delete_template_button(id: TemplateId, name: &str) -> impl IntoView + use<> {
             <button class="button danger-outline" type="button" id="delete-template-open"
                 data-open="delete-template">"Delete template"</button>
         </span>
-        <div id="delete-template" class="row-panel" hidden data-panel="">
-            <span role="alert" class="confirm">"Its agents keep their servers. "</span>
-            <form data-live-form={live_action::<DeleteTemplate>()} data-done=format!("Deleted “{name}”.")
-                data-then="/agent-templates">
-                <input type="hidden" name="id" data-type="number" value=id.to_string() />
-                <button class="button danger" type="submit" data-pending="Deleting…">"Delete now"</button>
-            </form>
-            <button class="button ghost" type="button" data-close="">"Cancel"</button>
-        </div>
+        <ConfirmPanel id="delete-template" warning="Its agents keep their servers."
+            action={live_action::<DeleteTemplate>()} done=format!("Deleted “{name}”.")
+            then="/agent-templates" now="Delete now" pending="Deleting…">
+            <input type="hidden" name="id" data-type="number" value=id.to_string() />
+        </ConfirmPanel>
     }
 }

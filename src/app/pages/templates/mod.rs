@@ -12,7 +12,7 @@ use leptos_router::hooks::use_query_map;
 use super::layout::CurrentUser;
 use crate::api::templates::{CreateTemplate, list_templates};
 use crate::app::components::form::{FieldSlot, FormError, live_action};
-use crate::app::components::live_list::{LivePage, LiveResults};
+use crate::app::components::live_list::{EmptyResults, LivePage, LiveResults, LoadFailed};
 use crate::app::components::time::when;
 use crate::domain::AppError;
 use crate::domain::template::{
@@ -57,17 +57,13 @@ pub fn TemplatesPage() -> impl IntoView {
 fn results(fetched: Result<Vec<TemplateView>, AppError>, _: &()) -> AnyView {
     match fetched {
         Err(e) => view! {
-            <div class="alert error" role="alert">
-                <p>"Could not load the templates: " {e.to_string()}</p>
-                <a class="button" href="/agent-templates" data-list-link="">"Retry"</a>
-            </div>
+            <LoadFailed what="the templates" retry="/agent-templates" error=e />
         }
         .into_any(),
         Ok(list) if list.is_empty() => view! {
-            <div class="empty">
-                <p class="empty-title">"No templates yet"</p>
+            <EmptyResults title="No templates yet">
                 <p>"An admin can create one above."</p>
-            </div>
+            </EmptyResults>
         }
         .into_any(),
         Ok(list) => view! {
